@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { env } from './loadConfig';
+
+/** What every subgraph needs from its environment; a subgraph extends it. */
+export const subgraphConfigSchema = z.object({
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  HOST: z.string().default('127.0.0.1'),
+  MONGODB_URI: env.url(['mongodb', 'mongodb+srv'], 'mongodb://127.0.0.1:27017'),
+  NATS_URL: env.url(['nats', 'tls'], 'nats://127.0.0.1:4222'),
+  /** Public half of the gateway's viewer-signing key: subgraphs can verify viewers but never mint them. */
+  VIEWER_PUBLIC_KEY: env.pem('public'),
+  /** Upper bound for connecting to MongoDB and NATS at startup, so a bad URL fails fast instead of hanging. */
+  STARTUP_TIMEOUT_MS: env.durationMs(10_000),
+});
+
+export type SubgraphConfig = z.infer<typeof subgraphConfigSchema>;

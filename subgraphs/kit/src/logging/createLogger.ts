@@ -1,0 +1,39 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Paths that may carry secrets or personal data. pino removes them before a
+ * line is written, so a careless `log.info({ req })` cannot leak them.
+ */
+export const redactPaths = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'refreshToken',
+  '*.refreshToken',
+  'apiKey',
+  '*.apiKey',
+  'secret',
+  '*.secret',
+  'phoneNumber',
+  '*.phoneNumber',
+  'template',
+  '*.template',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers["x-viewer-token"]',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-viewer-token"]',
+  'variables',
+  '*.variables',
+];
+
+export function createLogger(options: { name: string; level?: string; destination?: pino.DestinationStream }): Logger {
+  return pino(
+    { name: options.name, level: options.level ?? 'info', redact: { paths: redactPaths, censor: '[redacted]' } },
+    options.destination,
+  );
+}
+
+export type { Logger };
