@@ -8,3 +8,4 @@ export * from './viewer/signViewer';
 export * from './viewer/verifyViewer';
 export * from './viewer/generateViewerKeys';
 export * from './logging/createLogger';
+export * from './viewer/sessionToken';
