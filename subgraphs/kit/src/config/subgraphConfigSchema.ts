@@ -7,11 +7,15 @@ export const subgraphConfigSchema = z.object({
   LOG_LEVEL: env.logLevel(),
   HOST: z.string().default('127.0.0.1'),
   MONGODB_URI: env.url(['mongodb', 'mongodb+srv'], 'mongodb://127.0.0.1:27017'),
+  /** Each subgraph's database is `<prefix>_<subgraph>`; tests use a unique prefix per run. */
+  DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, { error: 'expected lower-case letters, digits and _' }).default('profile_graph'),
   NATS_URL: env.url(['nats', 'tls'], 'nats://127.0.0.1:4222'),
   /** Public half of the gateway's viewer-signing key: subgraphs can verify viewers but never mint them. */
   VIEWER_PUBLIC_KEY: env.pem('public'),
   /** Upper bound for connecting to MongoDB and NATS at startup, so a bad URL fails fast instead of hanging. */
   STARTUP_TIMEOUT_MS: env.durationMs(10_000),
+  /** How often the outbox relay looks for unpublished events (a local write also triggers it at once). */
+  OUTBOX_POLL_MS: env.durationMs(500),
 });
 
 export type SubgraphConfig = z.infer<typeof subgraphConfigSchema>;

@@ -1,0 +1,95 @@
+import type { Model } from 'mongoose';
+import type { Logger } from 'pino';
+import type { EventBus } from './eventBus';
+import type { EventEnvelope } from './eventEnvelope';
+
+/**
+ * Transactional outbox without transactions (FerretDB 1.x has none): the
+ * events of a change are written into the changed document itself, in the
+ * same single-document write, and a relay publishes them afterwards. A crash
+ * between the write and the publish only delays the event; it is never lost.
+ */
+export const outboxSchemaFields = {
+  _outbox: { type: [Object], default: undefined, select: false },
+  _outboxSeq: { type: Number, default: 0, select: false },
+};
+
+/** Fields to add to an inserted document so its events leave with it. */
+export function outboxOnCreate(events: EventEnvelope[]) {
+  return { _outbox: events, _outboxSeq: 1 };
+}
+
+/** Update operators that queue events in the same write as the change. */
+export function outboxOnUpdate(events: EventEnvelope[]) {
+  return { $push: { _outbox: { $each: events } }, $inc: { _outboxSeq: 1 } };
+}
+
+export class OutboxRelay {
+  private readonly models: Model<any>[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+    private readonly options: { intervalMs: number; batchSize?: number } = { intervalMs: 500 },
+  ) {}
+
+  watch(model: Model<any>): this {
+    this.models.push(model);
+    return this;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.options.intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Publish now: called right after a local write so events leave without waiting for the poll. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error) => this.logger.warn({ err: error }, 'outbox relay pass failed; will retry'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Resolves once everything queued so far has been published (tests, shutdown). */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    await this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (!this.bus.isConnected()) return;
+    for (const model of this.models) {
+      const pending = await model
+        .find({ '_outbox.0': { $exists: true } })
+        .select({ _id: 1, _outbox: 1, _outboxSeq: 1 })
+        .limit(this.options.batchSize ?? 100)
+        .lean<{ _id: unknown; _outbox: EventEnvelope[]; _outboxSeq: number }[]>();
+      for (const doc of pending) {
+        for (const event of doc._outbox) await this.bus.publish(event);
+        // Clear only if no event was queued meanwhile; otherwise the next pass
+        // republishes the lot and JetStream drops the duplicates by id.
+        await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.running) await this.running;
+  }
+}

@@ -1,0 +1,115 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { GraphQLSchema } from 'graphql';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { SubgraphConfig } from '../config/subgraphConfigSchema';
+import { connectDatabase, ensureIndexes, isDatabaseReady } from '../db/connectDatabase';
+import { EventBus, type ConsumeOptions } from '../events/eventBus';
+import { OutboxRelay } from '../events/outbox';
+import type { StreamName } from '../events/streams';
+import { createLogger } from '../logging/createLogger';
+import { dateTimeScalar } from '../scalars/dateTimeScalar';
+import { loadSubgraphTypeDefs } from '../schema/loadSubgraphTypeDefs';
+import { createSubgraphServer, type RunningServer } from '../server/createSubgraphServer';
+import type { SubgraphContext } from '../server/subgraphContext';
+import { createViewerVerifier } from '../viewer/verifyViewer';
+
+export interface SetupContext {
+  db: Connection;
+  bus: EventBus;
+  relay: OutboxRelay;
+  logger: Logger;
+}
+
+export interface SubgraphParts<S> {
+  resolvers: GraphQLResolverMap<SubgraphContext<S>>;
+  services: S;
+  consumers?: ConsumeOptions[];
+  /** Runs after the HTTP server stopped and before NATS and the database close. */
+  onClose?: () => Promise<void>;
+}
+
+export interface SubgraphDefinition<S> {
+  name: string;
+  /** Streams this subgraph publishes to or consumes from; ensured at startup. */
+  streams: StreamName[];
+  setup(context: SetupContext): Promise<SubgraphParts<S>>;
+  /** Schema-wide transforms (directive enforcement), applied after the subgraph schema is built. */
+  schemaTransforms?: ((schema: GraphQLSchema, context: SetupContext) => GraphQLSchema)[];
+}
+
+export interface SubgraphService<S> {
+  listen(port: number): Promise<RunningServer>;
+  close(): Promise<void>;
+  services: S;
+  db: Connection;
+  bus: EventBus;
+  relay: OutboxRelay;
+  logger: Logger;
+}
+
+/**
+ * Builds a whole subgraph from its definition: database, event bus, outbox
+ * relay, consumers, schema and HTTP server. Startup either completes or fails
+ * within STARTUP_TIMEOUT_MS with one line naming what was unreachable.
+ */
+export async function createSubgraphService<S>(
+  definition: SubgraphDefinition<S>,
+  config: SubgraphConfig,
+  options: { logger?: Logger } = {},
+): Promise<SubgraphService<S>> {
+  const logger = options.logger ?? createLogger({ name: definition.name, level: config.LOG_LEVEL });
+  const dbName = `${config.DATABASE_PREFIX}_${definition.name}`;
+  // Connect both at once; if either fails, close the other so nothing lingers.
+  const [dbResult, busResult] = await Promise.allSettled([
+    connectDatabase(config.MONGODB_URI, dbName, config.STARTUP_TIMEOUT_MS),
+    EventBus.connect({ url: config.NATS_URL, name: `${definition.name}-subgraph`, timeoutMs: config.STARTUP_TIMEOUT_MS, logger }),
+  ]);
+  if (dbResult.status === 'rejected' || busResult.status === 'rejected') {
+    if (dbResult.status === 'fulfilled') await dbResult.value.close().catch(() => undefined);
+    if (busResult.status === 'fulfilled') await busResult.value.close().catch(() => undefined);
+    throw dbResult.status === 'rejected' ? dbResult.reason : (busResult as PromiseRejectedResult).reason;
+  }
+  const db = dbResult.value;
+  const bus = busResult.value;
+  const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS });
+  const setupContext: SetupContext = { db, bus, relay, logger };
+  try {
+    await bus.ensureStreams(definition.streams);
+    const parts = await definition.setup(setupContext);
+    await ensureIndexes(db);
+    let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers: { DateTime: dateTimeScalar, ...parts.resolvers } as never });
+    for (const transform of definition.schemaTransforms ?? []) schema = transform(schema, setupContext);
+    const server = await createSubgraphServer({
+      name: definition.name,
+      schema,
+      logger,
+      services: parts.services,
+      verifyViewer: await createViewerVerifier(config.VIEWER_PUBLIC_KEY, definition.name),
+      readiness: () => ({ database: isDatabaseReady(db), nats: bus.isConnected() }),
+      introspection: config.NODE_ENV !== 'production',
+    });
+    for (const consumer of parts.consumers ?? []) await bus.consume(consumer);
+    relay.start();
+    return {
+      services: parts.services,
+      db,
+      bus,
+      relay,
+      logger,
+      listen: (port) => server.listen(port, config.HOST),
+      close: async () => {
+        await server.close();
+        await parts.onClose?.();
+        await relay.stop();
+        await bus.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await bus.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

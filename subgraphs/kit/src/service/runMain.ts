@@ -1,0 +1,39 @@
+import { ConfigError } from '../config/loadConfig';
+
+interface Closable {
+  close(): Promise<void>;
+  logger: { info: (msg: string) => void; error: (obj: object, msg: string) => void };
+}
+
+/**
+ * The body of every `main.ts`: start, and on failure print one line (the
+ * reason, never a stack) and exit 1; on SIGINT/SIGTERM close gracefully,
+ * forcing an exit if draining takes longer than `graceMs`.
+ */
+export function runMain(name: string, start: () => Promise<Closable>, graceMs = 10_000): void {
+  start().then(
+    (service) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        service.logger.info(`${signal} received; draining ${name}`);
+        setTimeout(() => process.exit(1), graceMs).unref();
+        service.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            service.logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    },
+    (error: unknown) => {
+      const message = error instanceof ConfigError ? error.message : `${(error as Error)?.message ?? String(error)}`;
+      process.stderr.write(`${name}: cannot start: ${message}\n`);
+      process.exit(1);
+    },
+  );
+}
