@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, badInput, createEvent, outboxOnCreate, type SubgraphContext } from '@profile-graph/kit';
+import type { IdentityServices } from '../identityServices';
+import type { UserDoc } from '../models/userModel';
+import { validateSignUp, type SignUpInput } from '../validation/validateSignUp';
+
+type Context = SubgraphContext<IdentityServices>;
+
+const DUPLICATE_KEY = 11000;
+
+async function issueSession(context: Context, user: UserDoc) {
+  const { token } = await context.services.signSession({ userId: user._id, sessionId: randomUUID() });
+  return { token, user };
+}
+
+export const authResolvers = {
+  Mutation: {
+    signUp: async (_: unknown, args: { input: SignUpInput }, context: Context) => {
+      const input = validateSignUp(args.input);
+      const { users, passwords, relay } = context.services;
+      const id = randomUUID();
+      const event = createEvent('identity.v1.user.created', { userId: id, handle: input.handle, displayName: input.displayName }, id);
+      let user: UserDoc;
+      try {
+        const created = await users.create({
+          _id: id,
+          handle: input.handle,
+          handleLower: input.handle.toLowerCase(),
+          displayName: input.displayName,
+          passwordHash: await passwords.hash(input.password),
+          ...outboxOnCreate([event]),
+        });
+        user = created.toObject();
+      } catch (error) {
+        if ((error as { code?: number }).code === DUPLICATE_KEY) throw badInput('handle', 'this handle is taken.');
+        throw error;
+      }
+      relay.kick();
+      return issueSession(context, user);
+    },
+    signIn: async (_: unknown, args: { handle: string; password: string }, context: Context) => {
+      const { users, passwords } = context.services;
+      const user = await users.findOne({ handleLower: args.handle.trim().toLowerCase() }).select('+passwordHash').lean();
+      const ok = user ? await passwords.verify(args.password, user.passwordHash) : await passwords.verifyAgainstDummy(args.password);
+      if (!user || !ok) throw new AppError('UNAUTHENTICATED', 'Handle or password is wrong.');
+      return issueSession(context, user);
+    },
+  },
+};
