@@ -2,6 +2,8 @@
 // task's job, so ts-jest only transpiles (isolatedModules) and tests start fast.
 const path = require('node:path');
 
+const kitSrc = path.join(__dirname, 'subgraphs/kit/src');
+
 /** @param {string} dir the workspace folder; @returns {import('jest').Config} */
 module.exports = function jestPreset(dir) {
   return {
@@ -13,8 +15,15 @@ module.exports = function jestPreset(dir) {
     },
     // jose ships ESM only; it must be transpiled for jest's CommonJS runtime.
     transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
-    // Tests run against the kit's source, so no build is needed before `npm test`.
-    moduleNameMapper: { '^@profile-graph/kit$': path.join(__dirname, 'subgraphs/kit/src/index.ts') },
+    // Tests run against sources, so no build is needed before `npm test`.
+    moduleNameMapper: {
+      '^@profile-graph/kit$': path.join(kitSrc, 'index.ts'),
+      '^@profile-graph/kit/testing$': path.join(kitSrc, 'testing/index.ts'),
+      '^@profile-graph/(identity|hiring|consent|calls)$': path.join(__dirname, 'subgraphs/$1/src/index.ts'),
+    },
+    // One MongoDB-wire server per run (unless MONGODB_URI is set); each test file starts its own NATS.
+    globalSetup: path.join(kitSrc, 'testing/globalSetup.ts'),
+    globalTeardown: path.join(kitSrc, 'testing/globalTeardown.ts'),
     testTimeout: 30_000,
   };
 };

@@ -22,3 +22,4 @@ export * from './schema/loadSubgraphTypeDefs';
 export * from './service/createSubgraphService';
 export * from './scalars/dateTimeScalar';
 export * from './service/runMain';
+export * from './consent/consentPurposes';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/appError';
@@ -52,6 +53,8 @@ export async function createSubgraphServer<S>(options: SubgraphServerOptions<S>)
     introspection: options.introspection,
     csrfPrevention: true,
     status400ForVariableCoercionErrors: true,
+    // Inline traces would send resolver timings to any caller that asks; we report metrics ourselves.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;

@@ -1,0 +1,2 @@
+export { createCalls } from './createCalls';
+export { loadCallsConfig, callsConfigSchema, type CallsConfig } from './callsConfig';

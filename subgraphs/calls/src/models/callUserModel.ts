@@ -1,0 +1,20 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * Calls' own projection of identity's users (id and handle only), fed by
+ * identity events: calls never reads identity's database, and never holds a
+ * phone number.
+ */
+export interface CallUserDoc {
+  _id: string;
+  handleLower: string;
+}
+
+const callUserSchema = new Schema<CallUserDoc>(
+  { _id: { type: String, required: true }, handleLower: { type: String, required: true, unique: true } },
+  { collection: 'users', versionKey: false },
+);
+
+export type CallUserModel = Model<CallUserDoc>;
+
+export const callUserModel = (db: Connection): CallUserModel => db.model<CallUserDoc>('CallUser', callUserSchema);

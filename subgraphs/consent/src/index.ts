@@ -1,0 +1,2 @@
+export { createConsent } from './createConsent';
+export { loadConsentConfig, consentConfigSchema, type ConsentConfig } from './consentConfig';

@@ -1,0 +1,60 @@
+import { AppError, consentStateSubject, createEvent, outboxOnCreate, outboxOnUpdate, type ConsentPurpose } from '@profile-graph/kit';
+import { consentStateId, type ConsentLedgerEntry, type ConsentStateDoc, type ConsentStateModel } from '../models/consentStateModel';
+
+const DUPLICATE_KEY = 11000;
+const MAX_ATTEMPTS = 5;
+
+export interface ConsentDecision {
+  userId: string;
+  purpose: ConsentPurpose;
+  status: ConsentLedgerEntry['status'];
+  policyVersion: string | null;
+  method: ConsentLedgerEntry['method'];
+  writtenRelease?: ConsentLedgerEntry['writtenRelease'];
+}
+
+/**
+ * Appends a decision to the ledger and moves the current state, in one write
+ * per attempt guarded by the version read (optimistic concurrency): two
+ * concurrent decisions cannot both claim the same version. The domain event
+ * and the last-value state snapshot leave through the document's outbox.
+ */
+export async function recordConsentDecision(states: ConsentStateModel, decision: ConsentDecision, now = new Date()): Promise<ConsentStateDoc> {
+  const _id = consentStateId(decision.userId, decision.purpose);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const current = await states.findById(_id).select({ version: 1 }).lean();
+    const version = (current?.version ?? 0) + 1;
+    const entry: ConsentLedgerEntry = {
+      version,
+      status: decision.status,
+      policyVersion: decision.policyVersion,
+      method: decision.method,
+      writtenRelease: decision.writtenRelease ?? null,
+      recordedAt: now,
+    };
+    const snapshot = { userId: decision.userId, purpose: decision.purpose, status: decision.status, version, policyVersion: decision.policyVersion, updatedAt: now.toISOString() };
+    const events = [
+      createEvent(`consent.v1.consent.${decision.status === 'GRANTED' ? 'granted' : 'withdrawn'}`, snapshot, decision.userId),
+      createEvent(consentStateSubject(decision.userId, decision.purpose), snapshot, decision.userId),
+    ];
+    const state = { status: decision.status, policyVersion: decision.policyVersion, version, updatedAt: now };
+    try {
+      if (!current) {
+        const created = await states.create({ _id, userId: decision.userId, purpose: decision.purpose, ...state, ledger: [entry], ...outboxOnCreate(events) });
+        return created.toObject();
+      }
+      const outbox = outboxOnUpdate(events);
+      const updated = await states
+        .findOneAndUpdate(
+          { _id, version: current.version },
+          { $set: state, $push: { ledger: entry, ...outbox.$push }, $inc: outbox.$inc },
+          { returnDocument: 'after' },
+        )
+        .lean();
+      if (updated) return updated;
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+  }
+  throw new AppError('CONFLICT', 'Consent changed concurrently; try again.');
+}

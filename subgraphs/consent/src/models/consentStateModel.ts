@@ -1,0 +1,52 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxSchemaFields, type ConsentPurpose } from '@profile-graph/kit';
+
+export type ConsentStatus = 'GRANTED' | 'WITHDRAWN';
+
+/** One append-only ledger entry: what was decided, under which notice, how and when. */
+export interface ConsentLedgerEntry {
+  version: number;
+  status: ConsentStatus;
+  policyVersion: string | null;
+  method: 'EXPLICIT_OPT_IN' | 'WRITTEN_RELEASE' | 'WITHDRAWAL';
+  writtenRelease?: { signerName: string; signedAt: Date } | null;
+  recordedAt: Date;
+}
+
+/**
+ * Current consent of one user for one purpose, with its ledger. The ledger
+ * lives in the same document so that a decision, its ledger entry and its
+ * events are one atomic write (FerretDB has no transactions). `version`
+ * grows by one per decision; consumers keep only the highest they have seen.
+ */
+export interface ConsentStateDoc {
+  _id: string;
+  userId: string;
+  purpose: ConsentPurpose;
+  status: ConsentStatus;
+  policyVersion: string | null;
+  version: number;
+  updatedAt: Date;
+  ledger: ConsentLedgerEntry[];
+}
+
+const consentStateSchema = new Schema<ConsentStateDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true, index: true },
+    purpose: { type: String, required: true },
+    status: { type: String, required: true },
+    policyVersion: { type: String, default: null },
+    version: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+    ledger: { type: [Object], default: [] },
+    ...outboxSchemaFields,
+  },
+  { collection: 'consent_states', versionKey: false },
+);
+
+export type ConsentStateModel = Model<ConsentStateDoc>;
+
+export const consentStateId = (userId: string, purpose: ConsentPurpose) => `${userId}:${purpose}`;
+
+export const consentStateModel = (db: Connection): ConsentStateModel => db.model<ConsentStateDoc>('ConsentState', consentStateSchema);

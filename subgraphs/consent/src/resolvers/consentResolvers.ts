@@ -1,0 +1,56 @@
+import { AppError, allConsentPurposes, type ConsentPurpose, type SubgraphContext } from '@profile-graph/kit';
+import type { ConsentServices } from '../consentServices';
+import { recordConsentDecision } from '../ledger/recordConsentDecision';
+import type { ConsentStateDoc } from '../models/consentStateModel';
+import { validateGrant, type GrantConsentInput } from '../validation/validateGrant';
+
+type Context = SubgraphContext<ConsentServices>;
+
+function signedInUser(context: Context): string {
+  if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to manage your consent.');
+  return context.viewer.userId;
+}
+
+export const consentResolvers = {
+  User: {
+    /** A user's consents are theirs alone to see. */
+    consents: async (user: { id: string }, _: unknown, context: Context) => {
+      if (context.viewer.kind !== 'user' || context.viewer.userId !== user.id) {
+        throw new AppError('FORBIDDEN', 'Only the user can see their consents.');
+      }
+      const states = await context.services.states.find({ userId: user.id }).select({ ledger: 0 }).lean();
+      const byPurpose = new Map(states.map((state) => [state.purpose, state]));
+      return allConsentPurposes.map(
+        (purpose) => byPurpose.get(purpose) ?? { purpose, status: 'NEVER_GRANTED', policyVersion: null, updatedAt: null },
+      );
+    },
+  },
+  Mutation: {
+    grantConsent: async (_: unknown, args: { input: GrantConsentInput }, context: Context): Promise<ConsentStateDoc> => {
+      const userId = signedInUser(context);
+      const input = validateGrant(args.input);
+      const state = await recordConsentDecision(context.services.states, {
+        userId,
+        purpose: input.purpose,
+        status: 'GRANTED',
+        policyVersion: input.policyVersion,
+        method: input.writtenRelease ? 'WRITTEN_RELEASE' : 'EXPLICIT_OPT_IN',
+        writtenRelease: input.writtenRelease ?? null,
+      });
+      context.services.relay.kick();
+      return state;
+    },
+    withdrawConsent: async (_: unknown, args: { purpose: ConsentPurpose }, context: Context): Promise<ConsentStateDoc> => {
+      const userId = signedInUser(context);
+      const state = await recordConsentDecision(context.services.states, {
+        userId,
+        purpose: args.purpose,
+        status: 'WITHDRAWN',
+        policyVersion: null,
+        method: 'WITHDRAWAL',
+      });
+      context.services.relay.kick();
+      return state;
+    },
+  },
+};

@@ -1,0 +1,2 @@
+export { createHiring } from './createHiring';
+export { loadHiringConfig, hiringConfigSchema, type HiringConfig } from './hiringConfig';

@@ -1,0 +1,26 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxSchemaFields } from '@profile-graph/kit';
+
+export interface HiringProfileDoc {
+  /** The owner's user id: one profile per user. */
+  _id: string;
+  headline: string | null;
+  skills: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const hiringProfileSchema = new Schema<HiringProfileDoc>(
+  {
+    _id: { type: String, required: true },
+    headline: { type: String, default: null },
+    skills: { type: [String], default: [] },
+    ...outboxSchemaFields,
+  },
+  { collection: 'hiring_profiles', timestamps: true, versionKey: false },
+);
+hiringProfileSchema.index({ skills: 1 });
+
+export type HiringProfileModel = Model<HiringProfileDoc>;
+
+export const hiringProfileModel = (db: Connection): HiringProfileModel => db.model<HiringProfileDoc>('HiringProfile', hiringProfileSchema);

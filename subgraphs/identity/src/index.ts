@@ -1,0 +1,2 @@
+export { createIdentity } from './createIdentity';
+export { loadIdentityConfig, identityConfigSchema, type IdentityConfig } from './identityConfig';
