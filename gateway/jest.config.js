@@ -1,1 +1,12 @@
-module.exports = require('../jest.preset.js')(__dirname);
+const preset = require('../jest.preset.js')(__dirname);
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...preset,
+  transform: {
+    // See test/support/plannerImportTransform.js: lets the Rust query planner load under jest's CommonJS vm.
+    '@graphql-hive/router-runtime/dist/index\\.cjs$': '<rootDir>/test/support/plannerImportTransform.js',
+    ...preset.transform,
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@graphql-hive/router-runtime)/)'],
+};

@@ -52,7 +52,6 @@ export async function createSubgraphServer<S>(options: SubgraphServerOptions<S>)
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection,
     csrfPrevention: true,
-    status400ForVariableCoercionErrors: true,
     // Inline traces would send resolver timings to any caller that asks; we report metrics ourselves.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
