@@ -24,6 +24,7 @@ module.exports = function jestPreset(dir) {
     // One MongoDB-wire server per run (unless MONGODB_URI is set); each test file starts its own NATS.
     globalSetup: path.join(kitSrc, 'testing/globalSetup.ts'),
     globalTeardown: path.join(kitSrc, 'testing/globalTeardown.ts'),
+    reporters: ['default', path.join(__dirname, 'scripts/lib/jestSummaryReporter.js')],
     testTimeout: 30_000,
   };
 };

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// npm start: the whole graph on this machine, from a fresh clone.
+// Installs dependencies if missing, brings up NATS and a MongoDB-wire server,
+// builds, starts the four subgraphs and the gateway, seeds demo data when the
+// databases are empty, and prints the Sandbox URL. Ctrl-C stops everything.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { ensureInstalled } = require('./lib/ensureInstalled.js');
+const services = require('./lib/services.js');
+const { ensureDevKeys } = require('./lib/devKeys.js');
+const { subgraphs } = require('./lib/subgraphList.js');
+const { ProcessGroup, waitForHttp } = require('./lib/processGroup.js');
+const { seedDemoData, demoPassword } = require('./lib/seedDemoData.js');
+
+const GATEWAY_PORT = Number(process.env.PORT ?? 4000);
+const group = new ProcessGroup();
+
+async function main() {
+  ensureInstalled(root);
+  const { mongoUri, natsUrl, started } = await services.ensureDevServices({ root });
+  console.log(`services: MongoDB ${mongoUri}, NATS ${natsUrl}${started.length ? ` (started ${started.join(', ')})` : ''}`);
+  const keys = ensureDevKeys(root);
+
+  console.log('build: compiling the workspaces...');
+  execFileSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+
+  const shutdown = async (code) => {
+    await group.stop();
+    if (started.length) await services.stopDevServices({ root });
+    process.exit(code);
+  };
+  const crashed = (name) => (code) => {
+    console.error(`${name} exited with code ${code}; stopping the graph.`);
+    void shutdown(1);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  const common = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    MONGODB_URI: mongoUri,
+    NATS_URL: natsUrl,
+    VIEWER_PUBLIC_KEY: keys.viewer.publicKey,
+  };
+  for (const { name, port } of subgraphs) {
+    group.start(
+      name,
+      [path.join(root, 'subgraphs', name, 'dist', 'main.js')],
+      { ...common, PORT: String(port), SESSION_PRIVATE_KEY: keys.session.privateKey },
+      crashed(name),
+    );
+  }
+  await Promise.all(subgraphs.map(({ port }) => waitForHttp(`http://127.0.0.1:${port}/ready`, 30_000)));
+
+  group.start(
+    'gateway',
+    [path.join(root, 'gateway', 'dist', 'main.js'), '--supergraph', path.join(root, 'schema', 'supergraph.graphql'), '--port', String(GATEWAY_PORT)],
+    { ...common, VIEWER_PRIVATE_KEY: keys.viewer.privateKey, SESSION_PUBLIC_KEY: keys.session.publicKey },
+    crashed('gateway'),
+  );
+  await waitForHttp(`http://127.0.0.1:${GATEWAY_PORT}/health`, 30_000);
+
+  const gatewayUrl = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
+  if (await seedDemoData(gatewayUrl)) console.log(`seed: demo users ada, grace, alan, katherine, linus (password "${demoPassword}")`);
+
+  console.log(`\nprofile-graph is running.\n  GraphQL:        ${gatewayUrl}\n  Apollo Sandbox: http://localhost:${GATEWAY_PORT}/\nPress Ctrl-C to stop.\n`);
+}
+
+main().catch(async (error) => {
+  console.error(`start: ${error instanceof Error ? error.message : String(error)}`);
+  await group.stop();
+  process.exit(1);
+});

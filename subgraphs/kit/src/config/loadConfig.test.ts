@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './loadConfig';
+import { subgraphConfigSchema } from './subgraphConfigSchema';
+import { generateKeyPairPem } from '../viewer/generateViewerKeys';
+
+describe('loadConfig', () => {
+  const { publicKey } = generateKeyPairPem();
+
+  it('applies defaults for what is optional', () => {
+    const config = loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey });
+    expect(config.MONGODB_URI).toBe('mongodb://127.0.0.1:27017');
+    expect(config.NATS_URL).toBe('nats://127.0.0.1:4222');
+    expect(config.NODE_ENV).toBe('development');
+  });
+
+  it('names every bad variable and the expected form, all at once', () => {
+    let error: unknown;
+    try {
+      loadConfig(subgraphConfigSchema, { MONGODB_URI: 'http://wrong', NATS_URL: 'nats://ok:4222', STARTUP_TIMEOUT_MS: '-5' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/MONGODB_URI is invalid: expected a URL starting with mongodb:\/\//);
+    expect(message).toMatch(/VIEWER_PUBLIC_KEY is missing/);
+    expect(message).toMatch(/STARTUP_TIMEOUT_MS is invalid: expected a positive number/);
+    expect(message).not.toMatch(/NATS_URL/);
+  });
+
+  it('accepts PEM keys with escaped newlines, as env files carry them', () => {
+    const config = loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey.replace(/\n/g, '\\n') });
+    expect(config.VIEWER_PUBLIC_KEY).toBe(publicKey);
+  });
+});

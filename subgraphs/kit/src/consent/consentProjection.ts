@@ -1,0 +1,217 @@
+import { DeliverPolicy, type ConsumerMessages } from 'nats';
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Logger } from 'pino';
+import type { EventBus } from '../events/eventBus';
+import { parseEvent } from '../events/eventEnvelope';
+import { isConsentPurpose, type ConsentPurpose } from './consentPurposes';
+
+const DUPLICATE_KEY = 11000;
+
+/** The last-value snapshot the consent subgraph publishes on `consent.v1.state.<userId>.<purpose>`. */
+export interface ConsentSnapshot {
+  userId: string;
+  purpose: ConsentPurpose;
+  status: 'GRANTED' | 'WITHDRAWN';
+  version: number;
+  updatedAt: string;
+}
+
+/** What enforcement needs from a projection; tests may pass an in-memory fake. */
+export interface ConsentLookup {
+  isGranted(userId: string, purpose: ConsentPurpose): boolean;
+  /** Ids of the subjects with an active consent to `purpose`. */
+  grantedSubjects(purpose: ConsentPurpose): ReadonlySet<string>;
+  /** False when the projection cannot be vouched for (not yet synced, or the bus is gone too long). */
+  isAvailable(): boolean;
+}
+
+interface ProjectionDoc {
+  _id: string;
+  userId: string;
+  purpose: string;
+  status: string;
+  version: number;
+  updatedAt: Date;
+}
+
+const projectionSchema = new Schema<ProjectionDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    purpose: { type: String, required: true },
+    status: { type: String, required: true },
+    version: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'consent_projection', versionKey: false },
+);
+
+const keyOf = (userId: string, purpose: string) => `${userId}:${purpose}`;
+
+export function parseConsentSnapshot(data: Record<string, unknown>): ConsentSnapshot | null {
+  const { userId, purpose, status, version, updatedAt } = data;
+  if (typeof userId !== 'string' || !isConsentPurpose(purpose)) return null;
+  if (status !== 'GRANTED' && status !== 'WITHDRAWN') return null;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return null;
+  return { userId, purpose, status, version, updatedAt: typeof updatedAt === 'string' ? updatedAt : new Date(0).toISOString() };
+}
+
+/**
+ * In-memory consent state, keeping only the highest version per (user,
+ * purpose) so replays and out-of-order deliveries never resurrect a withdrawn
+ * consent. Pure and synchronous: enforcement reads it on every gated field.
+ */
+export class ConsentStateMap {
+  private readonly states = new Map<string, ConsentSnapshot>();
+  private readonly granted = new Map<ConsentPurpose, Set<string>>();
+
+  /** True when the snapshot was newer than what we had. */
+  apply(snapshot: ConsentSnapshot): boolean {
+    const key = keyOf(snapshot.userId, snapshot.purpose);
+    const current = this.states.get(key);
+    if (current && current.version >= snapshot.version) return false;
+    this.states.set(key, snapshot);
+    let set = this.granted.get(snapshot.purpose);
+    if (!set) this.granted.set(snapshot.purpose, (set = new Set()));
+    if (snapshot.status === 'GRANTED') set.add(snapshot.userId);
+    else set.delete(snapshot.userId);
+    return true;
+  }
+
+  get(userId: string, purpose: ConsentPurpose): ConsentSnapshot | undefined {
+    return this.states.get(keyOf(userId, purpose));
+  }
+
+  isGranted(userId: string, purpose: ConsentPurpose): boolean {
+    return this.granted.get(purpose)?.has(userId) ?? false;
+  }
+
+  grantedSubjects(purpose: ConsentPurpose): ReadonlySet<string> {
+    return this.granted.get(purpose) ?? new Set();
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
+}
+
+export interface ConsentProjectionOptions {
+  db: Connection;
+  bus: EventBus;
+  logger: Logger;
+  /** How long the bus may be disconnected before the projection stops vouching for itself. */
+  staleAfterMs: number;
+  /** Upper bound for the initial replay at startup. */
+  syncTimeoutMs: number;
+}
+
+/**
+ * Every subgraph instance's own copy of all consent state. It replays the
+ * CONSENT_STATE stream (last value per user and purpose) through an ordered,
+ * ephemeral consumer, so each instance sees every state, then follows new
+ * messages. The local collection keeps what was learned across restarts; the
+ * in-memory map answers enforcement without I/O.
+ */
+export class ConsentProjection implements ConsentLookup {
+  readonly states = new ConsentStateMap();
+  private readonly model: Model<ProjectionDoc>;
+  private messages: ConsumerMessages | null = null;
+  private synced = false;
+  private persisting: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<(snapshot: ConsentSnapshot) => void>();
+
+  constructor(private readonly options: ConsentProjectionOptions) {
+    this.model = options.db.models.ConsentProjection ?? options.db.model<ProjectionDoc>('ConsentProjection', projectionSchema);
+  }
+
+  /** Loads the local copy, then replays the stream; resolves once caught up (or after syncTimeoutMs, unsynced). */
+  async start(): Promise<void> {
+    const { bus, logger } = this.options;
+    for (const doc of await this.model.find().lean()) {
+      const snapshot = parseConsentSnapshot({ ...doc, updatedAt: doc.updatedAt?.toISOString() });
+      if (snapshot) this.states.apply(snapshot);
+    }
+    const jsm = await bus.nc.jetstreamManager();
+    const { state } = await jsm.streams.info('CONSENT_STATE');
+    let caughtUp!: () => void;
+    const caughtUpPromise = new Promise<void>((resolve) => (caughtUp = resolve));
+    if (state.messages === 0) {
+      this.synced = true;
+      caughtUp();
+    }
+    const consumer = await bus.nc.jetstream().consumers.get('CONSENT_STATE', {
+      filterSubjects: ['consent.v1.state.>'],
+      deliver_policy: DeliverPolicy.LastPerSubject,
+    });
+    this.messages = await consumer.consume({ max_messages: 1024 });
+    void (async () => {
+      for await (const message of this.messages!) {
+        try {
+          const snapshot = parseConsentSnapshot(parseEvent(message.data).data);
+          if (snapshot) this.apply(snapshot);
+          else logger.error({ subject: message.subject }, 'ignoring malformed consent snapshot');
+        } catch {
+          logger.error({ subject: message.subject, seq: message.seq }, 'ignoring malformed consent snapshot');
+        }
+        if (!this.synced && message.info.pending === 0) {
+          this.synced = true;
+          caughtUp();
+        }
+      }
+    })();
+    const timer = setTimeout(caughtUp, this.options.syncTimeoutMs);
+    await caughtUpPromise;
+    clearTimeout(timer);
+    if (!this.synced) logger.warn('consent projection not caught up at startup; gated reads by others are refused until it is');
+  }
+
+  /** Applies a snapshot to memory at once, and to the local collection in order, in the background. */
+  apply(snapshot: ConsentSnapshot): boolean {
+    if (!this.states.apply(snapshot)) return false;
+    for (const listener of this.listeners) listener(snapshot);
+    const { userId, purpose, status, version } = snapshot;
+    const _id = keyOf(userId, purpose);
+    this.persisting = this.persisting.then(() =>
+      this.model
+        .updateOne(
+          { _id, version: { $lt: version } },
+          { $set: { userId, purpose, status, version, updatedAt: new Date(snapshot.updatedAt) } },
+          { upsert: true },
+        )
+        .then(() => undefined)
+        .catch((error: { code?: number }) => {
+          // A newer version is already stored: the filter missed and the upsert collided. Nothing to do.
+          if (error.code !== DUPLICATE_KEY) this.options.logger.warn({ err: error }, 'could not persist consent projection entry');
+        }),
+    );
+    return true;
+  }
+
+  /** Called with every snapshot that changed the projection (tests measure propagation with it). */
+  onChange(listener: (snapshot: ConsentSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  isGranted(userId: string, purpose: ConsentPurpose): boolean {
+    return this.states.isGranted(userId, purpose);
+  }
+
+  grantedSubjects(purpose: ConsentPurpose): ReadonlySet<string> {
+    return this.states.grantedSubjects(purpose);
+  }
+
+  isAvailable(): boolean {
+    return this.synced && this.options.bus.disconnectedForMs() <= this.options.staleAfterMs;
+  }
+
+  isSynced(): boolean {
+    return this.synced;
+  }
+
+  async stop(): Promise<void> {
+    this.messages?.stop();
+    this.messages = null;
+    await this.persisting;
+  }
+}

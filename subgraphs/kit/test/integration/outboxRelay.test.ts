@@ -1,0 +1,77 @@
+import { Schema } from 'mongoose';
+import { connectDatabase } from '../../src/db/connectDatabase';
+import { EventBus } from '../../src/events/eventBus';
+import { createEvent, type EventEnvelope } from '../../src/events/eventEnvelope';
+import { OutboxRelay, outboxOnCreate, outboxOnUpdate, outboxSchemaFields } from '../../src/events/outbox';
+import { createLogger } from '../../src/logging/createLogger';
+import { eventually, startTestEnvironment, type TestEnvironment } from '../../src/testing';
+
+describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () => {
+  const logger = createLogger({ name: 'test', level: 'silent' });
+  let env: TestEnvironment;
+  let bus: EventBus;
+  let db: Awaited<ReturnType<typeof connectDatabase>>;
+  const received: EventEnvelope[] = [];
+
+  beforeAll(async () => {
+    env = await startTestEnvironment();
+    db = await connectDatabase(env.mongoUri, `${env.databasePrefix}_kit`);
+    bus = await EventBus.connect({ url: env.nats.url, name: 'kit-test', timeoutMs: 5_000, logger });
+    await bus.ensureStreams(['IDENTITY']);
+    await bus.consume({
+      stream: 'IDENTITY',
+      durable: 'kit-test',
+      handler: async (event) => {
+        received.push(event);
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await db?.close();
+    await env?.stop();
+  });
+
+  const Thing = () =>
+    db.models.Thing ?? db.model('Thing', new Schema({ _id: String, name: String, ...outboxSchemaFields }, { versionKey: false }));
+
+  it('publishes an event written with its change only after the write, even when no relay ran at write time', async () => {
+    const event = createEvent('identity.v1.user.created', { userId: 'u1' }, 'u1');
+    // The write happens with no relay running, as if the process died right after it.
+    await Thing().create({ _id: 'u1', name: 'one', ...outboxOnCreate([event]) });
+    const stored = await Thing().findById('u1').select('+_outbox').lean<{ _outbox: EventEnvelope[] }>();
+    expect(stored?._outbox.map((e) => e.id)).toEqual([event.id]);
+
+    // A relay started later (the restarted process) delivers it, once.
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 50 }).watch(Thing());
+    relay.start();
+    await eventually(() => expect(received.map((e) => e.id)).toContain(event.id));
+    await relay.flush();
+    await relay.stop();
+    const after = await Thing().findById('u1').select('+_outbox').lean<{ _outbox: EventEnvelope[] }>();
+    expect(after?._outbox).toEqual([]);
+    expect(received.filter((e) => e.id === event.id)).toHaveLength(1);
+  });
+
+  it('lets JetStream drop a republished event id, so a relay that publishes twice delivers once', async () => {
+    const event = createEvent('identity.v1.user.updated', { userId: 'u2' }, 'u2');
+    await bus.publish(event);
+    await bus.publish(event);
+    const marker = createEvent('identity.v1.user.updated', { userId: 'marker' }, 'marker');
+    await bus.publish(marker);
+    await eventually(() => expect(received.map((e) => e.id)).toContain(marker.id));
+    expect(received.filter((e) => e.id === event.id)).toHaveLength(1);
+  });
+
+  it('publishes every event queued by successive writes to one document', async () => {
+    const first = createEvent('identity.v1.user.updated', { n: 1 }, 'u3');
+    const second = createEvent('identity.v1.user.updated', { n: 2 }, 'u3');
+    await Thing().create({ _id: 'u3', name: 'three', ...outboxOnCreate([first]) });
+    await Thing().updateOne({ _id: 'u3' }, { $set: { name: 'three again' }, ...outboxOnUpdate([second]) });
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 50 }).watch(Thing());
+    relay.start();
+    await eventually(() => expect(received.map((e) => e.id)).toEqual(expect.arrayContaining([first.id, second.id])));
+    await relay.stop();
+  });
+});
