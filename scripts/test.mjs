@@ -3,7 +3,7 @@
 // services. Installs what is missing first (npm packages, nats-server, the
 // MongoDB-wire server), then runs the tests through turbo and prints one
 // closing line, "tests: N passed, N failed".
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
