@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './loadConfig';
 import { subgraphConfigSchema } from './subgraphConfigSchema';
 import { generateKeyPairPem } from '../viewer/generateViewerKeys';
@@ -30,5 +33,14 @@ describe('loadConfig', () => {
   it('accepts PEM keys with escaped newlines, as env files carry them', () => {
     const config = loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey.replace(/\n/g, '\\n') });
     expect(config.VIEWER_PUBLIC_KEY).toBe(publicKey);
+  });
+
+  it('reads NAME_FILE secrets and names an unreadable one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(`${dir}/viewer.pem`, publicKey);
+    expect(loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY_FILE: `${dir}/viewer.pem` }).VIEWER_PUBLIC_KEY).toBe(publicKey);
+    expect(() => loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY_FILE: `${dir}/absent.pem` })).toThrow(
+      /VIEWER_PUBLIC_KEY_FILE is invalid: cannot read .*absent\.pem \(ENOENT\)/,
+    );
   });
 });

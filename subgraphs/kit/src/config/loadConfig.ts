@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Thrown when the environment does not describe a runnable service. */
@@ -10,7 +11,8 @@ export class ConfigError extends Error {
  * together, each naming the variable and the expected form, because an
  * operator fixing a deployment wants the whole list, not one error per restart.
  */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const env = withFileSecrets(Object.keys(schema.shape), source);
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
@@ -60,3 +62,24 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   nodeEnv: () => z.enum(['development', 'production', 'test']).default('development'),
 };
+
+/**
+ * `NAME_FILE=/run/secrets/x` stands for `NAME=<contents of the file>`, the
+ * Docker/Kubernetes secrets convention, so keys need not sit in environment
+ * variables. An unreadable file is reported like any other bad variable.
+ */
+function withFileSecrets(names: string[], source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...source };
+  const problems: string[] = [];
+  for (const name of names) {
+    const file = source[`${name}_FILE`];
+    if (env[name] !== undefined || !file) continue;
+    try {
+      env[name] = readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push(`  ${name}_FILE is invalid: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  return env;
+}

@@ -16,6 +16,10 @@ export const subgraphConfigSchema = z.object({
   STARTUP_TIMEOUT_MS: env.durationMs(10_000),
   /** How often the outbox relay looks for unpublished events (a local write also triggers it at once). */
   OUTBOX_POLL_MS: env.durationMs(500),
+  /** How long NATS may be unreachable before consent can no longer be vouched for and others' gated reads are refused. */
+  CONSENT_STALE_AFTER_MS: env.durationMs(5_000),
+  /** How often granted non-owner reads of gated fields are published to the access log. */
+  ACCESS_LOG_FLUSH_MS: env.durationMs(250),
 });
 
 export type SubgraphConfig = z.infer<typeof subgraphConfigSchema>;

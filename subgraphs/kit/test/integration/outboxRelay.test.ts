@@ -1,4 +1,4 @@
-import { Schema } from 'mongoose';
+import { Schema, type Model } from 'mongoose';
 import { connectDatabase } from '../../src/db/connectDatabase';
 import { EventBus } from '../../src/events/eventBus';
 import { createEvent, type EventEnvelope } from '../../src/events/eventEnvelope';
@@ -33,15 +33,19 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
     await env?.stop();
   });
 
-  const Thing = () =>
-    db.models.Thing ?? db.model('Thing', new Schema({ _id: String, name: String, ...outboxSchemaFields }, { versionKey: false }));
+  interface ThingDoc {
+    _id: string;
+    name: string;
+  }
+  let thingModel: Model<ThingDoc>;
+  const Thing = () => (thingModel ??= db.model<ThingDoc>('Thing', new Schema<ThingDoc>({ _id: String, name: String, ...outboxSchemaFields }, { versionKey: false })));
 
   it('publishes an event written with its change only after the write, even when no relay ran at write time', async () => {
     const event = createEvent('identity.v1.user.created', { userId: 'u1' }, 'u1');
     // The write happens with no relay running, as if the process died right after it.
     await Thing().create({ _id: 'u1', name: 'one', ...outboxOnCreate([event]) });
     const stored = await Thing().findById('u1').select('+_outbox').lean<{ _outbox: EventEnvelope[] }>();
-    expect(stored?._outbox.map((e) => e.id)).toEqual([event.id]);
+    expect(stored?._outbox.map((e: EventEnvelope) => e.id)).toEqual([event.id]);
 
     // A relay started later (the restarted process) delivers it, once.
     const relay = new OutboxRelay(bus, logger, { intervalMs: 50 }).watch(Thing());
