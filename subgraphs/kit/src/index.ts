@@ -23,3 +23,8 @@ export * from './service/createSubgraphService';
 export * from './scalars/dateTimeScalar';
 export * from './service/runMain';
 export * from './consent/consentPurposes';
+export * from './consent/consentProjection';
+export * from './consent/decideConsent';
+export * from './consent/requiresConsentTransform';
+export * from './consent/consentFilter';
+export * from './consent/accessLogRecorder';

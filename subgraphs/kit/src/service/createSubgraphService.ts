@@ -4,6 +4,9 @@ import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { SubgraphConfig } from '../config/subgraphConfigSchema';
+import { AccessLogRecorder } from '../consent/accessLogRecorder';
+import { ConsentProjection } from '../consent/consentProjection';
+import { requiresConsentTransform } from '../consent/requiresConsentTransform';
 import { connectDatabase, ensureIndexes, isDatabaseReady } from '../db/connectDatabase';
 import { EventBus, type ConsumeOptions } from '../events/eventBus';
 import { OutboxRelay } from '../events/outbox';
@@ -20,6 +23,8 @@ export interface SetupContext {
   bus: EventBus;
   relay: OutboxRelay;
   logger: Logger;
+  /** This instance's consent projection, already caught up with the stream. */
+  consent: ConsentProjection;
 }
 
 export interface SubgraphParts<S> {
@@ -47,6 +52,8 @@ export interface SubgraphService<S> {
   bus: EventBus;
   relay: OutboxRelay;
   logger: Logger;
+  consent: ConsentProjection;
+  accessLog: AccessLogRecorder;
 }
 
 /**
@@ -74,12 +81,17 @@ export async function createSubgraphService<S>(
   const db = dbResult.value;
   const bus = busResult.value;
   const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS });
-  const setupContext: SetupContext = { db, bus, relay, logger };
+  // Every subgraph enforces @requiresConsent, so every one follows consent state and feeds the access log.
+  const consent = new ConsentProjection({ db, bus, logger, staleAfterMs: config.CONSENT_STALE_AFTER_MS, syncTimeoutMs: config.STARTUP_TIMEOUT_MS });
+  const accessLog = new AccessLogRecorder(bus, logger, { subgraph: definition.name, flushMs: config.ACCESS_LOG_FLUSH_MS });
+  const setupContext: SetupContext = { db, bus, relay, logger, consent };
   try {
-    await bus.ensureStreams(definition.streams);
+    await bus.ensureStreams([...new Set<StreamName>([...definition.streams, 'CONSENT_STATE', 'PRIVACY'])]);
+    await consent.start();
     const parts = await definition.setup(setupContext);
     await ensureIndexes(db);
     let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers: { DateTime: dateTimeScalar, ...parts.resolvers } as never });
+    schema = requiresConsentTransform(schema, { lookup: consent, accessLog });
     for (const transform of definition.schemaTransforms ?? []) schema = transform(schema, setupContext);
     const server = await createSubgraphServer({
       name: definition.name,
@@ -87,27 +99,33 @@ export async function createSubgraphService<S>(
       logger,
       services: parts.services,
       verifyViewer: await createViewerVerifier(config.VIEWER_PUBLIC_KEY, definition.name),
-      readiness: () => ({ database: isDatabaseReady(db), nats: bus.isConnected() }),
+      readiness: () => ({ database: isDatabaseReady(db), nats: bus.isConnected(), consent: consent.isAvailable() }),
       introspection: config.NODE_ENV !== 'production',
     });
     for (const consumer of parts.consumers ?? []) await bus.consume(consumer);
     relay.start();
+    accessLog.start();
     return {
       services: parts.services,
       db,
       bus,
       relay,
       logger,
+      consent,
+      accessLog,
       listen: (port) => server.listen(port, config.HOST),
       close: async () => {
         await server.close();
         await parts.onClose?.();
+        await accessLog.close();
+        await consent.stop();
         await relay.stop();
         await bus.close();
         await db.close();
       },
     };
   } catch (error) {
+    await consent.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

@@ -1,0 +1,123 @@
+import {
+  defaultFieldResolver,
+  isObjectType,
+  valueFromASTUntyped,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import { AppError } from '../errors/appError';
+import type { SubgraphContext } from '../server/subgraphContext';
+import type { AccessLogSink } from './accessLogRecorder';
+import type { ConsentLookup } from './consentProjection';
+import { isConsentPurpose, type ConsentPurpose } from './consentPurposes';
+import { decideConsent } from './decideConsent';
+
+export interface ConsentEnforcement {
+  lookup: ConsentLookup;
+  accessLog?: AccessLogSink;
+}
+
+export interface GatedField {
+  coordinate: string;
+  purpose: ConsentPurpose;
+  subjectField: string;
+}
+
+/** The lookup behind a schema, so list helpers reach it from `info.schema` without new context fields. */
+const enforcementBySchema = new WeakMap<GraphQLSchema, ConsentEnforcement>();
+
+export function consentEnforcementOf(schema: GraphQLSchema): ConsentEnforcement | undefined {
+  return enforcementBySchema.get(schema);
+}
+
+/** The fields of `schema` that carry @requiresConsent, with their arguments. */
+export function gatedFields(schema: GraphQLSchema): (GatedField & { type: GraphQLObjectType; field: GraphQLField<unknown, unknown> })[] {
+  const found = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const directive = field.astNode?.directives?.find((d) => d.name.value === 'requiresConsent');
+      if (!directive) continue;
+      const args: Record<string, unknown> = {};
+      for (const arg of directive.arguments ?? []) args[arg.name.value] = valueFromASTUntyped(arg.value);
+      const purpose = args.purpose;
+      if (!isConsentPurpose(purpose)) throw new Error(`${type.name}.${field.name}: @requiresConsent purpose ${String(purpose)} is not a known purpose`);
+      const subjectField = typeof args.subjectField === 'string' ? args.subjectField : 'id';
+      found.push({ coordinate: `${type.name}.${field.name}`, purpose, subjectField, type, field });
+    }
+  }
+  return found;
+}
+
+/**
+ * The data subject of a parent object: its `subjectField`, as the schema
+ * would resolve it. Kit resolvers often return documents, so `id` falls back
+ * to `_id`, and a field the document lacks is read through the type's own
+ * (synchronous) resolver for it, e.g. `HiringProfile.userId: (p) => p._id`.
+ */
+export function readSubject(
+  parent: unknown,
+  subjectField: string,
+  type: GraphQLObjectType,
+  context: unknown,
+  info: GraphQLResolveInfo,
+): string | null {
+  if (parent === null || typeof parent !== 'object') return null;
+  const record = parent as Record<string, unknown>;
+  let value = record[subjectField];
+  if (value === undefined && subjectField === 'id') value = record._id;
+  if (value === undefined) {
+    const resolve = type.getFields()[subjectField]?.resolve;
+    if (resolve) {
+      const resolved = resolve(parent, {}, context, info);
+      // A subject that needs I/O to find is a modelling mistake; refuse rather than wait.
+      if (!(resolved instanceof Promise)) value = resolved;
+    }
+  }
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (value !== null && value !== undefined && typeof (value as { toString?: unknown }).toString === 'function') {
+    const text = String(value);
+    return text && text !== '[object Object]' ? text : null;
+  }
+  return null;
+}
+
+/**
+ * Wraps the resolver of every @requiresConsent field so the consent rule runs
+ * before it: denied fields become null with CONSENT_REQUIRED (or
+ * CONSENT_UNAVAILABLE) at their path and the resolver never runs. Granted
+ * reads by anyone but the subject are handed to the access log. Mutates the
+ * schema's field configs in place and returns the same schema.
+ */
+export function requiresConsentTransform(schema: GraphQLSchema, enforcement: ConsentEnforcement): GraphQLSchema {
+  enforcementBySchema.set(schema, enforcement);
+  for (const { type, field, coordinate, purpose, subjectField } of gatedFields(schema)) {
+    const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
+    field.resolve = (parent, args, context, info) => {
+      const viewer = (context as SubgraphContext).viewer;
+      const subject = readSubject(parent, subjectField, type, context, info);
+      const decision = decideConsent(enforcement.lookup, viewer, subject, purpose);
+      if (!decision.allowed) {
+        if (!subject) (context as SubgraphContext).log?.warn({ field: coordinate }, 'gated field has no readable subject; refused');
+        throw decision.code === 'CONSENT_UNAVAILABLE'
+          ? new AppError('CONSENT_UNAVAILABLE', `Consent for ${purpose} cannot be verified right now; try again shortly.`, { purpose })
+          : new AppError('CONSENT_REQUIRED', `The data subject has not consented to ${purpose}.`, { purpose });
+      }
+      if (!decision.owner) {
+        enforcement.accessLog?.record({
+          viewerKind: viewer.kind,
+          viewerId: viewer.userId ?? viewer.keyId ?? null,
+          viewerOrgId: viewer.orgId ?? null,
+          subjectUserId: subject!,
+          field: coordinate,
+          purpose,
+        });
+      }
+      return resolve(parent, args, context, info);
+    };
+  }
+  return schema;
+}
