@@ -20,11 +20,22 @@ function keyPair(dir, name) {
   return { publicKey: fs.readFileSync(pub, 'utf8'), privateKey: fs.readFileSync(priv, 'utf8') };
 }
 
-/** @param {string} root the repository root */
-function ensureDevKeys(root) {
-  const dir = path.join(root, '.data', 'keys');
+/**
+ * @param {string} dir where the PEM files live
+ * @param {{ readableByAll?: boolean }} [options] for a container volume whose
+ *   services run as another (unprivileged) user than the one writing the keys
+ */
+function ensureDevKeysIn(dir, options = {}) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return { viewer: keyPair(dir, 'viewer'), session: keyPair(dir, 'session') };
+  const keys = { viewer: keyPair(dir, 'viewer'), session: keyPair(dir, 'session') };
+  if (options.readableByAll) {
+    fs.chmodSync(dir, 0o755);
+    for (const file of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, file), 0o644);
+  }
+  return keys;
 }
 
-module.exports = { ensureDevKeys };
+/** @param {string} root the repository root */
+const ensureDevKeys = (root) => ensureDevKeysIn(path.join(root, '.data', 'keys'));
+
+module.exports = { ensureDevKeys, ensureDevKeysIn };
