@@ -1,22 +1,63 @@
 import { createSubgraphService, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { CallsConfig } from './callsConfig';
 import type { CallsServices } from './callsServices';
+import { anonymizeDeletedUsers } from './consumers/anonymizeDeletedUsers';
 import { projectUsers } from './consumers/projectUsers';
+import { projectVerifications } from './consumers/projectVerifications';
+import { RingingSweeper } from './lifecycle/ringingSweeper';
+import { callChangeModel } from './models/callChangeModel';
+import { callerVerificationModel } from './models/callerVerificationModel';
 import { callModel } from './models/callModel';
+import { callPrivacyModel } from './models/callPrivacyModel';
 import { callUserModel } from './models/callUserModel';
 import { callResolvers } from './resolvers/callResolvers';
+import { privacyResolvers } from './resolvers/privacyResolvers';
+import { signalResolvers } from './resolvers/signalResolvers';
+import { SignalRelay } from './signals/signalRelay';
+
+export interface CallsOptions {
+  /** Now; tests pass their own to make calls ring out without waiting. */
+  clock?: () => Date;
+}
+
+export type CallsService = SubgraphService<CallsServices> & { sweeper: RingingSweeper };
 
 /** The calls subgraph: calls by handle, without phone numbers. Tests start it on port 0. */
-export async function createCalls(config: CallsConfig): Promise<SubgraphService<CallsServices>> {
+export async function createCalls(config: CallsConfig, options: CallsOptions = {}): Promise<CallsService> {
+  let sweeper: RingingSweeper | undefined;
   const definition: SubgraphDefinition<CallsServices> = {
     name: 'calls',
     streams: ['IDENTITY', 'CALLS'],
-    setup: async ({ db, relay }) => {
-      const calls = callModel(db);
-      const users = callUserModel(db);
-      relay.watch(calls);
-      return { services: { calls, users, relay }, resolvers: callResolvers as never, consumers: [projectUsers(users)] };
+    setup: async ({ db, bus, relay, logger }) => {
+      const services: CallsServices = {
+        calls: callModel(db),
+        changes: callChangeModel(db),
+        users: callUserModel(db),
+        privacy: callPrivacyModel(db),
+        verifications: callerVerificationModel(db),
+        relay,
+        signals: new SignalRelay(bus),
+        config,
+        logger,
+        clock: options.clock ?? (() => new Date()),
+      };
+      relay.watch(services.calls).watch(services.changes);
+      sweeper = new RingingSweeper(services, config.CALL_SWEEP_INTERVAL_MS);
+      sweeper.start();
+      return {
+        services,
+        resolvers: {
+          Query: signalResolvers.Query,
+          User: { ...callResolvers.User, ...privacyResolvers.User },
+          Call: callResolvers.Call,
+          CallPrivacy: privacyResolvers.CallPrivacy,
+          Mutation: { ...callResolvers.Mutation, ...privacyResolvers.Mutation, ...signalResolvers.Mutation },
+        } as never,
+        consumers: [projectUsers(services.users), projectVerifications(services.verifications), anonymizeDeletedUsers(services)],
+        onClose: () => sweeper!.stop(),
+      };
     },
   };
-  return createSubgraphService(definition, config);
+  const service = await createSubgraphService(definition, config);
+  return Object.assign(service, { sweeper: sweeper! });
 }

@@ -1,2 +1,2 @@
-export { createCalls } from './createCalls';
+export { createCalls, type CallsOptions, type CallsService } from './createCalls';
 export { loadCallsConfig, callsConfigSchema, type CallsConfig } from './callsConfig';

@@ -1,37 +1,51 @@
-import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxSchemaFields } from '@profile-graph/kit';
 
 export type CallKind = 'AUDIO' | 'VIDEO';
 export type CallStatus = 'RINGING' | 'ACTIVE' | 'ENDED' | 'MISSED' | 'DECLINED' | 'FAILED';
+/** Where the call is, as a hint for the ring-out sweep only; the truth is the change log. */
+export type CallPhase = 'RINGING' | 'ACTIVE' | 'CLOSED';
 
+/**
+ * What a call was when it started. Everything that happens afterwards is an
+ * insert into `callChanges` (see callChangeModel), because inserts with a
+ * unique `_id` are the only single-document write FerretDB 1.x makes atomic.
+ */
 export interface CallDoc {
   _id: string;
-  callerId: string;
-  calleeId: string;
-  /** Both participants, for "calls of user X" queries with one index. */
+  /** null once that participant's account was deleted (anonymized). */
+  callerId: string | null;
+  calleeId: string | null;
+  /** The (remaining) participants, for "calls of user X" queries with one index. */
   participantIds: string[];
   kind: CallKind;
-  status: CallStatus;
   startedAt: Date;
-  endedAt: Date | null;
+  /** When a still-ringing call becomes MISSED. */
+  ringingUntil: Date;
+  /** Encryption the call started with; later toggles are changes. */
+  encrypted: boolean;
+  phase: CallPhase;
+  anonymized?: boolean;
 }
 
 const callSchema = new Schema<CallDoc>(
   {
-    _id: { type: String, default: () => randomUUID() },
-    callerId: { type: String, required: true },
-    calleeId: { type: String, required: true },
+    _id: { type: String, required: true },
+    callerId: { type: String, default: null },
+    calleeId: { type: String, default: null },
     participantIds: { type: [String], required: true },
     kind: { type: String, required: true, enum: ['AUDIO', 'VIDEO'] },
-    status: { type: String, required: true },
     startedAt: { type: Date, required: true },
-    endedAt: { type: Date, default: null },
+    ringingUntil: { type: Date, required: true },
+    encrypted: { type: Boolean, required: true },
+    phase: { type: String, required: true },
+    anonymized: { type: Boolean },
     ...outboxSchemaFields,
   },
   { collection: 'calls', versionKey: false },
 );
 callSchema.index({ participantIds: 1, startedAt: -1 });
+callSchema.index({ phase: 1, ringingUntil: 1 });
 
 export type CallModel = Model<CallDoc>;
 

@@ -3,18 +3,22 @@ import { Schema, type Connection, type Model } from 'mongoose';
 /**
  * Calls' own projection of identity's users (id and handle only), fed by
  * identity events: calls never reads identity's database, and never holds a
- * phone number.
+ * phone number. A deleted user stays as a tombstone (`deletedAt`, handle
+ * released) so a late `user.created` redelivery cannot bring them back.
  */
 export interface CallUserDoc {
   _id: string;
   handleLower: string;
+  deletedAt?: Date;
 }
 
 const callUserSchema = new Schema<CallUserDoc>(
-  { _id: { type: String, required: true }, handleLower: { type: String, required: true, unique: true } },
+  { _id: { type: String, required: true }, handleLower: { type: String, required: true, unique: true }, deletedAt: { type: Date } },
   { collection: 'users', versionKey: false },
 );
 
 export type CallUserModel = Model<CallUserDoc>;
 
 export const callUserModel = (db: Connection): CallUserModel => db.model<CallUserDoc>('CallUser', callUserSchema);
+
+export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;

@@ -1,57 +1,111 @@
+import { AppError, badInput, createEvent, outboxOnCreate } from '@profile-graph/kit';
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, loadById, outboxOnCreate, type SubgraphContext } from '@profile-graph/kit';
-import type { CallsServices } from '../callsServices';
+import { setEncryption, transitionCall, type CallView } from '../lifecycle/callChanges';
+import { deriveCallState, type CallAction } from '../lifecycle/callState';
 import type { CallDoc, CallKind } from '../models/callModel';
+import { initialEncryption, mayCall } from '../policy/callPolicy';
+import { decodeHistoryCursor, encodeHistoryCursor, pageSize } from '../validation/historyCursor';
+import { calleeRules } from './privacyResolvers';
+import { participantCall, signedInUser, stateOf, userRef, type Context } from './callContext';
 
-type Context = SubgraphContext<CallsServices>;
+/** One refusal for every rule, so a caller cannot tell a block from a restriction. */
+const CANNOT_CALL = 'This user cannot be called by you right now.';
 
-const MAX_PAGE = 50;
-
-function signedInUser(context: Context): string {
-  if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to make or see calls.');
-  return context.viewer.userId;
+function ownerOnly(context: Context, userId: string): void {
+  if (signedInUser(context) !== userId) throw new AppError('FORBIDDEN', 'Only the user can see their calls.');
 }
+
+const move = (action: CallAction) => async (_: unknown, args: { callId: string }, context: Context) => {
+  const call = await participantCall(context, args.callId);
+  return transitionCall(context.services, call, action, signedInUser(context));
+};
 
 export const callResolvers = {
   User: {
     /** Who called whom is known to the participants only. */
     recentCalls: async (user: { id: string }, args: { first?: number | null }, context: Context) => {
-      if (signedInUser(context) !== user.id) throw new AppError('FORBIDDEN', 'Only the user can see their calls.');
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `use 1 to ${MAX_PAGE}.`);
+      ownerOnly(context, user.id);
+      const first = pageSize(args.first);
       return context.services.calls.find({ participantIds: user.id }).sort({ startedAt: -1, _id: -1 }).limit(first).lean();
+    },
+    callHistory: async (user: { id: string }, args: { first?: number | null; after?: string | null }, context: Context) => {
+      ownerOnly(context, user.id);
+      const first = pageSize(args.first);
+      const filter: Record<string, unknown> = { participantIds: user.id };
+      if (args.after) {
+        const { startedAt, id } = decodeHistoryCursor(args.after);
+        filter.$or = [{ startedAt: { $lt: startedAt } }, { startedAt, _id: { $lt: id } }];
+      }
+      const calls = await context.services.calls.find(filter).sort({ startedAt: -1, _id: -1 }).limit(first + 1).lean();
+      const page = calls.slice(0, first);
+      const edges = page.map((call) => ({ cursor: encodeHistoryCursor(call.startedAt, call._id), node: call }));
+      return { edges, pageInfo: { hasNextPage: calls.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
     },
   },
   Call: {
     __resolveReference: async (reference: { id: string }, context: Context) => {
-      const call = await loadById<CallDoc>(context.loaders, context.services.calls, reference.id);
-      return call && context.viewer.userId && call.participantIds.includes(context.viewer.userId) ? call : null;
+      const userId = context.viewer.kind === 'user' ? context.viewer.userId : undefined;
+      if (!userId) return null;
+      return participantCall(context, reference.id).catch(() => null);
     },
-    id: (call: CallDoc) => call._id,
-    participants: (call: CallDoc) => call.participantIds.map((id) => ({ __typename: 'User', id })),
+    id: (call: CallView) => call._id,
+    participants: (call: CallView) => call.participantIds.map((id) => userRef(id)),
+    caller: (call: CallView) => userRef(call.callerId),
+    callee: (call: CallView) => userRef(call.calleeId),
+    anonymized: (call: CallView) => call.anonymized === true,
+    status: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).status,
+    answeredAt: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).acceptedAt,
+    endedAt: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).endedAt,
+    encryption: async (call: CallView, _: unknown, context: Context) => {
+      const { encryption } = await stateOf(call, context);
+      // A change by someone no longer among the participants (a deleted account) shows no author.
+      const author = (id: string | null) => (id && call.participantIds.includes(id) ? userRef(id) : null);
+      return { ...encryption, history: encryption.history.map((entry) => ({ ...entry, changedBy: author(entry.changedBy) })) };
+    },
   },
   Mutation: {
-    startCall: async (_: unknown, args: { calleeHandle: string; kind: CallKind }, context: Context) => {
+    startCall: async (_: unknown, args: { calleeHandle: string; kind: CallKind; encrypted?: boolean | null }, context: Context) => {
       const callerId = signedInUser(context);
-      const callee = await context.services.users.findOne({ handleLower: args.calleeHandle.trim().toLowerCase() }).lean();
+      const { services } = context;
+      const handle = args.calleeHandle.trim().toLowerCase();
+      if (!handle) throw badInput('calleeHandle', 'give the handle of the person to call.');
+      const encryption = initialEncryption(
+        { defaultOn: services.config.CALL_ENCRYPTION_DEFAULT === 'on', callerMayChoose: services.config.CALL_ENCRYPTION_CALLER_CHOICE === 'allow' },
+        args.encrypted,
+      );
+      if ('error' in encryption) throw badInput('encrypted', encryption.error);
+      // Handles are public (identity's userByHandle answers for anyone), so an
+      // unknown one is NOT_FOUND: that helps with typos and reveals nothing about anyone's rules.
+      const callee = await services.users.findOne({ handleLower: handle, deletedAt: { $exists: false } }).lean();
       if (!callee) throw new AppError('NOT_FOUND', 'calleeHandle: no user has this handle.', { field: 'calleeHandle' });
       if (callee._id === callerId) throw badInput('calleeHandle', 'you cannot call yourself.');
+      const [rules, verification] = await Promise.all([calleeRules(context, callee._id), services.verifications.findById(callerId).lean()]);
+      if (!mayCall(rules, { id: callerId, verified: verification?.verified === true })) throw new AppError('FORBIDDEN', CANNOT_CALL);
+
       const id = randomUUID();
-      const startedAt = new Date();
-      const event = createEvent('calls.v1.call.started', { callId: id, callerId, calleeId: callee._id, kind: args.kind }, callerId);
-      const call = await context.services.calls.create({
+      const startedAt = services.clock();
+      const call: CallDoc = {
         _id: id,
         callerId,
         calleeId: callee._id,
         participantIds: [callerId, callee._id],
         kind: args.kind,
-        status: 'RINGING',
         startedAt,
-        endedAt: null,
-        ...outboxOnCreate([event]),
-      });
-      context.services.relay.kick();
-      return call.toObject();
+        ringingUntil: new Date(startedAt.getTime() + services.config.CALL_RING_TIMEOUT_MS),
+        encrypted: encryption.enabled,
+        phase: 'RINGING',
+      };
+      const event = createEvent('calls.v1.call.started', { callId: id, callerId, calleeId: callee._id, kind: args.kind, encrypted: encryption.enabled }, callerId);
+      await services.calls.create({ ...call, ...outboxOnCreate([event]) });
+      services.relay.kick();
+      return { ...call, state: deriveCallState(call, []) } satisfies CallView;
+    },
+    acceptCall: move('ACCEPT'),
+    declineCall: move('DECLINE'),
+    endCall: move('END'),
+    setCallEncryption: async (_: unknown, args: { callId: string; enabled: boolean }, context: Context) => {
+      const call = await participantCall(context, args.callId);
+      return setEncryption(context.services, call, signedInUser(context), args.enabled);
     },
   },
 };

@@ -1,0 +1,40 @@
+import type { ConsumeOptions } from '@profile-graph/kit';
+import type { CallsServices } from '../callsServices';
+import { loadState, transitionCall } from '../lifecycle/callChanges';
+import { isLive } from '../lifecycle/callState';
+
+/**
+ * On `identity.v1.user.deleted`: a live call of theirs fails, their handle
+ * stops resolving, their own settings go, and every call they took part in
+ * loses their id, so the other participant keeps the call in their history
+ * without learning anything more about the deleted account. Each step is
+ * repeatable, so a redelivered event finds nothing left to do.
+ */
+export function anonymizeDeletedUsers(services: CallsServices): ConsumeOptions {
+  return {
+    stream: 'IDENTITY',
+    durable: 'calls-user-deletion',
+    filterSubjects: ['identity.v1.user.deleted'],
+    handler: async (event) => {
+      const userId = event.data.userId;
+      if (typeof userId !== 'string' || !userId) return;
+      await eraseUserFromCalls(services, userId);
+    },
+  };
+}
+
+export async function eraseUserFromCalls(services: CallsServices, userId: string): Promise<void> {
+  const { calls, changes, users, privacy, verifications } = services;
+  await users.updateOne({ _id: userId }, { $set: { handleLower: `deleted:${userId}`, deletedAt: services.clock() } }, { upsert: true });
+  await privacy.deleteOne({ _id: userId });
+  await verifications.deleteOne({ _id: userId });
+  await privacy.updateMany({ $or: [{ allowed: userId }, { blocked: userId }] }, { $pull: { allowed: userId, blocked: userId } });
+
+  for (const call of await calls.find({ participantIds: userId, phase: { $in: ['RINGING', 'ACTIVE'] } }).lean()) {
+    if (isLive((await loadState(services, call)).status)) await transitionCall(services, call, 'FAIL', null).catch(() => undefined);
+  }
+  await changes.updateMany({ by: userId }, { $set: { by: null } });
+  await calls.updateMany({ callerId: userId }, { $set: { callerId: null, anonymized: true } });
+  await calls.updateMany({ calleeId: userId }, { $set: { calleeId: null, anonymized: true } });
+  await calls.updateMany({ participantIds: userId }, { $pull: { participantIds: userId } });
+}

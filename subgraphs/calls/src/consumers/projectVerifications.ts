@@ -1,0 +1,41 @@
+import type { ConsumeOptions, EventEnvelope } from '@profile-graph/kit';
+import type { CallerVerificationModel } from '../models/callerVerificationModel';
+import { isDuplicateKey } from '../models/callUserModel';
+
+/**
+ * What a verification event says about "verified", or null when it says
+ * nothing: a failed or pending re-verification does not take away an earlier
+ * success; only revocation or expiry does.
+ */
+export function verifiedFromEvent(event: Pick<EventEnvelope, 'type' | 'data'>): boolean | null {
+  if (event.type === 'identity.v1.user.verified') return event.data.verified === false ? false : true;
+  const status = String(event.data.status ?? '').toUpperCase();
+  if (status === 'VERIFIED' || status === 'APPROVED' || status === 'SUCCEEDED') return true;
+  if (status === 'REVOKED' || status === 'EXPIRED') return false;
+  return null;
+}
+
+/**
+ * Projection of identity's verification outcomes for VERIFIED_ONLY callees.
+ * Until identity publishes them every user is unverified. Ordered by the
+ * event's time: an older event (redelivered or late) never overwrites a newer one.
+ */
+export function projectVerifications(verifications: CallerVerificationModel): ConsumeOptions {
+  return {
+    stream: 'IDENTITY',
+    durable: 'calls-verification-projection',
+    filterSubjects: ['identity.v1.user.verified', 'identity.v1.verification.completed'],
+    handler: async (event) => {
+      const verified = verifiedFromEvent(event);
+      const userId = event.data.userId;
+      if (verified === null || typeof userId !== 'string') return;
+      const eventAt = new Date(event.occurredAt);
+      try {
+        await verifications.updateOne({ _id: userId, eventAt: { $lte: eventAt } }, { $set: { verified, eventAt } }, { upsert: true });
+      } catch (error) {
+        // A newer outcome is stored: the filter missed and the upsert hit its _id.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { AppError, badInput } from '@profile-graph/kit';
+import type { CallPrivacyDoc, WhoCanCall } from '../models/callPrivacyModel';
+import type { CalleeRules } from '../policy/callPolicy';
+import { signedInUser, userRef, type Context } from './callContext';
+
+/** Bounds one settings document; nobody needs more contacts or blocks than this for calls. */
+const MAX_LIST = 5_000;
+
+export async function calleeRules(context: Context, userId: string): Promise<CalleeRules> {
+  const doc = await context.services.privacy.findById(userId).lean();
+  return toRules(context, doc);
+}
+
+function toRules(context: Context, doc: CallPrivacyDoc | null): CalleeRules {
+  // FerretDB drops [] on insert, so absent lists are empty lists.
+  return { whoCanCall: doc?.whoCanCall ?? context.services.config.CALL_DEFAULT_WHO_CAN_CALL, allowed: doc?.allowed ?? [], blocked: doc?.blocked ?? [] };
+}
+
+async function updateOwn(context: Context, update: Record<string, unknown>): Promise<CalleeRules> {
+  const userId = signedInUser(context);
+  const doc = await context.services.privacy.findOneAndUpdate({ _id: userId }, update, { upsert: true, new: true }).lean();
+  return toRules(context, doc);
+}
+
+/** Another existing user, for the lists; never oneself. */
+async function otherUser(context: Context, userId: string): Promise<string> {
+  if (userId === signedInUser(context)) throw badInput('userId', 'this is you; your own calls are not subject to these rules.');
+  const user = await context.services.users.findOne({ _id: userId, deletedAt: { $exists: false } }).lean();
+  if (!user) throw badInput('userId', 'no user has this id.');
+  return userId;
+}
+
+async function addTo(context: Context, list: 'allowed' | 'blocked', userId: string): Promise<CalleeRules> {
+  const other = await otherUser(context, userId);
+  const current = await calleeRules(context, signedInUser(context));
+  if (!current[list].includes(other) && current[list].length >= MAX_LIST) throw badInput('userId', `the list is full (${MAX_LIST}); remove someone first.`);
+  return updateOwn(context, { $addToSet: { [list]: other } });
+}
+
+export const privacyResolvers = {
+  User: {
+    /** The user's own call rules; nobody else may read who they allow or block. */
+    callPrivacy: async (user: { id: string }, _: unknown, context: Context) => {
+      if (signedInUser(context) !== user.id) throw new AppError('FORBIDDEN', 'Only the user can see their call settings.');
+      return calleeRules(context, user.id);
+    },
+  },
+  CallPrivacy: {
+    allowedCallers: (rules: CalleeRules) => rules.allowed.map((id) => userRef(id)),
+    blockedCallers: (rules: CalleeRules) => rules.blocked.map((id) => userRef(id)),
+  },
+  Mutation: {
+    setWhoCanCallMe: (_: unknown, args: { setting: WhoCanCall }, context: Context) => updateOwn(context, { $set: { whoCanCall: args.setting } }),
+    allowCaller: (_: unknown, args: { userId: string }, context: Context) => addTo(context, 'allowed', args.userId),
+    disallowCaller: (_: unknown, args: { userId: string }, context: Context) => updateOwn(context, { $pull: { allowed: args.userId } }),
+    blockCaller: (_: unknown, args: { userId: string }, context: Context) => addTo(context, 'blocked', args.userId),
+    unblockCaller: (_: unknown, args: { userId: string }, context: Context) => updateOwn(context, { $pull: { blocked: args.userId } }),
+  },
+};

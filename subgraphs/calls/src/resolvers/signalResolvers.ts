@@ -1,0 +1,51 @@
+import { AppError } from '@profile-graph/kit';
+import { loadState } from '../lifecycle/callChanges';
+import { hasRungOut, isLive } from '../lifecycle/callState';
+import type { CallDoc } from '../models/callModel';
+import type { RelayedSignal } from '../signals/signalRelay';
+import { parseSignalCursor, validateSignal, type CallSignalInput } from '../validation/signalInput';
+import { pageSize } from '../validation/historyCursor';
+import { participantCall, signedInUser, userRef, type Context } from './callContext';
+
+async function liveCall(context: Context, callId: string): Promise<CallDoc> {
+  const call = await participantCall(context, callId);
+  const state = await loadState(context.services, call);
+  if (!isLive(state.status) || hasRungOut(call, state, context.services.clock())) {
+    throw new AppError('CONFLICT', `The call is ${hasRungOut(call, state, context.services.clock()) ? 'MISSED' : state.status}; signals pass only while it rings or is active.`);
+  }
+  return call;
+}
+
+const toGraph = (signal: RelayedSignal) => ({
+  id: signal.id,
+  from: userRef(signal.fromUserId),
+  sentAt: new Date(signal.sentAt),
+  cursor: String(signal.seq),
+  type: signal.payload.type,
+  sdp: 'sdp' in signal.payload ? signal.payload.sdp : null,
+  candidate: 'candidate' in signal.payload ? signal.payload.candidate : null,
+  sdpMid: 'sdpMid' in signal.payload ? signal.payload.sdpMid : null,
+  sdpMLineIndex: 'sdpMLineIndex' in signal.payload ? signal.payload.sdpMLineIndex : null,
+});
+
+export const signalResolvers = {
+  Query: {
+    /** The other participant's signals after `after`, oldest first; poll with the returned endCursor. */
+    callSignals: async (_: unknown, args: { callId: string; after?: string | null; first?: number | null }, context: Context) => {
+      const userId = signedInUser(context);
+      const after = parseSignalCursor(args.after);
+      const first = pageSize(args.first, 50, 200);
+      const call = await liveCall(context, args.callId);
+      const { signals, lastSeq } = await context.services.signals.read(call._id, after, first);
+      return { signals: signals.filter((signal) => signal.fromUserId !== userId).map(toGraph), endCursor: String(lastSeq) };
+    },
+  },
+  Mutation: {
+    sendCallSignal: async (_: unknown, args: { callId: string; payload: CallSignalInput }, context: Context) => {
+      const userId = signedInUser(context);
+      const payload = validateSignal(args.payload, context.services.config.CALL_SIGNAL_MAX_BYTES);
+      const call = await liveCall(context, args.callId);
+      return toGraph(await context.services.signals.send(call._id, userId, payload, context.services.clock()));
+    },
+  },
+};
