@@ -1,0 +1,143 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, env } from '@profile-graph/kit';
+import { parseArgs } from './parseArgs';
+import { SUBGRAPH_URL_VARIABLE } from '../supergraph/subgraphUrlVariable';
+
+/** src/config and dist/config sit at the same depth, so one path serves both the tests and the build. */
+export const DEFAULT_SUPERGRAPH_PATH = resolve(__dirname, '../../../schema/supergraph.graphql');
+
+const SESSION_KEYS_FORM =
+  'set SESSION_PUBLIC_KEYS (JSON object of key id to PEM public key, e.g. {"k1":"-----BEGIN PUBLIC KEY-----..."}) or SESSION_PUBLIC_KEY (PEM public key; its key id is SESSION_KEY_ID, default k1)';
+
+const publicPem = env.pem('public');
+
+const schema = z.object({
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
+  HOST: z.string({ error: 'expected a host name or IP address to listen on' }).min(1).default('127.0.0.1'),
+  PORT: env.port(4000),
+  SUPERGRAPH_PATH: z
+    .string()
+    .default(DEFAULT_SUPERGRAPH_PATH)
+    .transform((value) => resolve(value))
+    .refine((value) => existsSync(value) && statSync(value).isFile(), {
+      error: 'expected the path of a composed supergraph SDL file (npm run compose writes schema/supergraph.graphql)',
+    }),
+  /** Signs the viewer for each subgraph call; subgraphs hold only the public half. */
+  VIEWER_PRIVATE_KEY: env.pem('private'),
+  SESSION_PUBLIC_KEYS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        const parsed: unknown = JSON.parse(value);
+        const keys = z.record(z.string().min(1), publicPem).parse(parsed);
+        if (Object.keys(keys).length > 0) return keys;
+      } catch {
+        // falls through to the issue that states the expected form
+      }
+      ctx.addIssue({ code: 'custom', message: `expected a JSON object of key id to PEM public key; ${SESSION_KEYS_FORM}` });
+      return z.NEVER;
+    }),
+  SESSION_PUBLIC_KEY: publicPem.optional(),
+  SESSION_KEY_ID: z.string().min(1, { error: 'expected a non-empty key id' }).default('k1'),
+  UPSTREAM_TIMEOUT_MS: env.durationMs(10_000),
+});
+
+export interface GatewayConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  host: string;
+  port: number;
+  supergraphPath: string;
+  viewerPrivateKey: string;
+  /** Key id to PEM: several keys let identity rotate its signing key without logging everyone out. */
+  sessionPublicKeys: Record<string, string>;
+  /** Overrides keyed by the `<NAME>` of `SUBGRAPH_<NAME>_URL`; other subgraphs keep the supergraph's URL. */
+  subgraphUrls: Record<string, string>;
+  upstreamTimeoutMs: number;
+}
+
+/**
+ * `NAME_FILE=/run/secrets/x` stands for `NAME=<file contents>`, as in the
+ * kit's loadConfig (Docker/Kubernetes secrets), so keys need not sit in the
+ * environment. An explicit `NAME` wins; an unreadable file is a problem.
+ */
+function withFileSecrets(source: NodeJS.ProcessEnv, problems: string[]): NodeJS.ProcessEnv {
+  const resolved: NodeJS.ProcessEnv = { ...source };
+  for (const name of Object.keys(schema.shape)) {
+    const file = source[`${name}_FILE`];
+    if (resolved[name] !== undefined || !file) continue;
+    try {
+      resolved[name] = readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push(`  ${name}_FILE is invalid: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return resolved;
+}
+
+/** Which CLI flag, if any, stands for a variable, so an error names what the operator actually typed. */
+const FLAG_FOR: Record<string, string> = { PORT: '--port', SUPERGRAPH_PATH: '--supergraph' };
+
+function subgraphUrlIssues(environment: NodeJS.ProcessEnv, urls: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const url = env.url(['http', 'https']);
+  for (const [variable, value] of Object.entries(environment)) {
+    const match = SUBGRAPH_URL_VARIABLE.exec(variable);
+    if (!match || value === undefined) continue;
+    const parsed = url.safeParse(value);
+    if (parsed.success) urls[match[1]!] = parsed.data;
+    else problems.push(`  ${variable} is invalid: expected a URL starting with http:// or https:// (the subgraph's GraphQL endpoint)`);
+  }
+  return problems;
+}
+
+/**
+ * The gateway's whole configuration, from CLI flags (which win) and the
+ * environment. Every problem is reported at once, each naming its variable
+ * and the expected form.
+ */
+export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2), environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const args = parseArgs(argv);
+  const problems: string[] = [];
+  const merged: NodeJS.ProcessEnv = {
+    ...withFileSecrets(environment, problems),
+    ...(args.port !== undefined ? { PORT: args.port } : {}),
+    ...(args.supergraph !== undefined ? { SUPERGRAPH_PATH: args.supergraph } : {}),
+  };
+  const fromFlag = new Set([...(args.port !== undefined ? ['PORT'] : []), ...(args.supergraph !== undefined ? ['SUPERGRAPH_PATH'] : [])]);
+
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const variable = issue.path.join('.') || '(environment)';
+      const label = fromFlag.has(variable) ? `${FLAG_FOR[variable]} (${variable})` : variable;
+      const given = merged[variable] === undefined ? 'missing' : 'invalid';
+      problems.push(`  ${label} is ${given}: ${issue.message}${variable === 'SUPERGRAPH_PATH' ? ` (got ${merged[variable] ?? DEFAULT_SUPERGRAPH_PATH})` : ''}`);
+    }
+  }
+  // Checked outside the schema so it is reported together with every other problem, not only when the rest is valid.
+  if (merged['SESSION_PUBLIC_KEYS'] === undefined && merged['SESSION_PUBLIC_KEY'] === undefined) {
+    problems.push(`  SESSION_PUBLIC_KEYS is missing: no session verification key; ${SESSION_KEYS_FORM}`);
+  }
+  const subgraphUrls: Record<string, string> = {};
+  problems.push(...subgraphUrlIssues(environment, subgraphUrls));
+  if (problems.length > 0 || !result.success) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+
+  const value = result.data;
+  return {
+    nodeEnv: value.NODE_ENV,
+    logLevel: value.LOG_LEVEL,
+    host: value.HOST,
+    port: value.PORT,
+    supergraphPath: value.SUPERGRAPH_PATH,
+    viewerPrivateKey: value.VIEWER_PRIVATE_KEY,
+    sessionPublicKeys: value.SESSION_PUBLIC_KEYS ?? { [value.SESSION_KEY_ID]: value.SESSION_PUBLIC_KEY! },
+    subgraphUrls,
+    upstreamTimeoutMs: value.UPSTREAM_TIMEOUT_MS,
+  };
+}
