@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, env } from '@profile-graph/kit';
+import { ConfigError, env, withFileSecrets } from '@profile-graph/kit';
 import { parseArgs } from './parseArgs';
 import { SUBGRAPH_URL_VARIABLE } from '../supergraph/subgraphUrlVariable';
 
@@ -61,25 +61,6 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
 }
 
-/**
- * `NAME_FILE=/run/secrets/x` stands for `NAME=<file contents>`, as in the
- * kit's loadConfig (Docker/Kubernetes secrets), so keys need not sit in the
- * environment. An explicit `NAME` wins; an unreadable file is a problem.
- */
-function withFileSecrets(source: NodeJS.ProcessEnv, problems: string[]): NodeJS.ProcessEnv {
-  const resolved: NodeJS.ProcessEnv = { ...source };
-  for (const name of Object.keys(schema.shape)) {
-    const file = source[`${name}_FILE`];
-    if (resolved[name] !== undefined || !file) continue;
-    try {
-      resolved[name] = readFileSync(file, 'utf8');
-    } catch (error) {
-      problems.push(`  ${name}_FILE is invalid: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  return resolved;
-}
-
 /** Which CLI flag, if any, stands for a variable, so an error names what the operator actually typed. */
 const FLAG_FOR: Record<string, string> = { PORT: '--port', SUPERGRAPH_PATH: '--supergraph' };
 
@@ -105,7 +86,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
   const args = parseArgs(argv);
   const problems: string[] = [];
   const merged: NodeJS.ProcessEnv = {
-    ...withFileSecrets(environment, problems),
+    ...withFileSecrets(Object.keys(schema.shape), environment, problems),
     ...(args.port !== undefined ? { PORT: args.port } : {}),
     ...(args.supergraph !== undefined ? { SUPERGRAPH_PATH: args.supergraph } : {}),
   };

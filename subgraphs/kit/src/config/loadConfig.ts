@@ -12,7 +12,9 @@ export class ConfigError extends Error {
  * operator fixing a deployment wants the whole list, not one error per restart.
  */
 export function loadConfig<S extends z.ZodObject>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const env = withFileSecrets(Object.keys(schema.shape), source);
+  const fileProblems: string[] = [];
+  const env = withFileSecrets(Object.keys(schema.shape), source, fileProblems);
+  if (fileProblems.length) throw new ConfigError(`Invalid configuration:\n${fileProblems.join('\n')}`);
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
@@ -68,9 +70,8 @@ export const env = {
  * Docker/Kubernetes secrets convention, so keys need not sit in environment
  * variables. An unreadable file is reported like any other bad variable.
  */
-function withFileSecrets(names: string[], source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function withFileSecrets(names: string[], source: NodeJS.ProcessEnv, problems: string[]): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...source };
-  const problems: string[] = [];
   for (const name of names) {
     const file = source[`${name}_FILE`];
     if (env[name] !== undefined || !file) continue;
@@ -80,6 +81,5 @@ function withFileSecrets(names: string[], source: NodeJS.ProcessEnv): NodeJS.Pro
       problems.push(`  ${name}_FILE is invalid: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   return env;
 }
