@@ -10,8 +10,10 @@ import type { EventEnvelope } from './eventEnvelope';
  * between the write and the publish only delays the event; it is never lost.
  */
 export const outboxSchemaFields = {
-  _outbox: { type: [Object], default: undefined, select: false },
-  _outboxSeq: { type: Number, default: 0, select: false },
+  // Not `select: false`: mongoose would then add a projection to
+  // findOneAndUpdate, which FerretDB 1.x does not implement.
+  _outbox: { type: [Object], default: undefined },
+  _outboxSeq: { type: Number, default: 0 },
 };
 
 /** Fields to add to an inserted document so its events leave with it. */
