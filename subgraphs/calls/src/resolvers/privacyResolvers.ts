@@ -18,7 +18,7 @@ function toRules(context: Context, doc: CallPrivacyDoc | null): CalleeRules {
 
 async function updateOwn(context: Context, update: Record<string, unknown>): Promise<CalleeRules> {
   const userId = signedInUser(context);
-  const doc = await context.services.privacy.findOneAndUpdate({ _id: userId }, update, { upsert: true, new: true }).lean();
+  const doc = await context.services.privacy.findOneAndUpdate({ _id: userId }, update, { upsert: true, returnDocument: 'after' }).lean();
   return toRules(context, doc);
 }
 
