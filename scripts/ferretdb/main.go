@@ -22,9 +22,25 @@ import (
 
 func main() {
 	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
+	handler := flag.String("handler", "sqlite", "backend; only sqlite is built in")
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URI (must end with /)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	showVersion := flag.Bool("version", false, "print the version and exit")
+	// Accepted for command-line compatibility with cmd/ferretdb; the embedded
+	// server has no state dir, telemetry or debug listener.
+	flag.String("state-dir", "", "ignored")
+	flag.String("telemetry", "disable", "ignored")
+	flag.String("debug-addr", "-", "ignored")
 	flag.Parse()
+
+	if *showVersion {
+		fmt.Println("version: v1.24.2 (profile-graph launcher embedding github.com/FerretDB/FerretDB/ferretdb)")
+		return
+	}
+	if *handler != "sqlite" {
+		fmt.Fprintf(os.Stderr, "ferretdb: --handler=%s is not supported by this launcher; use sqlite\n", *handler)
+		os.Exit(2)
+	}
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
