@@ -34,7 +34,18 @@ export async function eraseUserFromCalls(services: CallsServices, userId: string
     if (isLive((await loadState(services, call)).status)) await transitionCall(services, call, 'FAIL', null).catch(() => undefined);
   }
   await changes.updateMany({ by: userId }, { $set: { by: null } });
-  await calls.updateMany({ callerId: userId }, { $set: { callerId: null, anonymized: true } });
-  await calls.updateMany({ calleeId: userId }, { $set: { calleeId: null, anonymized: true } });
-  await calls.updateMany({ participantIds: userId }, { $pull: { participantIds: userId } });
+  // One write per call, so the other participant never sees a half-anonymized call.
+  for await (const call of calls.find({ participantIds: userId }).lean().cursor()) {
+    await calls.updateOne(
+      { _id: call._id },
+      {
+        $set: {
+          callerId: call.callerId === userId ? null : call.callerId,
+          calleeId: call.calleeId === userId ? null : call.calleeId,
+          participantIds: call.participantIds.filter((id) => id !== userId),
+          anonymized: true,
+        },
+      },
+    );
+  }
 }

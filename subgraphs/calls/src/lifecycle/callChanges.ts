@@ -64,13 +64,14 @@ async function appendChange(
 
 /**
  * Keeps the sweep's phase hint in step and drops the signals of a call that is
- * over. Both are repeatable, so losing them to a crash only delays them to the
- * next sweep.
+ * over. A stale hint is harmless: the sweep re-decides from the change log and
+ * fixes it.
  */
 async function afterStatusChange(services: Services, call: CallDoc, state: CallState): Promise<void> {
   const phase = phaseOf(state.status);
   if (phase !== call.phase) await services.calls.updateOne({ _id: call._id }, { $set: { phase } });
-  if (!isLive(state.status)) await services.signals.purge(call._id).catch((error) => services.logger.warn({ err: error, callId: call._id }, 'signal purge failed; the sweep retries'));
+  // If the purge fails the signals stay in the stream, but no one can read them: reads need a live call.
+  if (!isLive(state.status)) await services.signals.purge(call._id).catch((error) => services.logger.warn({ err: error, callId: call._id }, 'signal purge failed'));
 }
 
 /** Moves a call along its lifecycle as `actorId` (null: the system), or throws why it cannot. */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '@profile-graph/kit';
-import type { JetStreamManager, MsgRequest } from 'nats';
 import type { CallSignalPayload } from '../validation/signalInput';
 
 export interface RelayedSignal {
@@ -12,6 +11,10 @@ export interface RelayedSignal {
   /** Stream sequence: the cursor to read on from. */
   seq: number;
 }
+
+// Types reached through the kit's bus, so calls needs no nats dependency of its own.
+type JetStreamManager = Awaited<ReturnType<EventBus['nc']['jetstreamManager']>>;
+type MsgRequest = Parameters<JetStreamManager['streams']['getMessage']>[1];
 
 const STREAM = 'CALLS';
 

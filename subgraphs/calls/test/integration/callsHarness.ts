@@ -1,6 +1,5 @@
 import { createEvent, type EventEnvelope } from '@profile-graph/kit';
 import { eventually, postGraphQL, startTestEnvironment, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
-import type { MsgRequest } from 'nats';
 import { createCalls, loadCallsConfig, type CallsService } from '../../src';
 
 /** The calls subgraph on real NATS and the run's MongoDB-wire server, with a clock the test moves. */
@@ -76,7 +75,7 @@ export async function startCallsHarness(extraEnv: Record<string, string> = {}): 
       let seq = 0;
       for (;;) {
         try {
-          const message = await jsm.streams.getMessage('CALLS', { seq: seq + 1, next_by_subj: subject } as unknown as MsgRequest);
+          const message = await jsm.streams.getMessage('CALLS', { seq: seq + 1, next_by_subj: subject } as unknown as Parameters<typeof jsm.streams.getMessage>[1]);
           seq = message.seq;
           found.push(JSON.parse(Buffer.from(message.data).toString('utf8')));
         } catch {
