@@ -24,6 +24,11 @@ describe('deriveCallState', () => {
   });
 });
 
+it('reads calls stored before the change log by their stored status, unencrypted', () => {
+  const legacy = { ...call, encrypted: undefined as unknown as boolean, status: 'ENDED' as const, endedAt: at(5) };
+  expect(deriveCallState(legacy, [])).toMatchObject({ status: 'ENDED', endedAt: at(5), encryption: { enabled: false } });
+});
+
 describe('decideTransition', () => {
   const ringing = deriveCallState(call, []);
   const active = deriveCallState(call, [{ seq: 1, at: at(1), by: 'b', status: 'ACTIVE' }]);

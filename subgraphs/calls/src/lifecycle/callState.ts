@@ -16,15 +16,16 @@ export interface CallState {
   lastSeq: number;
 }
 
-type CallFacts = Pick<CallDoc, 'callerId' | 'calleeId' | 'participantIds' | 'startedAt' | 'ringingUntil' | 'encrypted'>;
+type CallFacts = Pick<CallDoc, 'callerId' | 'calleeId' | 'participantIds' | 'startedAt' | 'ringingUntil' | 'encrypted' | 'status' | 'endedAt'>;
 type Change = Pick<CallChangeDoc, 'seq' | 'at' | 'by' | 'status' | 'encrypted'>;
 
 /** A call's state now: its start replayed with its changes in sequence order. */
 export function deriveCallState(call: CallFacts, changes: readonly Change[]): CallState {
-  const history: EncryptionChange[] = [{ enabled: call.encrypted, changedBy: call.callerId, changedAt: call.startedAt }];
-  let status: CallStatus = 'RINGING';
+  // `?? false`, and the stored status below: calls from before the change log had neither encryption nor changes.
+  const history: EncryptionChange[] = [{ enabled: call.encrypted ?? false, changedBy: call.callerId, changedAt: call.startedAt }];
+  let status: CallStatus = call.status ?? 'RINGING';
   let acceptedAt: Date | null = null;
-  let endedAt: Date | null = null;
+  let endedAt: Date | null = call.endedAt ?? null;
   let lastSeq = 0;
   for (const change of [...changes].sort((a, b) => a.seq - b.seq)) {
     lastSeq = change.seq;
@@ -89,4 +90,4 @@ export function decideEncryption(call: CallFacts, state: CallState, actorId: str
 
 /** A call still RINGING past its ring timeout has rung out, whether or not the sweep got to it yet. */
 export const hasRungOut = (call: Pick<CallDoc, 'ringingUntil'>, state: CallState, now: Date) =>
-  state.status === 'RINGING' && now.getTime() >= call.ringingUntil.getTime();
+  state.status === 'RINGING' && now.getTime() >= (call.ringingUntil?.getTime() ?? 0);

@@ -26,6 +26,9 @@ export interface CallDoc {
   encrypted: boolean;
   phase: CallPhase;
   anonymized?: boolean;
+  /** Calls stored by the first slice (before the change log) kept their status and end on the document. */
+  status?: CallStatus;
+  endedAt?: Date | null;
 }
 
 const callSchema = new Schema<CallDoc>(
@@ -40,6 +43,8 @@ const callSchema = new Schema<CallDoc>(
     encrypted: { type: Boolean, required: true },
     phase: { type: String, required: true },
     anonymized: { type: Boolean },
+    status: { type: String },
+    endedAt: { type: Date },
     ...outboxSchemaFields,
   },
   { collection: 'calls', versionKey: false },
