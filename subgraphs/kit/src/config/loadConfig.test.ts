@@ -30,6 +30,15 @@ describe('loadConfig', () => {
     expect(message).not.toMatch(/NATS_URL/);
   });
 
+  it('accepts a comma-separated NATS cluster and names a bad member', () => {
+    expect(loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey, NATS_URL: 'nats://a:4222,nats://b:4222' }).NATS_URL).toBe(
+      'nats://a:4222,nats://b:4222',
+    );
+    expect(() => loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey, NATS_URL: 'nats://a:4222,http://b' })).toThrow(
+      /NATS_URL is invalid: expected URLs starting with nats:\/\/ or tls:\/\//,
+    );
+  });
+
   it('accepts PEM keys with escaped newlines, as env files carry them', () => {
     const config = loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey.replace(/\n/g, '\\n') });
     expect(config.VIEWER_PUBLIC_KEY).toBe(publicKey);

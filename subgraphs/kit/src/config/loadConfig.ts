@@ -48,6 +48,22 @@ export const env = {
     );
     return fallback === undefined ? schema : schema.default(fallback);
   },
+  /** One URL or a comma-separated list (every node of a cluster). */
+  urlList: (protocols: string[], fallback: string) =>
+    z
+      .string()
+      .refine(
+        (value) =>
+          value.split(',').every((part) => {
+            try {
+              return protocols.includes(new URL(part.trim()).protocol.replace(/:$/, ''));
+            } catch {
+              return false;
+            }
+          }),
+        { error: `expected URLs starting with ${protocols.map((p) => `${p}://`).join(' or ')}, separated by commas` },
+      )
+      .default(fallback),
   pem: (kind: 'public' | 'private') =>
     z
       .string({ error: `expected a PEM-encoded ${kind} key` })

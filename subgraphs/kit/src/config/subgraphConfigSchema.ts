@@ -9,7 +9,9 @@ export const subgraphConfigSchema = z.object({
   MONGODB_URI: env.url(['mongodb', 'mongodb+srv'], 'mongodb://127.0.0.1:27017'),
   /** Each subgraph's database is `<prefix>_<subgraph>`; tests use a unique prefix per run. */
   DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, { error: 'expected lower-case letters, digits and _' }).default('profile_graph'),
-  NATS_URL: env.url(['nats', 'tls'], 'nats://127.0.0.1:4222'),
+  NATS_URL: env.urlList(['nats', 'tls'], 'nats://127.0.0.1:4222'),
+  /** Replicas of each JetStream stream this subgraph creates: 1 locally, 3 on a 3-node cluster. */
+  JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** Public half of the gateway's viewer-signing key: subgraphs can verify viewers but never mint them. */
   VIEWER_PUBLIC_KEY: env.pem('public'),
   /** Upper bound for connecting to MongoDB and NATS at startup, so a bad URL fails fast instead of hanging. */

@@ -45,15 +45,17 @@ export class EventBus {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly logger: Logger,
+    private readonly streamReplicas: number,
   ) {
     void this.watchStatus();
   }
 
-  static async connect(options: { url: string; name: string; timeoutMs: number; logger: Logger }): Promise<EventBus> {
+  static async connect(options: { url: string; name: string; timeoutMs: number; logger: Logger; streamReplicas?: number }): Promise<EventBus> {
     let nc: NatsConnection;
     try {
       nc = await connect({
-        servers: options.url,
+        // A comma-separated list reaches every node of a cluster.
+        servers: options.url.split(','),
         name: options.name,
         timeout: options.timeoutMs,
         // Once up, never give up: a NATS restart must heal by itself.
@@ -65,7 +67,7 @@ export class EventBus {
       throw new Error(`NATS at ${options.url} is unreachable (${(cause as Error).message})`, { cause });
     }
     const jsm = await nc.jetstreamManager({ timeout: options.timeoutMs });
-    return new EventBus(nc, nc.jetstream(), jsm, options.logger);
+    return new EventBus(nc, nc.jetstream(), jsm, options.logger, options.streamReplicas ?? 1);
   }
 
   private async watchStatus(): Promise<void> {
@@ -101,6 +103,7 @@ export class EventBus {
         retention: RetentionPolicy.Limits,
         max_msgs_per_subject: maxMsgsPerSubject,
         duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+        num_replicas: this.streamReplicas,
       };
       try {
         await this.jsm.streams.info(name);

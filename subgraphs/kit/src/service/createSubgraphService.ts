@@ -71,7 +71,13 @@ export async function createSubgraphService<S>(
   // Connect both at once; if either fails, close the other so nothing lingers.
   const [dbResult, busResult] = await Promise.allSettled([
     connectDatabase(config.MONGODB_URI, dbName, config.STARTUP_TIMEOUT_MS),
-    EventBus.connect({ url: config.NATS_URL, name: `${definition.name}-subgraph`, timeoutMs: config.STARTUP_TIMEOUT_MS, logger }),
+    EventBus.connect({
+      url: config.NATS_URL,
+      name: `${definition.name}-subgraph`,
+      timeoutMs: config.STARTUP_TIMEOUT_MS,
+      logger,
+      streamReplicas: config.JETSTREAM_REPLICAS,
+    }),
   ]);
   if (dbResult.status === 'rejected' || busResult.status === 'rejected') {
     if (dbResult.status === 'fulfilled') await dbResult.value.close().catch(() => undefined);
