@@ -12,7 +12,7 @@ export const userResolvers = {
   Query: {
     user: (_: unknown, args: { id: string }, context: Context) => loadUser(context, args.id),
     userByHandle: (_: unknown, args: { handle: string }, context: Context) =>
-      context.services.users.findOne({ handleLower: args.handle.trim().toLowerCase() }).lean(),
+      context.services.users.findOne({ handleLower: args.handle.trim().toLowerCase() }).lean().exec(),
     me: (_: unknown, __: unknown, context: Context) => (context.viewer.userId ? loadUser(context, context.viewer.userId) : null),
   },
   User: {
