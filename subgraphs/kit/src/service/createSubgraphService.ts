@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { SubgraphConfig } from '../config/subgraphConfigSchema';
+import { authDirectivesTransform } from '../auth/authDirectivesTransform';
 import { AccessLogRecorder } from '../consent/accessLogRecorder';
 import { ConsentProjection } from '../consent/consentProjection';
 import { requiresConsentTransform } from '../consent/requiresConsentTransform';
@@ -98,6 +99,8 @@ export async function createSubgraphService<S>(
     await ensureIndexes(db);
     let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers: { DateTime: dateTimeScalar, ...parts.resolvers } as never });
     schema = requiresConsentTransform(schema, { lookup: consent, accessLog });
+    // Last, so it wraps outermost: an unauthorized viewer is refused before consent is even looked up.
+    schema = authDirectivesTransform(schema);
     for (const transform of definition.schemaTransforms ?? []) schema = transform(schema, setupContext);
     const server = await createSubgraphServer({
       name: definition.name,

@@ -10,6 +10,8 @@ export const viewerSchema = z.object({
   orgId: z.string().optional(),
   keyId: z.string().optional(),
   scopes: z.array(z.string()).default([]),
+  /** The client's address as the gateway saw it: for abuse controls (sign-in throttling), never stored whole. */
+  clientIp: z.string().max(64).optional(),
 });
 
 export type Viewer = z.infer<typeof viewerSchema>;
