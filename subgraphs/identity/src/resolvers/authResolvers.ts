@@ -8,9 +8,10 @@ type Context = SubgraphContext<IdentityServices>;
 
 const DUPLICATE_KEY = 11000;
 
+/** An access token (as before) plus, since sessions exist, a refresh token for that session. */
 async function issueSession(context: Context, user: UserDoc) {
-  const { token } = await context.services.signSession({ userId: user._id, sessionId: randomUUID() });
-  return { token, user };
+  const issued = await context.services.sessions.start(user._id);
+  return { token: issued.token, refreshToken: issued.refreshToken, accessTokenExpiresAt: issued.accessTokenExpiresAt, user };
 }
 
 export const authResolvers = {
@@ -39,10 +40,19 @@ export const authResolvers = {
       return issueSession(context, user);
     },
     signIn: async (_: unknown, args: { handle: string; password: string }, context: Context) => {
-      const { users, passwords } = context.services;
-      const user = await users.findOne({ handleLower: args.handle.trim().toLowerCase() }).select('+passwordHash').lean();
+      const { users, passwords, signInThrottle } = context.services;
+      // Bounded before anything else: a megabyte "password" must not cost a megabyte of scrypt.
+      if (args.handle.length > 64 || args.password.length > 200) throw new AppError('UNAUTHENTICATED', 'Handle or password is wrong.');
+      const handle = args.handle.trim().toLowerCase();
+      const ip = context.viewer.clientIp;
+      signInThrottle.check(handle, ip);
+      const user = await users.findOne({ handleLower: handle }).select('+passwordHash').lean();
       const ok = user ? await passwords.verify(args.password, user.passwordHash) : await passwords.verifyAgainstDummy(args.password);
-      if (!user || !ok) throw new AppError('UNAUTHENTICATED', 'Handle or password is wrong.');
+      if (!user || !ok) {
+        signInThrottle.recordFailure(handle, ip);
+        throw new AppError('UNAUTHENTICATED', 'Handle or password is wrong.');
+      }
+      signInThrottle.recordSuccess(handle);
       return issueSession(context, user);
     },
   },

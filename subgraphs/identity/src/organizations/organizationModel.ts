@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxSchemaFields } from '@profile-graph/kit';
+
+export type OrganizationRole = 'ADMIN' | 'RECRUITER';
+
+export interface OrganizationMemberDoc {
+  userId: string;
+  role: OrganizationRole;
+  addedAt: Date;
+}
+
+/** Members live in the organization document: adding one and its event are one write, and a member check is one read. */
+export interface OrganizationDoc {
+  _id: string;
+  name: string;
+  verified: boolean;
+  verifiedAt?: Date | null;
+  members: OrganizationMemberDoc[];
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const memberSchema = new Schema<OrganizationMemberDoc>(
+  { userId: { type: String, required: true }, role: { type: String, required: true }, addedAt: { type: Date, required: true } },
+  { _id: false },
+);
+
+const organizationSchema = new Schema<OrganizationDoc>(
+  {
+    _id: { type: String, default: () => randomUUID() },
+    name: { type: String, required: true },
+    verified: { type: Boolean, required: true, default: false },
+    verifiedAt: { type: Date, default: undefined },
+    members: { type: [memberSchema], required: true },
+    createdBy: { type: String, required: true },
+    ...outboxSchemaFields,
+  },
+  { collection: 'organizations', timestamps: true, versionKey: false },
+);
+organizationSchema.index({ 'members.userId': 1 });
+
+export type OrganizationModel = Model<OrganizationDoc>;
+
+export function organizationModel(db: Connection): OrganizationModel {
+  return db.model<OrganizationDoc>('Organization', organizationSchema);
+}
+
+export function roleOf(organization: Pick<OrganizationDoc, 'members'>, userId: string | undefined): OrganizationRole | null {
+  if (!userId) return null;
+  return organization.members.find((member) => member.userId === userId)?.role ?? null;
+}
