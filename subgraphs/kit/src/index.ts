@@ -28,6 +28,7 @@ export * from './consent/decideConsent';
 export * from './consent/requiresConsentTransform';
 export * from './consent/consentFilter';
 export * from './consent/accessLogRecorder';
+export * from './consent/requestOrigin';
 export * from './auth/apiKeyProtocol';
 export * from './auth/authorizeField';
 export * from './auth/authDirectivesTransform';

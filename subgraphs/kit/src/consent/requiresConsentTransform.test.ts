@@ -37,22 +37,22 @@ function setup() {
   const profile = schema.getType('Profile') as GraphQLObjectType;
   const query = schema.getType('Query') as GraphQLObjectType;
   // Parents shaped like lean mongoose documents: `_id`, not `id`.
-  query.getFields().users.resolve = () => [{ _id: 'ada', name: 'Ada', phone: '+15550001' }, { _id: 'bob', name: 'Bob', phone: '+15550002' }];
-  query.getFields().profiles.resolve = (_parent, _args, context, info) => {
+  query.getFields().users!.resolve = () => [{ _id: 'ada', name: 'Ada', phone: '+15550001' }, { _id: 'bob', name: 'Bob', phone: '+15550002' }];
+  query.getFields().profiles!.resolve = (_parent, _args, context, info) => {
     const filter = consentFilter(info, context.viewer, 'EMPLOYER_SHARING');
-    return [{ _id: 'ada' }, { _id: 'bob' }].filter((doc) => filter._id.$in.includes(doc._id));
+    return [{ _id: 'ada' }, { _id: 'bob' }].filter((doc) => filter._id!.$in.includes(doc._id));
   };
-  user.getFields().id.resolve = (doc: { _id: string }) => doc._id;
-  user.getFields().phone.resolve = (doc: { _id: string; phone: string }) => {
+  user.getFields().id!.resolve = (doc: { _id: string }) => doc._id;
+  user.getFields().phone!.resolve = (doc: { _id: string; phone: string }) => {
     calls.push(`phone:${doc._id}`);
     return doc.phone;
   };
-  user.getFields().picks.resolve = (doc: { _id: string }) => {
+  user.getFields().picks!.resolve = (doc: { _id: string }) => {
     calls.push(`picks:${doc._id}`);
     return ['job-1'];
   };
-  profile.getFields().userId.resolve = (doc: { _id: string }) => doc._id;
-  profile.getFields().history.resolve = (doc: { _id: string }) => {
+  profile.getFields().userId!.resolve = (doc: { _id: string }) => doc._id;
+  profile.getFields().history!.resolve = (doc: { _id: string }) => {
     calls.push(`history:${doc._id}`);
     return ['acme'];
   };
@@ -144,7 +144,7 @@ describe('requiresConsentTransform', () => {
   it('refuses a gated field whose parent has no readable subject', async () => {
     const { schema, run, lookup } = setup();
     lookup.set('ada', 'CONTACT_DISCOVERY', 'GRANTED');
-    (schema.getType('Query') as GraphQLObjectType).getFields().users.resolve = () => [{ name: 'nobody', phone: '+1' }];
+    (schema.getType('Query') as GraphQLObjectType).getFields().users!.resolve = () => [{ name: 'nobody', phone: '+1' }];
     const result = await run(eve, '{ users { phone } }');
     expect(result.data?.users[0].phone).toBeNull();
     expect(result.errors?.[0].extensions.code).toBe('CONSENT_REQUIRED');

@@ -5,6 +5,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { readRequestOrigin } from '../consent/requestOrigin';
 import { AppError } from '../errors/appError';
 import { createMaskError } from '../errors/maskError';
 import { Loaders } from '../loaders/createLoaders';
@@ -77,7 +78,7 @@ export async function createSubgraphServer<S>(options: SubgraphServerOptions<S>)
     const log = logger.child({ requestId });
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ viewer, loaders: new Loaders(), log, requestId, services: options.services }),
+      context: async () => ({ viewer, loaders: new Loaders(), log, requestId, services: options.services, origin: readRequestOrigin(req.headers) }),
     });
     const responseHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) responseHeaders[key] = value;

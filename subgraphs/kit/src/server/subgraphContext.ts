@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RequestOrigin } from '../consent/requestOrigin';
 import type { Loaders } from '../loaders/createLoaders';
 import type { Viewer } from '../viewer/viewer';
 
@@ -9,4 +10,6 @@ export interface SubgraphContext<S = unknown> {
   log: Logger;
   requestId: string;
   services: S;
+  /** Client id, truncated IP and user agent the gateway forwarded; recorded with consent decisions. */
+  origin?: RequestOrigin;
 }
