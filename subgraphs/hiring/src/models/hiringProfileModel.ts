@@ -6,6 +6,9 @@ export interface HiringProfileDoc {
   _id: string;
   headline: string | null;
   skills: string[];
+  /** Absent on profiles that never had any (FerretDB drops empty values from $setOnInsert). */
+  employmentHistory?: { employer: string; title: string; from?: string | null; to?: string | null }[];
+  educationHistory?: { institution: string; degree?: string | null; from?: string | null; to?: string | null }[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -15,6 +18,8 @@ const hiringProfileSchema = new Schema<HiringProfileDoc>(
     _id: { type: String, required: true },
     headline: { type: String, default: null },
     skills: { type: [String], default: [] },
+    employmentHistory: { type: [Object], default: undefined },
+    educationHistory: { type: [Object], default: undefined },
     ...outboxSchemaFields,
   },
   { collection: 'hiring_profiles', timestamps: true, versionKey: false },

@@ -1,11 +1,24 @@
-import { AppError, createEvent, loadById, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, consentFilter, createEvent, loadById, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { HiringServices } from '../hiringServices';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
-import { validateHiringProfile, type HiringProfileInput } from '../validation/validateHiringProfile';
+import { normalizeSkills, validateHiringProfile, type HiringProfileInput } from '../validation/validateHiringProfile';
 
 type Context = SubgraphContext<HiringServices>;
 
 export const hiringProfileResolvers = {
+  Query: {
+    candidates: async (_: unknown, args: { skill: string; first: number }, context: Context, info: GraphQLResolveInfo) => {
+      const [skill] = normalizeSkills([args.skill]);
+      if (!skill) return [];
+      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
+      return context.services.profiles
+        .find({ skills: skill, ...consentFilter(info, context.viewer, 'CANDIDATE_DISCOVERY') })
+        .sort({ updatedAt: -1, _id: 1 })
+        .limit(first)
+        .lean();
+    },
+  },
   User: {
     hiringProfile: (user: { id: string }, _: unknown, context: Context) =>
       loadById<HiringProfileDoc>(context.loaders, context.services.profiles, user.id),
@@ -15,6 +28,8 @@ export const hiringProfileResolvers = {
     // Absent on profiles created by upsert (FerretDB drops empty values from $setOnInsert).
     headline: (profile: HiringProfileDoc) => profile.headline ?? null,
     skills: (profile: HiringProfileDoc) => profile.skills ?? [],
+    employmentHistory: (profile: HiringProfileDoc) => profile.employmentHistory ?? [],
+    educationHistory: (profile: HiringProfileDoc) => profile.educationHistory ?? [],
   },
   Mutation: {
     updateHiringProfile: async (_: unknown, args: { input: HiringProfileInput }, context: Context) => {

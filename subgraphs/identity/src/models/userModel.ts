@@ -8,6 +8,8 @@ export interface UserDoc {
   /** Lower-cased handle: a unique index here makes handles unique case-insensitively (no collations on FerretDB). */
   handleLower: string;
   displayName: string;
+  /** E.164; absent until the user adds one. */
+  phoneNumber?: string | null;
   passwordHash: string;
   createdAt: Date;
   updatedAt: Date;
@@ -19,6 +21,7 @@ const userSchema = new Schema<UserDoc>(
     handle: { type: String, required: true },
     handleLower: { type: String, required: true, unique: true },
     displayName: { type: String, required: true },
+    phoneNumber: { type: String, default: undefined },
     passwordHash: { type: String, required: true, select: false },
     ...outboxSchemaFields,
   },

@@ -8,6 +8,15 @@ export function loadUser(context: Context, id: string): Promise<UserDoc | null> 
   return loadById<UserDoc>(context.loaders, context.services.users, id);
 }
 
+/** Keeps the country code and the last two digits: enough to recognise a contact, not to call them. */
+export function maskPhoneNumber(phone: string): string {
+  const digits = phone.replace(/[^0-9]/g, '');
+  if (digits.length <= 4) return '•'.repeat(digits.length);
+  const country = phone.startsWith('+') ? `+${digits.slice(0, digits.length > 10 ? digits.length - 10 : 1)}` : '';
+  const rest = digits.slice(country.length ? country.length - 1 : 0);
+  return `${country}${'•'.repeat(rest.length - 2)}${rest.slice(-2)}`;
+}
+
 export const userResolvers = {
   Query: {
     user: (_: unknown, args: { id: string }, context: Context) => loadUser(context, args.id),
@@ -18,5 +27,11 @@ export const userResolvers = {
   User: {
     __resolveReference: (reference: { id: string }, context: Context) => loadUser(context, reference.id),
     id: (user: UserDoc) => user._id,
+    // Consent (CONTACT_DISCOVERY) is checked before this runs; masking for others is on top of it.
+    phoneNumber: (user: UserDoc, _: unknown, context: Context) => {
+      if (!user.phoneNumber) return null;
+      const owner = context.viewer.kind === 'user' && context.viewer.userId === user._id;
+      return owner ? user.phoneNumber : maskPhoneNumber(user.phoneNumber);
+    },
   },
 };
