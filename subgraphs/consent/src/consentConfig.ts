@@ -1,7 +1,18 @@
 import { env, loadConfig, subgraphConfigSchema } from '@profile-graph/kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-export const consentConfigSchema = subgraphConfigSchema.extend({ PORT: env.port(4003) });
+export const consentConfigSchema = subgraphConfigSchema.extend({
+  PORT: env.port(4003),
+  /** The data controller named on consent receipts (Kantara CR v1.1 piiControllers). */
+  CONTROLLER_NAME: z.string().min(1).default('Profile Graph'),
+  CONTROLLER_CONTACT: z.string().min(1).default('Privacy Office'),
+  CONTROLLER_EMAIL: z.string().email({ error: 'expected an e-mail address' }).default('privacy@profile-graph.dev'),
+  CONTROLLER_ADDRESS: z.string().min(1).default('Unknown address'),
+  CONTROLLER_COUNTRY: z.string().regex(/^[A-Z]{2}$/, { error: 'expected an ISO 3166-1 alpha-2 code' }).default('US'),
+  PRIVACY_POLICY_URL: env.url(['https'], 'https://profile-graph.dev/privacy'),
+  /** Jurisdiction on receipts when the decision did not name one. */
+  DEFAULT_JURISDICTION: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { error: 'expected an ISO 3166 code such as DE or US-IL' }).default('US'),
+});
 
 export type ConsentConfig = z.infer<typeof consentConfigSchema>;
 

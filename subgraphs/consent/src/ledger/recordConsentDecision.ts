@@ -1,4 +1,5 @@
-import { AppError, consentStateSubject, createEvent, outboxOnCreate, outboxOnUpdate, type ConsentPurpose } from '@profile-graph/kit';
+import { randomUUID } from 'node:crypto';
+import { AppError, consentStateSubject, createEvent, outboxOnCreate, outboxOnUpdate, type ConsentPurpose, type RequestOrigin } from '@profile-graph/kit';
 import { consentStateId, type ConsentLedgerEntry, type ConsentStateDoc, type ConsentStateModel } from '../models/consentStateModel';
 
 const DUPLICATE_KEY = 11000;
@@ -11,6 +12,8 @@ export interface ConsentDecision {
   policyVersion: string | null;
   method: ConsentLedgerEntry['method'];
   writtenRelease?: ConsentLedgerEntry['writtenRelease'];
+  origin?: RequestOrigin | null;
+  jurisdiction?: string | null;
 }
 
 /**
@@ -30,6 +33,10 @@ export async function recordConsentDecision(states: ConsentStateModel, decision:
       policyVersion: decision.policyVersion,
       method: decision.method,
       writtenRelease: decision.writtenRelease ?? null,
+      origin: decision.origin ?? null,
+      jurisdiction: decision.jurisdiction ?? null,
+      // Minted per attempt: only the attempt that wins the version write keeps it.
+      receiptId: decision.status === 'GRANTED' ? randomUUID() : null,
       recordedAt: now,
     };
     const snapshot = { userId: decision.userId, purpose: decision.purpose, status: decision.status, version, policyVersion: decision.policyVersion, updatedAt: now.toISOString() };
@@ -44,14 +51,16 @@ export async function recordConsentDecision(states: ConsentStateModel, decision:
         return created.toObject();
       }
       const outbox = outboxOnUpdate(events);
-      const updated = await states
-        .findOneAndUpdate(
-          { _id, version: current.version },
-          { $set: state, $push: { ledger: entry, ...outbox.$push }, $inc: outbox.$inc },
-          { returnDocument: 'after' },
-        )
-        .lean();
-      if (updated) return updated;
+      // updateOne, not findOneAndUpdate: FerretDB 1.x cannot project findAndModify results,
+      // and mongoose projects away the select:false outbox fields.
+      const { modifiedCount } = await states.updateOne(
+        { _id, version: current.version },
+        { $set: state, $push: { ledger: entry, ...outbox.$push }, $inc: outbox.$inc },
+      );
+      if (modifiedCount === 1) {
+        const updated = await states.findById(_id).lean();
+        if (updated) return updated;
+      }
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }

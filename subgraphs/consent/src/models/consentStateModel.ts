@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { outboxSchemaFields, type ConsentPurpose } from '@profile-graph/kit';
+import { outboxSchemaFields, type ConsentPurpose, type RequestOrigin } from '@profile-graph/kit';
 
 export type ConsentStatus = 'GRANTED' | 'WITHDRAWN';
 
@@ -10,6 +10,12 @@ export interface ConsentLedgerEntry {
   policyVersion: string | null;
   method: 'EXPLICIT_OPT_IN' | 'WRITTEN_RELEASE' | 'WITHDRAWAL';
   writtenRelease?: { signerName: string; signedAt: Date } | null;
+  /** Client, truncated IP and user agent the decision came from, as forwarded by the gateway. */
+  origin?: RequestOrigin | null;
+  /** ISO 3166 code of the jurisdiction the decision was made under (e.g. US-IL, DE). */
+  jurisdiction?: string | null;
+  /** Grants only: the id of the consent receipt issued for this entry. */
+  receiptId?: string | null;
   recordedAt: Date;
 }
 

@@ -36,6 +36,8 @@ export const consentResolvers = {
         policyVersion: input.policyVersion,
         method: input.writtenRelease ? 'WRITTEN_RELEASE' : 'EXPLICIT_OPT_IN',
         writtenRelease: input.writtenRelease ?? null,
+        origin: context.origin ?? null,
+        jurisdiction: input.jurisdiction ?? null,
       });
       context.services.relay.kick();
       return state;
@@ -48,6 +50,7 @@ export const consentResolvers = {
         status: 'WITHDRAWN',
         policyVersion: null,
         method: 'WITHDRAWAL',
+        origin: context.origin ?? null,
       });
       context.services.relay.kick();
       return state;

@@ -4,12 +4,24 @@ export interface GrantConsentInput {
   purpose: ConsentPurpose;
   policyVersion: string;
   writtenRelease?: { signerName: string; signedAt: Date } | null;
+  jurisdiction?: string | null;
+}
+
+/** ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision: DE, US-IL, GB-SCT. */
+const JURISDICTION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
+
+function validateJurisdiction(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  const jurisdiction = value.trim().toUpperCase();
+  if (!JURISDICTION.test(jurisdiction)) throw badInput('input.jurisdiction', 'use an ISO 3166 code such as DE or US-IL.');
+  return jurisdiction;
 }
 
 /** Names the bad field; a refused grant records nothing. */
 export function validateGrant(input: GrantConsentInput, now = new Date()): GrantConsentInput {
   const policyVersion = input.policyVersion.trim();
   if (policyVersion.length < 1 || policyVersion.length > 40) throw badInput('input.policyVersion', 'use 1 to 40 characters.');
+  const jurisdiction = validateJurisdiction(input.jurisdiction);
   if (consentPurposes[input.purpose].writtenReleaseRequired) {
     const release = input.writtenRelease;
     if (!release) {
@@ -18,7 +30,7 @@ export function validateGrant(input: GrantConsentInput, now = new Date()): Grant
     const signerName = release.signerName.trim();
     if (signerName.length < 2 || signerName.length > 120) throw badInput('input.writtenRelease.signerName', 'use 2 to 120 characters.');
     if (release.signedAt.getTime() > now.getTime() + 60_000) throw badInput('input.writtenRelease.signedAt', 'cannot be in the future.');
-    return { purpose: input.purpose, policyVersion, writtenRelease: { signerName, signedAt: release.signedAt } };
+    return { purpose: input.purpose, policyVersion, writtenRelease: { signerName, signedAt: release.signedAt }, jurisdiction };
   }
-  return { purpose: input.purpose, policyVersion, writtenRelease: null };
+  return { purpose: input.purpose, policyVersion, writtenRelease: null, jurisdiction };
 }

@@ -1,0 +1,44 @@
+import { consentStateSubject } from '@profile-graph/kit';
+import { startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
+import { createConsent, loadConsentConfig } from '../../src';
+import { recordConsentDecision } from '../../src/ledger/recordConsentDecision';
+
+// Decisions racing the outbox relay must all be kept: on FerretDB 1.x an
+// unserialized relay write could revert an acknowledged decision.
+describe('consent ledger under concurrent decisions and relay passes', () => {
+  let env: TestEnvironment;
+  let consent: Awaited<ReturnType<typeof createConsent>>;
+
+  beforeAll(async () => {
+    env = await startTestEnvironment();
+    consent = await createConsent(loadConsentConfig(env.subgraphEnv({ OUTBOX_POLL_MS: '5' })));
+  });
+
+  afterAll(async () => {
+    await consent?.close();
+    await env?.stop();
+  });
+
+  it('keeps every acknowledged decision, in order, and publishes the last one as the state', async () => {
+    const userId = 'u-concurrency';
+    const decisions = 60;
+    for (let i = 0; i < decisions; i += 1) {
+      await recordConsentDecision(consent.services.states, {
+        userId,
+        purpose: 'EMPLOYER_SHARING',
+        status: i % 2 === 0 ? 'GRANTED' : 'WITHDRAWN',
+        policyVersion: i % 2 === 0 ? 'v1' : null,
+        method: i % 2 === 0 ? 'EXPLICIT_OPT_IN' : 'WITHDRAWAL',
+      });
+      consent.relay.kick();
+    }
+    await consent.relay.flush();
+    const doc = await consent.services.states.findById(`${userId}:EMPLOYER_SHARING`).lean();
+    expect(doc?.version).toBe(decisions);
+    expect(doc?.status).toBe('WITHDRAWN');
+    expect(doc?.ledger.map((entry) => entry.version)).toEqual(Array.from({ length: decisions }, (_, i) => i + 1));
+    const jsm = await consent.bus.nc.jetstreamManager();
+    const last = await jsm.streams.getMessage('CONSENT_STATE', { last_by_subj: consentStateSubject(userId, 'EMPLOYER_SHARING') });
+    expect(JSON.parse(Buffer.from(last.data).toString()).data).toMatchObject({ version: decisions, status: 'WITHDRAWN' });
+  });
+});

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { Viewer } from '@profile-graph/kit';
+import { postGraphQL, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
+
+export const partner: Viewer = { kind: 'partner', orgId: 'acme', keyId: 'key-acme-1', scopes: [] };
+export const userViewer = (userId: string): Viewer => ({ kind: 'user', userId, scopes: [] });
+
+export const HIRING_PROFILE_QUERY = /* GraphQL */ `
+  query ($r: [_Any!]!) {
+    _entities(representations: $r) {
+      ... on User { hiringProfile { userId skills employmentHistory { employer title } educationHistory { institution } } }
+    }
+  }
+`;
+
+/** Calls a subgraph directly as `viewer`, with the origin headers the gateway forwards. */
+export async function asViewer(env: TestEnvironment, url: string, subgraph: string, viewer: Viewer, query: string, variables?: Record<string, unknown>, extra: Record<string, string> = {}) {
+  return postGraphQL(url, query, variables, { ...(await env.viewerHeaders(viewer, subgraph)), ...extra });
+}
+
+export function hiringProfileOf(env: TestEnvironment, hiringUrl: string, viewer: Viewer, userId: string) {
+  return asViewer(env, hiringUrl, 'hiring', viewer, HIRING_PROFILE_QUERY, { r: [{ __typename: 'User', id: userId }] });
+}
+
+export const errorCodes = (response: GraphQLResponse) => (response.body.errors ?? []).map((error) => error.extensions?.code);
+
+export async function decide(env: TestEnvironment, consentUrl: string, userId: string, purpose: string, grant: boolean, extra: Record<string, string> = {}) {
+  const response = grant
+    ? await asViewer(env, consentUrl, 'consent', userViewer(userId), 'mutation($i: GrantConsentInput!) { grantConsent(input: $i) { status } }', { i: { purpose, policyVersion: '2026-01', jurisdiction: 'de' } }, extra)
+    : await asViewer(env, consentUrl, 'consent', userViewer(userId), 'mutation($p: ConsentPurpose!) { withdrawConsent(purpose: $p) { status } }', { p: purpose }, extra);
+  if (response.body.errors) throw new Error(`consent decision failed: ${JSON.stringify(response.body.errors)}`);
+  return response;
+}
+
+export const newUserId = () => `u-${randomUUID()}`;
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
