@@ -1,4 +1,4 @@
-import { DeliverPolicy, type ConsumerMessages } from 'nats';
+import { DeliverPolicy, Events, type ConsumerMessages } from 'nats';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/eventBus';
@@ -117,6 +117,11 @@ export class ConsentProjection implements ConsentLookup {
   private readonly model: Model<ProjectionDoc>;
   private messages: ConsumerMessages | null = null;
   private synced = false;
+  /** After a reconnect: the stream sequence we must see again before vouching for the state (null: caught up). */
+  private resyncTarget: number | null = null;
+  private lastSeq = 0;
+  private resyncGeneration = 0;
+  private stopped = false;
   private persisting: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(snapshot: ConsentSnapshot) => void>();
 
@@ -153,16 +158,48 @@ export class ConsentProjection implements ConsentLookup {
         } catch {
           logger.error({ subject: message.subject, seq: message.seq }, 'ignoring malformed consent snapshot');
         }
+        this.lastSeq = message.info.streamSequence;
+        if (this.resyncTarget !== null && this.lastSeq >= this.resyncTarget) this.resyncTarget = null;
         if (!this.synced && message.info.pending === 0) {
           this.synced = true;
           caughtUp();
         }
       }
     })();
+    void this.watchReconnects();
     const timer = setTimeout(caughtUp, this.options.syncTimeoutMs);
     await caughtUpPromise;
     clearTimeout(timer);
     if (!this.synced) logger.warn('consent projection not caught up at startup; gated reads by others are refused until it is');
+  }
+
+  /**
+   * A reconnect does not mean we are current: the consumer may still be
+   * resuming, and decisions made during the outage are still on their way.
+   * Until we have seen the stream's last message again, we do not vouch.
+   */
+  private async watchReconnects(): Promise<void> {
+    for await (const status of this.options.bus.nc.status()) {
+      if (this.stopped) return;
+      if (status.type === Events.Reconnect) void this.resync();
+    }
+  }
+
+  private async resync(): Promise<void> {
+    const generation = ++this.resyncGeneration;
+    this.resyncTarget = Number.MAX_SAFE_INTEGER;
+    while (!this.stopped && !this.options.bus.nc.isClosed()) {
+      try {
+        const jsm = await this.options.bus.nc.jetstreamManager();
+        const { state } = await jsm.streams.info('CONSENT_STATE');
+        // A newer reconnect owns the target now.
+        if (generation !== this.resyncGeneration) return;
+        this.resyncTarget = state.last_seq <= this.lastSeq ? null : state.last_seq;
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 
   /** Applies a snapshot to memory at once, and to the local collection in order, in the background. */
@@ -202,7 +239,7 @@ export class ConsentProjection implements ConsentLookup {
   }
 
   isAvailable(): boolean {
-    return this.synced && this.options.bus.disconnectedForMs() <= this.options.staleAfterMs;
+    return this.synced && this.resyncTarget === null && this.options.bus.disconnectedForMs() <= this.options.staleAfterMs;
   }
 
   isSynced(): boolean {
@@ -210,6 +247,7 @@ export class ConsentProjection implements ConsentLookup {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.messages?.stop();
     this.messages = null;
     await this.persisting;
