@@ -1,10 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, createSessionVerifier, createViewerSigner, type Logger, type ViewerSigner } from '@profile-graph/kit';
+import { AppError, createLogger, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
 import { createAuthenticator, type Authenticate } from './auth/createAuthenticator';
+import { IdentityLink } from './auth/identityLink';
 import { useAuthentication } from './auth/useAuthentication';
+import { createOperatorVerifier } from './auth/verifyOperatorToken';
+import { readAuthRequirements } from './authorization/readAuthRequirements';
+import { useAuthorization } from './authorization/useAuthorization';
+import { operationLimitPlugins } from './limits/operationLimitPlugins';
+import { TokenBucketLimiter } from './limits/tokenBucketLimiter';
+import { useVariableCoercion } from './limits/useVariableCoercion';
 import { useSignedViewer } from './viewer/useSignedViewer';
 import { createGatewayMaskError } from './errors/createGatewayMaskError';
 import { createRequestListener } from './http/createRequestListener';
@@ -12,6 +19,9 @@ import { readSupergraph, withSubgraphUrls } from './supergraph/readSupergraph';
 import { subgraphUrlKey, subgraphUrlVariable } from './supergraph/subgraphUrlVariable';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
+
+/** Access tokens live at most this long (identity allows 1 h at most), so a revoked session need not be remembered longer. */
+const SESSION_REVOCATION_MEMORY_MS = 3_600_000;
 
 /** Time given to in-flight requests on close before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -53,22 +63,64 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     'supergraph read',
   );
 
+  // NATS is needed only for API keys and revocations; without NATS_URL keys are refused (fail closed).
+  const identityLink: Promise<IdentityLink | undefined> = config.natsUrl
+    ? IdentityLink.connect({
+        natsUrl: config.natsUrl,
+        logger,
+        cacheTtlMs: config.apiKeyCacheTtlMs,
+        lookupTimeoutMs: config.apiKeyLookupTimeoutMs,
+        usageFlushMs: config.apiKeyUsageFlushMs,
+        sessionRevocationTtlMs: SESSION_REVOCATION_MEMORY_MS,
+      })
+    : Promise.resolve(undefined);
   const authenticate: Promise<Authenticate> = deps.authenticate
     ? Promise.resolve(deps.authenticate)
-    : createSessionVerifier(config.sessionPublicKeys).then((verifySession) => createAuthenticator({ verifySession }));
+    : Promise.all([createSessionVerifier(config.sessionPublicKeys), identityLink]).then(([verifyToken, link]) =>
+        createAuthenticator({
+          verifySession: async (token) => {
+            const claims = await verifyToken(token);
+            if (link?.isSessionRevoked(claims.sessionId)) throw new AppError('UNAUTHENTICATED', 'This session was signed out; sign in again.');
+            return claims;
+          },
+          ...(link ? { verifyApiKey: (key: string) => link.verifyApiKey(key) } : {}),
+          ...(config.operatorTokenSha256 ? { verifyOperator: createOperatorVerifier(config.operatorTokenSha256) } : {}),
+        }),
+      );
   const sign: Promise<ViewerSigner> = deps.signViewer ? Promise.resolve(deps.signViewer) : createViewerSigner(config.viewerPrivateKey);
   // Key import is async; surface a bad key at listen rather than as an unhandled rejection now.
+  identityLink.catch(() => undefined);
   authenticate.catch(() => undefined);
   sign.catch(() => undefined);
 
+  const development = config.nodeEnv === 'development';
+  const viewers = new WeakMap<Request, Viewer>();
   const engine = createEngine({
     supergraph: routed.document,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     logger,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maskError: createGatewayMaskError(logger),
+    corsOrigins: config.corsOrigins,
+    maxBatch: config.limits.maxBatch,
+    // Schema exploration is for developers (Sandbox); partners never get it, production nobody.
+    allowIntrospection: (context) => {
+      const request = context['request'] as Request | undefined;
+      const viewer = (context['viewer'] as Viewer | undefined) ?? (request ? viewers.get(request) : undefined);
+      return development && viewer?.kind !== 'partner';
+    },
     plugins: [
-      useAuthentication({ authenticate: (headers) => authenticate.then((fn) => fn(headers)), graphqlEndpoint: GRAPHQL_ENDPOINT, logger }),
+      useAuthentication({
+        authenticate: (headers) => authenticate.then((fn) => fn(headers)),
+        graphqlEndpoint: GRAPHQL_ENDPOINT,
+        logger,
+        trustProxyHops: config.trustProxyHops,
+        limiter: new TokenBucketLimiter(config.rateLimit),
+        viewers,
+      }),
+      ...operationLimitPlugins(config.limits, { hideSuggestions: !development }),
+      useVariableCoercion(),
+      useAuthorization({ requirements: readAuthRequirements(routed.document) }),
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
     ],
   });
@@ -77,7 +129,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   let server: Server | undefined;
   const listener = createRequestListener({
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    sandbox: config.nodeEnv !== 'production',
+    sandbox: development,
+    maxBodyBytes: config.limits.maxBodyBytes,
     isReady: () => ready,
     engine: engine.handle,
   });
@@ -108,7 +161,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       });
       try {
         // The port is bound first so probes see 503 while the supergraph loads, instead of a refused connection.
-        await Promise.all([authenticate, sign, engine.load()]);
+        await Promise.all([identityLink, authenticate, sign, engine.load()]);
       } catch (error) {
         await closeServer();
         throw error;
@@ -122,6 +175,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       ready = false;
       await closeServer();
       await engine.dispose();
+      await (await identityLink.catch(() => undefined))?.close();
     },
   };
 }

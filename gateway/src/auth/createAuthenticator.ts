@@ -1,8 +1,10 @@
 import { AppError, anonymousViewer, type Viewer } from '@profile-graph/kit';
 
 export type SessionVerifier = (token: string) => Promise<{ userId: string; sessionId: string }>;
-/** Later issue: partner API keys (`x-api-key`) resolve to a `partner` Viewer through this. */
+/** Partner API keys (`x-api-key`) resolve to a `partner` Viewer through this. */
 export type ApiKeyVerifier = (key: string) => Promise<Viewer>;
+/** `x-operator-token` resolves to the operator's `service` Viewer through this. */
+export type OperatorVerifier = (token: string) => Promise<Viewer>;
 export type Authenticate = (headers: Headers) => Promise<Viewer>;
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-_.~+/]+=*)[ \t]*$/i;
@@ -13,12 +15,17 @@ const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-_.~+/]+=*)[ \t]*$/i;
  * verify fail the request, because silently downgrading a broken token to
  * anonymous hides the problem from the client and shows it empty data instead.
  */
-export function createAuthenticator(deps: { verifySession: SessionVerifier; verifyApiKey?: ApiKeyVerifier }): Authenticate {
+export function createAuthenticator(deps: { verifySession: SessionVerifier; verifyApiKey?: ApiKeyVerifier; verifyOperator?: OperatorVerifier }): Authenticate {
   return async (headers) => {
     const authorization = headers.get('authorization');
     const apiKey = headers.get('x-api-key');
-    if (authorization !== null && apiKey !== null) {
-      throw new AppError('UNAUTHENTICATED', 'Send either Authorization or x-api-key, not both.');
+    const operatorToken = headers.get('x-operator-token');
+    if ([authorization, apiKey, operatorToken].filter((value) => value !== null).length > 1) {
+      throw new AppError('UNAUTHENTICATED', 'Send one credential: Authorization, x-api-key or x-operator-token, not several.');
+    }
+    if (operatorToken !== null) {
+      if (!deps.verifyOperator) throw new AppError('UNAUTHENTICATED', 'Operator access is not configured on this gateway.');
+      return deps.verifyOperator(operatorToken);
     }
     if (authorization !== null) {
       const token = BEARER.exec(authorization)?.[1];
@@ -27,7 +34,7 @@ export function createAuthenticator(deps: { verifySession: SessionVerifier; veri
       return { kind: 'user', userId, scopes: [] };
     }
     if (apiKey !== null) {
-      if (!deps.verifyApiKey) throw new AppError('UNAUTHENTICATED', 'API keys are not accepted by this gateway yet; sign in and send a Bearer token.');
+      if (!deps.verifyApiKey) throw new AppError('UNAUTHENTICATED', 'API keys are not accepted by this gateway (it has no NATS_URL to check them); sign in and send a Bearer token.');
       return deps.verifyApiKey(apiKey);
     }
     return anonymousViewer;

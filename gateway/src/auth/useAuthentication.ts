@@ -1,6 +1,10 @@
-import { anonymousViewer, type Logger, type Viewer } from '@profile-graph/kit';
+import type { IncomingMessage } from 'node:http';
+import { AppError, anonymousViewer, type Logger, type Viewer } from '@profile-graph/kit';
 import type { EnginePlugin } from '../engine/createEngine';
 import { errorResponse } from '../errors/errorResponse';
+import type { TokenBucketLimiter } from '../limits/tokenBucketLimiter';
+import { rateLimitKey } from '../limits/rateLimitKey';
+import { clientIp } from './clientIp';
 import type { Authenticate } from './createAuthenticator';
 
 /** What the gateway adds to each request's GraphQL context. */
@@ -8,23 +12,54 @@ export interface ViewerContext {
   viewer: Viewer;
 }
 
+export interface AuthenticationOptions {
+  authenticate: Authenticate;
+  graphqlEndpoint: string;
+  logger: Logger;
+  /** X-Forwarded-For entries appended by proxies we trust (0: use the socket address). */
+  trustProxyHops?: number;
+  /** Per-viewer budget; failed authentications spend the client address's budget. */
+  limiter?: TokenBucketLimiter;
+  /** Where the viewer of each request is kept, for hooks that run before the context exists (validation). */
+  viewers?: WeakMap<Request, Viewer>;
+}
+
+function rateLimited(retryAfterSeconds: number, ResponseImpl: typeof Response): Response {
+  const response = errorResponse(new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s.`, { retryAfterSeconds }), ResponseImpl);
+  response.headers.set('retry-after', String(retryAfterSeconds));
+  return response;
+}
+
 /**
  * Authenticates before the request is parsed, so a bad token costs no
- * parsing, validation or planning and fails the whole request with 401.
+ * parsing, validation or planning and fails the whole request with 401; then
+ * spends one token of the viewer's rate-limit bucket (429 with Retry-After
+ * when empty). The client's address rides along in the viewer for identity's
+ * sign-in throttling.
  */
-export function useAuthentication(options: { authenticate: Authenticate; graphqlEndpoint: string; logger: Logger }): EnginePlugin {
+export function useAuthentication(options: AuthenticationOptions): EnginePlugin {
   // Keyed by the Request object the context is later built for; entries go with the request.
-  const viewers = new WeakMap<Request, Viewer>();
+  const viewers = options.viewers ?? new WeakMap<Request, Viewer>();
+  const limit = (viewer: Viewer, ResponseImpl: typeof Response): Response | undefined => {
+    const taken = options.limiter?.take(rateLimitKey(viewer));
+    return taken && !taken.allowed ? rateLimited(taken.retryAfterSeconds, ResponseImpl) : undefined;
+  };
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       if (url.pathname !== options.graphqlEndpoint) return undefined;
+      const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+      const ip = clientIp(req, request.headers.get('x-forwarded-for'), options.trustProxyHops ?? 0);
       return options.authenticate(request.headers).then(
-        (viewer) => {
+        (authenticated) => {
+          const viewer: Viewer = ip ? { ...authenticated, clientIp: ip } : authenticated;
+          const refused = limit(viewer, fetchAPI.Response);
+          if (refused) return endResponse(refused);
           viewers.set(request, viewer);
         },
         (error: unknown) => {
           options.logger.info({ err: error instanceof Error ? error.message : String(error) }, 'request rejected: authentication failed');
-          endResponse(errorResponse(error, fetchAPI.Response));
+          // Guessing keys or tokens spends the guesser's address's budget.
+          endResponse(limit({ ...anonymousViewer, ...(ip ? { clientIp: ip } : {}) }, fetchAPI.Response) ?? errorResponse(error, fetchAPI.Response));
         },
       );
     },

@@ -45,7 +45,48 @@ const schema = z.object({
   SESSION_PUBLIC_KEY: publicPem.optional(),
   SESSION_KEY_ID: z.string().min(1, { error: 'expected a non-empty key id' }).default('k1'),
   UPSTREAM_TIMEOUT_MS: env.durationMs(10_000),
+  /** Where identity answers API key lookups and announces revocations. Without it API keys are refused (fail closed). */
+  NATS_URL: env.url(['nats', 'tls']).optional(),
+  /** How long a resolved API key is trusted without asking identity again; revocations arrive over NATS sooner. */
+  API_KEY_CACHE_TTL_MS: env.durationMs(60_000),
+  /** How long to wait for identity to answer a key lookup before refusing the request with SERVICE_UNAVAILABLE. */
+  API_KEY_LOOKUP_TIMEOUT_MS: env.durationMs(2_000),
+  /** How often key usage is reported to identity (lastUsedAt), in one message per interval. */
+  API_KEY_USAGE_FLUSH_MS: env.durationMs(10_000),
+  /** SHA-256 (hex) of the operator token; a request with a matching x-operator-token acts as the operator. Unset: no operator access. */
+  OPERATOR_TOKEN_SHA256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex characters: the SHA-256 of the operator token (printf %s "$TOKEN" | sha256sum)' })
+    .transform((value) => value.toLowerCase())
+    .optional(),
+  /** Proxies in front of the gateway whose X-Forwarded-For entries are trusted; 0 uses the socket address. */
+  TRUST_PROXY_HOPS: wholeNumber(0, 10, 0),
+  /** Comma-separated origins allowed to call from a browser; empty: no cross-origin access. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)), {
+      error: 'expected comma-separated origins such as https://app.example.com (scheme and host, no path), or *',
+    }),
+  MAX_BODY_BYTES: wholeNumber(1_000, 10_000_000, 100_000),
+  MAX_DEPTH: wholeNumber(1, 100, 12),
+  MAX_ALIASES: wholeNumber(0, 1_000, 15),
+  MAX_DIRECTIVES: wholeNumber(0, 1_000, 20),
+  MAX_TOKENS: wholeNumber(10, 100_000, 2_000),
+  MAX_COST: wholeNumber(1, 1_000_000, 5_000),
+  /** Operations per batched request; 0 turns batching off. */
+  MAX_BATCH: wholeNumber(0, 100, 0),
+  /** Token bucket per viewer (user id, API key, or client IP): burst size ... */
+  RATE_LIMIT_CAPACITY: wholeNumber(1, 1_000_000, 120),
+  /** ... and tokens added per second. */
+  RATE_LIMIT_REFILL_PER_SECOND: z.coerce.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).default(10),
 });
+
+function wholeNumber(min: number, max: number, fallback: number) {
+  const form = `expected a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: form }).int({ error: form }).min(min, { error: form }).max(max, { error: form }).default(fallback);
+}
 
 export interface GatewayConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -59,7 +100,31 @@ export interface GatewayConfig {
   /** Overrides keyed by the `<NAME>` of `SUBGRAPH_<NAME>_URL`; other subgraphs keep the supergraph's URL. */
   subgraphUrls: Record<string, string>;
   upstreamTimeoutMs: number;
+  /** Unset: API keys are refused. */
+  natsUrl?: string;
+  apiKeyCacheTtlMs: number;
+  apiKeyLookupTimeoutMs: number;
+  apiKeyUsageFlushMs: number;
+  operatorTokenSha256?: string;
+  trustProxyHops: number;
+  corsOrigins: string[];
+  limits: OperationLimits;
+  rateLimit: { capacity: number; refillPerSecond: number };
 }
+
+export interface OperationLimits {
+  maxBodyBytes: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** 0: batching off. */
+  maxBatch: number;
+}
+
+/** What tests and main get when they set nothing: the same defaults as the environment variables. */
+export const DEFAULT_LIMITS: OperationLimits = { maxBodyBytes: 100_000, maxDepth: 12, maxAliases: 15, maxDirectives: 20, maxTokens: 2_000, maxCost: 5_000, maxBatch: 0 };
 
 /** Which CLI flag, if any, stands for a variable, so an error names what the operator actually typed. */
 const FLAG_FOR: Record<string, string> = { PORT: '--port', SUPERGRAPH_PATH: '--supergraph' };
@@ -120,5 +185,22 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     sessionPublicKeys: value.SESSION_PUBLIC_KEYS ?? { [value.SESSION_KEY_ID]: value.SESSION_PUBLIC_KEY! },
     subgraphUrls,
     upstreamTimeoutMs: value.UPSTREAM_TIMEOUT_MS,
+    ...(value.NATS_URL !== undefined ? { natsUrl: value.NATS_URL } : {}),
+    apiKeyCacheTtlMs: value.API_KEY_CACHE_TTL_MS,
+    apiKeyLookupTimeoutMs: value.API_KEY_LOOKUP_TIMEOUT_MS,
+    apiKeyUsageFlushMs: value.API_KEY_USAGE_FLUSH_MS,
+    ...(value.OPERATOR_TOKEN_SHA256 !== undefined ? { operatorTokenSha256: value.OPERATOR_TOKEN_SHA256 } : {}),
+    trustProxyHops: value.TRUST_PROXY_HOPS,
+    corsOrigins: value.CORS_ORIGINS,
+    limits: {
+      maxBodyBytes: value.MAX_BODY_BYTES,
+      maxDepth: value.MAX_DEPTH,
+      maxAliases: value.MAX_ALIASES,
+      maxDirectives: value.MAX_DIRECTIVES,
+      maxTokens: value.MAX_TOKENS,
+      maxCost: value.MAX_COST,
+      maxBatch: value.MAX_BATCH,
+    },
+    rateLimit: { capacity: value.RATE_LIMIT_CAPACITY, refillPerSecond: value.RATE_LIMIT_REFILL_PER_SECOND },
   };
 }

@@ -16,6 +16,12 @@ export interface EngineOptions {
   upstreamTimeoutMs: number;
   /** Replaces every error a client would see; the engine's own masking would leak subgraph messages. */
   maskError: (error: unknown) => Error;
+  /** Browser origins allowed to call cross-origin; empty turns CORS off (no Access-Control headers at all). */
+  corsOrigins?: string[];
+  /** Operations per batched request; 0 or unset: batching off. */
+  maxBatch?: number;
+  /** Whether this request's context may introspect the schema. */
+  allowIntrospection?: (context: Record<string, unknown>) => boolean;
 }
 
 export interface Engine {
@@ -48,6 +54,22 @@ export function createEngine(options: EngineOptions): Engine {
     // Subgraph errors keep only what the subgraph said; names of internal services are not the client's business.
     subgraphErrors: false,
     upstreamTimeout: options.upstreamTimeoutMs,
+    // A browser may send a "simple" cross-site request (form post, GET) with the user's cookies; refusing those
+    // unless they carry a non-simple content type or one of these headers is CSRF protection without tokens.
+    csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight', 'x-apollo-operation-name'] },
+    cors: options.corsOrigins?.length
+      ? {
+          origin: options.corsOrigins.includes('*') ? '*' : options.corsOrigins,
+          methods: ['GET', 'POST', 'OPTIONS'],
+          allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-graphql-csrf', 'apollo-require-preflight', 'x-apollo-operation-name'],
+          credentials: false,
+          maxAge: 600,
+        }
+      : false,
+    batching: options.maxBatch ? { limit: options.maxBatch } : false,
+    ...(options.allowIntrospection
+      ? { disableIntrospection: { disableIf: ({ context }: { context: Record<string, unknown> }) => !options.allowIntrospection!(context) } }
+      : {}),
     plugins: () => options.plugins,
   });
 

@@ -6,12 +6,31 @@ export interface RequestListenerOptions {
   /** Serve Apollo Sandbox at `/`: development only, production has no landing page. */
   sandbox: boolean;
   isReady(): boolean;
+  /** Larger request bodies are refused with 413 before a byte of them is read. */
+  maxBodyBytes?: number;
   engine(req: IncomingMessage, res: ServerResponse): void;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(head ? undefined : body);
+}
+
+/**
+ * The engine buffers whole bodies, so their size is checked first. A body
+ * without Content-Length (chunked) cannot be measured before it is read;
+ * GraphQL clients always send the length, so such bodies are refused.
+ */
+function bodyRefusal(req: IncomingMessage, max: number): { status: number; code: string; message: string } | undefined {
+  const declared = req.headers['content-length'];
+  if (declared === undefined) {
+    return { status: 411, code: 'BAD_REQUEST', message: 'Send the request body with a Content-Length header.' };
+  }
+  if (!/^\d+$/.test(declared)) return { status: 400, code: 'BAD_REQUEST', message: 'The Content-Length header is not a number.' };
+  if (Number(declared) > max) {
+    return { status: 413, code: 'OPERATION_LIMIT_EXCEEDED', message: `The request body exceeds ${max} bytes; send a smaller operation or fewer variables.` };
+  }
+  return undefined;
 }
 
 /**
@@ -32,6 +51,14 @@ export function createRequestListener(options: RequestListenerOptions) {
     if (readOnly && path === '/' && page) {
       send(res, 200, 'text/html; charset=utf-8', page, req.method === 'HEAD');
       return;
+    }
+    if (path === options.graphqlEndpoint && options.maxBodyBytes !== undefined && !readOnly && req.method !== 'OPTIONS') {
+      const refusal = bodyRefusal(req, options.maxBodyBytes);
+      if (refusal) {
+        res.setHeader('connection', 'close');
+        send(res, refusal.status, 'application/graphql-response+json; charset=utf-8', JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] }), false);
+        return;
+      }
     }
     options.engine(req, res);
   };

@@ -6,7 +6,7 @@ import type { EnginePlugin } from '../engine/createEngine';
  * them with one signed viewer: forwarding any would let a client speak to a
  * subgraph as someone else, or hand a subgraph a credential it never needs.
  */
-const CLIENT_IDENTITY_HEADER = /^(x-viewer|authorization$|proxy-authorization$|cookie$|x-api-key$)/i;
+const CLIENT_IDENTITY_HEADER = /^(x-viewer|authorization$|proxy-authorization$|cookie$|x-api-key$|x-operator-token$)/i;
 
 export function stripClientIdentity(headers: Record<string, string> | undefined): Record<string, string> {
   const kept: Record<string, string> = {};

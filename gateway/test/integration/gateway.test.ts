@@ -13,7 +13,7 @@ import {
   type Viewer,
 } from '@profile-graph/kit';
 import { createGateway, type Gateway } from '../../src/createGateway';
-import type { GatewayConfig } from '../../src/config/loadGatewayConfig';
+import { DEFAULT_LIMITS, type GatewayConfig } from '../../src/config/loadGatewayConfig';
 import { startSubgraph, type TestSubgraph } from '../support/startSubgraph';
 import { composeSupergraph } from '../support/composeSupergraph';
 
@@ -78,6 +78,13 @@ function configFor(supergraphPath: string, overrides: Partial<GatewayConfig> = {
     sessionPublicKeys: { k1: sessionKeys.publicKey },
     subgraphUrls: {},
     upstreamTimeoutMs: 5_000,
+    apiKeyCacheTtlMs: 60_000,
+    apiKeyLookupTimeoutMs: 2_000,
+    apiKeyUsageFlushMs: 10_000,
+    trustProxyHops: 0,
+    corsOrigins: [],
+    limits: DEFAULT_LIMITS,
+    rateLimit: { capacity: 1_000, refillPerSecond: 100 },
     ...overrides,
   };
 }
@@ -131,8 +138,8 @@ describe('gateway over two real subgraphs', () => {
   it('signs the authenticated user for every subgraph, with that subgraph as audience', async () => {
     const { body } = await post(url, '{ whoami user(id: "1") { viewerSeenByProfiles } }', { authorization: `Bearer ${token}` });
     expect(body.errors).toBeUndefined();
-    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'user', userId: 'u-42', scopes: [] });
-    expect(JSON.parse(body.data.user.viewerSeenByProfiles)).toEqual({ kind: 'user', userId: 'u-42', scopes: [] });
+    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1' });
+    expect(JSON.parse(body.data.user.viewerSeenByProfiles)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1' });
 
     const sent = accounts.requests[0]![VIEWER_HEADER] as string;
     const { payload } = await jwtVerify(sent, await importSPKI(viewerKeys.publicKey, 'EdDSA'), { audience: viewerAudience('accounts') });
@@ -141,7 +148,7 @@ describe('gateway over two real subgraphs', () => {
 
   it('signs an anonymous viewer when no credentials are sent', async () => {
     const { body } = await post(url, '{ whoami }');
-    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'anonymous', scopes: [] });
+    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'anonymous', scopes: [], clientIp: '127.0.0.1' });
   });
 
   it('never forwards client viewer headers or the Authorization header', async () => {
@@ -156,7 +163,7 @@ describe('gateway over two real subgraphs', () => {
       'x-viewer-id': 'admin',
       authorization: `Bearer ${token}`,
     });
-    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'user', userId: 'u-42', scopes: [] });
+    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1' });
     for (const headers of [...accounts.requests, ...profiles.requests]) {
       expect(headers[VIEWER_HEADER]).not.toBe(forged);
       expect(headers['x-viewer-id']).toBeUndefined();
@@ -204,13 +211,16 @@ describe('gateway over two real subgraphs', () => {
     ]);
   });
 
-  it('serves queries over GET and refuses mutations over GET', async () => {
-    const query = await fetch(`${url}?query=${encodeURIComponent('{ user(id: "3") { id } }')}`, { headers: { accept: 'application/json' } });
+  it('serves queries over GET (with the CSRF header) and refuses mutations over GET', async () => {
+    // Without a non-simple header a GET is what a cross-site <img> or link would send: CSRF prevention refuses it.
+    const simple = await fetch(`${url}?query=${encodeURIComponent('{ user(id: "3") { id } }')}`, { headers: { accept: 'application/json' } });
+    expect(simple.status).toBe(403);
+    const query = await fetch(`${url}?query=${encodeURIComponent('{ user(id: "3") { id } }')}`, { headers: { accept: 'application/json', 'x-graphql-csrf': '1' } });
     expect(query.status).toBe(200);
     expect(await query.json()).toEqual({ data: { user: { id: '3' } } });
     accounts.requests.length = 0;
 
-    const mutation = await fetch(`${url}?query=${encodeURIComponent('mutation { touch }')}`, { headers: { accept: 'application/json' } });
+    const mutation = await fetch(`${url}?query=${encodeURIComponent('mutation { touch }')}`, { headers: { accept: 'application/json', 'x-graphql-csrf': '1' } });
     expect(mutation.status).toBe(405);
     expect(accounts.requests).toHaveLength(0);
   });

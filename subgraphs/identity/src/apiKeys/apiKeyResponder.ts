@@ -74,7 +74,8 @@ export class ApiKeyResponder {
         // $max: batches from several gateways may arrive out of order; lastUsedAt only moves forward.
         return [{ updateOne: { filter: { _id: keyId }, update: { $max: { lastUsedAt: when } } } }];
       });
-    if (operations.length) await this.deps.apiKeys.bulkWrite(operations, { ordered: false });
+    // No updatedAt: being used is not an edit of the key.
+    if (operations.length) await this.deps.apiKeys.bulkWrite(operations, { ordered: false, timestamps: false });
   }
 
   stop(): void {

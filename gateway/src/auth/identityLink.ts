@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { connect, Events, type NatsConnection } from 'nats';
+import {
+  API_KEY_EVENTS_SUBJECT,
+  API_KEY_RESOLVE_SUBJECT,
+  API_KEY_USED_SUBJECT,
+  AppError,
+  SESSION_REVOKED_SUBJECT,
+  type ApiKeyResolveReply,
+  type Logger,
+  type Viewer,
+} from '@profile-graph/kit';
+import { ApiKeyCache } from './apiKeyCache';
+
+/** `pgk_live_` + 32 random bytes in base64url: anything else is refused without asking identity. */
+const API_KEY_FORM = /^pgk_live_[A-Za-z0-9_-]{43}$/;
+/** How long "no such key" is remembered: long enough to blunt a flood of guesses, short enough not to matter. */
+const NEGATIVE_TTL_MS = 5_000;
+
+export interface IdentityLinkOptions {
+  natsUrl: string;
+  logger: Logger;
+  cacheTtlMs: number;
+  lookupTimeoutMs: number;
+  usageFlushMs: number;
+  /** Longest life of an access token: how long a revoked session id must be remembered. */
+  sessionRevocationTtlMs: number;
+  connectTimeoutMs?: number;
+}
+
+const unknownKey = () => new AppError('UNAUTHENTICATED', 'The API key is invalid, expired or revoked.');
+
+/**
+ * The gateway's only line to identity, over NATS: API key lookups
+ * (request/reply, cached briefly), key and session revocations (events,
+ * applied at once), and batched key usage for lastUsedAt. The gateway never
+ * reads identity's database.
+ *
+ * Fails closed: while NATS is down, revocations cannot arrive, so the key
+ * cache is dropped and keys are refused (SERVICE_UNAVAILABLE) until the
+ * connection is back.
+ */
+export class IdentityLink {
+  private readonly cache: ApiKeyCache;
+  private readonly revokedSessions = new Map<string, number>();
+  private usage = new Map<string, string>();
+  private connected = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: IdentityLinkOptions,
+  ) {
+    this.cache = new ApiKeyCache({ ttlMs: options.cacheTtlMs, negativeTtlMs: Math.min(NEGATIVE_TTL_MS, options.cacheTtlMs) });
+  }
+
+  static async connect(options: IdentityLinkOptions): Promise<IdentityLink> {
+    let nc: NatsConnection;
+    try {
+      nc = await connect({ servers: options.natsUrl, name: 'gateway', timeout: options.connectTimeoutMs ?? 10_000, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    } catch (cause) {
+      throw new Error(`NATS at ${options.natsUrl} is unreachable (${(cause as Error).message}); API keys need it`, { cause });
+    }
+    const link = new IdentityLink(nc, options);
+    link.start();
+    return link;
+  }
+
+  private start(): void {
+    const { logger } = this.options;
+    this.connected = true;
+    this.nc.subscribe(API_KEY_EVENTS_SUBJECT, {
+      callback: (error, message) => {
+        if (error) return;
+        const keyId = this.eventData(message.data)?.['keyId'];
+        if (typeof keyId === 'string') this.cache.forgetKey(keyId);
+      },
+    });
+    this.nc.subscribe(SESSION_REVOKED_SUBJECT, {
+      callback: (error, message) => {
+        if (error) return;
+        const sessionId = this.eventData(message.data)?.['sessionId'];
+        if (typeof sessionId === 'string') this.revokedSessions.set(sessionId, Date.now() + this.options.sessionRevocationTtlMs);
+      },
+    });
+    void (async () => {
+      for await (const status of this.nc.status()) {
+        if (status.type === Events.Disconnect) {
+          // Revocations may be missed from now on: nothing cached may be trusted.
+          this.connected = false;
+          this.cache.clear();
+          logger.warn('NATS disconnected: API keys are refused until it is back');
+        } else if (status.type === Events.Reconnect) {
+          this.cache.clear();
+          this.connected = true;
+          logger.info('NATS reconnected: API keys accepted again');
+        }
+      }
+    })();
+    this.flushTimer = setInterval(() => this.flushUsage(), this.options.usageFlushMs);
+    this.flushTimer.unref();
+  }
+
+  private eventData(bytes: Uint8Array): Record<string, unknown> | undefined {
+    try {
+      return (JSON.parse(Buffer.from(bytes).toString('utf8')) as { data?: Record<string, unknown> }).data;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Turns an `x-api-key` into a partner viewer, or fails with UNAUTHENTICATED (SERVICE_UNAVAILABLE when identity cannot be asked). */
+  async verifyApiKey(secret: string): Promise<Viewer> {
+    const key = secret.trim();
+    if (!API_KEY_FORM.test(key)) throw unknownKey();
+    if (!this.connected || this.nc.isClosed()) throw new AppError('SERVICE_UNAVAILABLE', 'API keys cannot be checked right now; retry shortly.');
+    const hash = createHash('sha256').update(key).digest('hex');
+    let cached = this.cache.get(hash);
+    if (cached === undefined) {
+      cached = await this.lookup(hash);
+      this.cache.set(hash, cached);
+    }
+    if (!cached || (cached.expiresAt !== null && cached.expiresAt <= Date.now())) throw unknownKey();
+    this.usage.set(cached.viewer.keyId!, new Date().toISOString());
+    return cached.viewer;
+  }
+
+  private async lookup(hash: string) {
+    let reply: ApiKeyResolveReply;
+    try {
+      const message = await this.nc.request(API_KEY_RESOLVE_SUBJECT, Buffer.from(JSON.stringify({ hash })), { timeout: this.options.lookupTimeoutMs });
+      reply = JSON.parse(Buffer.from(message.data).toString('utf8')) as ApiKeyResolveReply;
+    } catch (cause) {
+      this.options.logger.warn({ err: (cause as Error).message }, 'API key lookup failed');
+      throw new AppError('SERVICE_UNAVAILABLE', 'API keys cannot be checked right now; retry shortly.', {}, cause);
+    }
+    if (!reply?.found) return null;
+    return {
+      viewer: { kind: 'partner' as const, orgId: reply.orgId, keyId: reply.keyId, scopes: [...reply.scopes] },
+      expiresAt: reply.expiresAt ? Date.parse(reply.expiresAt) : null,
+    };
+  }
+
+  isSessionRevoked(sessionId: string): boolean {
+    const until = this.revokedSessions.get(sessionId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.revokedSessions.delete(sessionId);
+    return false;
+  }
+
+  /** One message per interval with the latest use of every key seen; lost on a crash, which only makes lastUsedAt a little older. */
+  flushUsage(): void {
+    if (this.usage.size === 0 || !this.connected) return;
+    const uses = Object.fromEntries(this.usage);
+    this.usage = new Map();
+    this.nc.publish(API_KEY_USED_SUBJECT, Buffer.from(JSON.stringify({ uses })));
+    const now = Date.now();
+    for (const [sessionId, until] of this.revokedSessions) if (until <= now) this.revokedSessions.delete(sessionId);
+  }
+
+  async close(): Promise<void> {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushUsage();
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}
