@@ -128,12 +128,13 @@ describe('consent enforcement through the gateway', () => {
       'WITHDRAWN',
       'GRANTED',
     ]);
-    const other = await as('otherUser', 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: [] });
-    expect(other.body.data ?? null).not.toEqual({ _entities: [] }); // _entities is not exposed through the gateway
+    // Nobody else can read it.
+    const other = await as('otherUser', `query { user(id: "${owner.id}") { dataAccessLog(first: 1) { edges { cursor } } } }`);
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('randomized grant/withdraw/query sequences never show a gated value without consent (beyond the propagation bound)', async () => {
-    const seed = Number(process.env.CONSENT_SEED ?? Date.now() % 1_000_000);
+    const seed = Number(process.env.CONSENT_SEED ?? 20_261_128);
     console.log(`consent randomized test seed: ${seed} (rerun with CONSENT_SEED=${seed})`);
     const random = mulberry32(seed);
     const BOUND_MS = 1_000;
