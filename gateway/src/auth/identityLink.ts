@@ -57,7 +57,7 @@ export class IdentityLink {
   static async connect(options: IdentityLinkOptions): Promise<IdentityLink> {
     let nc: NatsConnection;
     try {
-      nc = await connect({ servers: options.natsUrl, name: 'gateway', timeout: options.connectTimeoutMs ?? 10_000, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+      nc = await connect({ servers: options.natsUrl.split(','), name: 'gateway', timeout: options.connectTimeoutMs ?? 10_000, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     } catch (cause) {
       throw new Error(`NATS at ${options.natsUrl} is unreachable (${(cause as Error).message}); API keys need it`, { cause });
     }

@@ -46,7 +46,7 @@ const schema = z.object({
   SESSION_KEY_ID: z.string().min(1, { error: 'expected a non-empty key id' }).default('k1'),
   UPSTREAM_TIMEOUT_MS: env.durationMs(10_000),
   /** Where identity answers API key lookups and announces revocations. Without it API keys are refused (fail closed). */
-  NATS_URL: env.url(['nats', 'tls']).optional(),
+  NATS_URL: env.urlList(['nats', 'tls']).optional(),
   /** How long a resolved API key is trusted without asking identity again; revocations arrive over NATS sooner. */
   API_KEY_CACHE_TTL_MS: env.durationMs(60_000),
   /** How long to wait for identity to answer a key lookup before refusing the request with SERVICE_UNAVAILABLE. */

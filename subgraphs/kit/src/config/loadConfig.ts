@@ -49,8 +49,8 @@ export const env = {
     return fallback === undefined ? schema : schema.default(fallback);
   },
   /** One URL or a comma-separated list (every node of a cluster). */
-  urlList: (protocols: string[], fallback: string) =>
-    z
+  urlList: (protocols: string[], fallback?: string) => {
+    const schema = z
       .string()
       .refine(
         (value) =>
@@ -62,8 +62,9 @@ export const env = {
             }
           }),
         { error: `expected URLs starting with ${protocols.map((p) => `${p}://`).join(' or ')}, separated by commas` },
-      )
-      .default(fallback),
+      );
+    return fallback === undefined ? schema : schema.default(fallback);
+  },
   pem: (kind: 'public' | 'private') =>
     z
       .string({ error: `expected a PEM-encoded ${kind} key` })
