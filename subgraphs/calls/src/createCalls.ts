@@ -30,8 +30,8 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
     streams: ['IDENTITY', 'CALLS'],
     setup: async ({ db, bus, relay, logger }) => {
       const services: CallsServices = {
-        calls: callModel(db),
-        changes: callChangeModel(db),
+        calls: relay.track(callModel(db)),
+        changes: relay.track(callChangeModel(db)),
         users: callUserModel(db),
         privacy: callPrivacyModel(db),
         verifications: callerVerificationModel(db),
@@ -41,7 +41,6 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
         logger,
         clock: options.clock ?? (() => new Date()),
       };
-      relay.watch(services.calls).watch(services.changes);
       sweeper = new RingingSweeper(services, config.CALL_SWEEP_INTERVAL_MS);
       sweeper.start();
       return {

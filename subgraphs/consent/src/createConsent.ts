@@ -3,7 +3,6 @@ import type { ConsentConfig } from './consentConfig';
 import type { ConsentServices } from './consentServices';
 import { storeDataAccess } from './consumers/storeDataAccess';
 import { dataAccessModel } from './models/dataAccessModel';
-import { serializeWrites } from './ledger/serializeWrites';
 import { consentStateModel } from './models/consentStateModel';
 import { consentRecordResolvers } from './resolvers/consentRecordResolvers';
 import { consentResolvers } from './resolvers/consentResolvers';
@@ -16,10 +15,9 @@ export async function createConsent(config: ConsentConfig): Promise<SubgraphServ
     name: 'consent',
     streams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY'],
     setup: async ({ db, relay }) => {
-      // The ledger and its relay write the same documents: one at a time (see serializeWrites).
-      const states = serializeWrites(consentStateModel(db));
+      // The ledger and its relay write the same documents (see OutboxRelay.track).
+      const states = relay.track(consentStateModel(db));
       const accessLog = dataAccessModel(db);
-      relay.watch(states);
       const receiptController = {
         name: config.CONTROLLER_NAME,
         contact: config.CONTROLLER_CONTACT,

@@ -11,8 +11,7 @@ export async function createHiring(config: HiringConfig): Promise<SubgraphServic
     name: 'hiring',
     streams: ['IDENTITY', 'HIRING'],
     setup: async ({ db, relay }) => {
-      const profiles = hiringProfileModel(db);
-      relay.watch(profiles);
+      const profiles = relay.track(hiringProfileModel(db));
       return {
         services: { profiles, relay },
         resolvers: hiringProfileResolvers as never,

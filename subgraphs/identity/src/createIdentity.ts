@@ -25,11 +25,10 @@ export async function createIdentity(config: IdentityConfig): Promise<SubgraphSe
     name: 'identity',
     streams: ['IDENTITY'],
     setup: async ({ db, relay, bus, logger }) => {
-      const users = userModel(db);
-      const sessions = sessionModel(db);
-      const organizations = organizationModel(db);
-      const apiKeys = apiKeyModel(db);
-      for (const model of [users, sessions, organizations, apiKeys]) relay.watch(model);
+      const users = relay.track(userModel(db));
+      const sessions = relay.track(sessionModel(db));
+      const organizations = relay.track(organizationModel(db));
+      const apiKeys = relay.track(apiKeyModel(db));
       const services: IdentityServices = {
         users,
         passwords: createPasswordHasher(config.SCRYPT_LOG_N),

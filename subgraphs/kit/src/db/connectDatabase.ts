@@ -23,7 +23,23 @@ export async function connectDatabase(uri: string, dbName: string, timeoutMs = 1
     await connection.close().catch(() => undefined);
     throw new Error(`MongoDB at ${redactUri(uri)} is unreachable (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
+  ferretDbConnections.set(connection, await detectFerretDb(connection));
   return connection;
+}
+
+const ferretDbConnections = new WeakMap<Connection, boolean>();
+
+async function detectFerretDb(connection: Connection): Promise<boolean> {
+  const info = await connection.db!.admin().command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info || 'ferretdbFeatures' in info;
+}
+
+/**
+ * True when the server is FerretDB, whose updates are read-then-write rather
+ * than atomic (see serializeWrites).
+ */
+export function isFerretDb(connection: Connection): boolean {
+  return ferretDbConnections.get(connection) ?? false;
 }
 
 /** Builds every model's indexes; models are registered before this runs. */

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import type { Logger } from 'pino';
+import { serializeWrites } from '../db/serializeWrites';
 import type { EventBus } from './eventBus';
 import type { EventEnvelope } from './eventEnvelope';
 
@@ -21,9 +22,17 @@ export function outboxOnCreate(events: EventEnvelope[]) {
   return { _outbox: events, _outboxSeq: 1 };
 }
 
-/** Update operators that queue events in the same write as the change. */
-export function outboxOnUpdate(events: EventEnvelope[]) {
-  return { $push: { _outbox: { $each: events } }, $inc: { _outboxSeq: 1 } };
+/**
+ * Update operators that queue events in the same write as the change. Pass
+ * the change as `update` when it uses $push or $inc itself, so the operators
+ * are merged rather than overwritten by a spread.
+ */
+export function outboxOnUpdate(events: EventEnvelope[], update: Record<string, any> = {}) {
+  return {
+    ...update,
+    $push: { ...update.$push, _outbox: { $each: events } },
+    $inc: { ...update.$inc, _outboxSeq: 1 },
+  };
 }
 
 export class OutboxRelay {
@@ -35,12 +44,24 @@ export class OutboxRelay {
   constructor(
     private readonly bus: EventBus,
     private readonly logger: Logger,
-    private readonly options: { intervalMs: number; batchSize?: number } = { intervalMs: 500 },
+    private readonly options: { intervalMs: number; batchSize?: number; serializeWrites?: boolean } = { intervalMs: 500 },
   ) {}
 
+  /** Publishes the outbox of `model`'s documents. Prefer `track`, which also guards writes on FerretDB. */
   watch(model: Model<any>): this {
     this.models.push(model);
     return this;
+  }
+
+  /**
+   * Watches `model` and returns the model the service must write through:
+   * on FerretDB its writes and the relay's are serialized (see
+   * serializeWrites); elsewhere it is the model itself.
+   */
+  track<M extends Model<any>>(model: M): M {
+    const guarded = this.options.serializeWrites ? serializeWrites(model) : model;
+    this.watch(guarded);
+    return guarded;
   }
 
   start(): void {

@@ -8,7 +8,7 @@ import { authDirectivesTransform } from '../auth/authDirectivesTransform';
 import { AccessLogRecorder } from '../consent/accessLogRecorder';
 import { ConsentProjection } from '../consent/consentProjection';
 import { requiresConsentTransform } from '../consent/requiresConsentTransform';
-import { connectDatabase, ensureIndexes, isDatabaseReady } from '../db/connectDatabase';
+import { connectDatabase, ensureIndexes, isDatabaseReady, isFerretDb } from '../db/connectDatabase';
 import { EventBus, type ConsumeOptions } from '../events/eventBus';
 import { OutboxRelay } from '../events/outbox';
 import type { StreamName } from '../events/streams';
@@ -87,7 +87,7 @@ export async function createSubgraphService<S>(
   }
   const db = dbResult.value;
   const bus = busResult.value;
-  const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS });
+  const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS, serializeWrites: isFerretDb(db) });
   // Every subgraph enforces @requiresConsent, so every one follows consent state and feeds the access log.
   const consent = new ConsentProjection({ db, bus, logger, staleAfterMs: config.CONSENT_STALE_AFTER_MS, syncTimeoutMs: config.STARTUP_TIMEOUT_MS });
   const accessLog = new AccessLogRecorder(bus, logger, { subgraph: definition.name, flushMs: config.ACCESS_LOG_FLUSH_MS });

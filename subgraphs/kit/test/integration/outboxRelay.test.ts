@@ -1,5 +1,5 @@
 import { Schema, type Model } from 'mongoose';
-import { connectDatabase } from '../../src/db/connectDatabase';
+import { connectDatabase, isFerretDb } from '../../src/db/connectDatabase';
 import { EventBus } from '../../src/events/eventBus';
 import { createEvent, type EventEnvelope } from '../../src/events/eventEnvelope';
 import { OutboxRelay, outboxOnCreate, outboxOnUpdate, outboxSchemaFields } from '../../src/events/outbox';
@@ -77,5 +77,27 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
     relay.start();
     await eventually(() => expect(received.map((e) => e.id)).toEqual(expect.arrayContaining([first.id, second.id])));
     await relay.stop();
+  });
+
+  it('loses no concurrent change to a document while the relay clears its outbox (FerretDB updates are read-then-write)', async () => {
+    interface CounterDoc {
+      _id: string;
+      count: number;
+    }
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 5, serializeWrites: isFerretDb(db) });
+    const counters = relay.track(db.model<CounterDoc>('Counter', new Schema<CounterDoc>({ _id: String, count: Number, ...outboxSchemaFields }, { versionKey: false })));
+    await counters.create({ _id: 'c1', count: 0 });
+    relay.start();
+    const events = Array.from({ length: 60 }, (_, n) => createEvent('identity.v1.user.updated', { n }, 'c1'));
+    await Promise.all(
+      events.map(async (event) => {
+        await counters.updateOne({ _id: 'c1' }, outboxOnUpdate([event], { $inc: { count: 1 } }));
+        relay.kick();
+      }),
+    );
+    await relay.flush();
+    await relay.stop();
+    expect((await counters.findById('c1').lean())?.count).toBe(60);
+    await eventually(() => expect(received.map((e) => e.id)).toEqual(expect.arrayContaining(events.map((e) => e.id))));
   });
 });

@@ -6,12 +6,12 @@ const WRITES = new Set(['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceO
  * The same model, with its writes run one at a time in this process.
  *
  * FerretDB 1.x (our dev/test MongoDB-wire server) applies an update as a read
- * then a whole-document write, so two concurrent conditional updates of one
- * document can lose one of them: the outbox relay clearing `_outbox` could
- * silently revert a consent decision that had already been acknowledged (a
- * lost withdrawal). Serializing the writes of the ledger and its relay closes
- * that window for one consent instance; MongoDB proper applies each update
- * atomically, so production does not depend on this.
+ * then a whole-document write, so two concurrent updates of one document can
+ * lose one of them: the outbox relay clearing `_outbox` could silently revert
+ * a change that had already been acknowledged (a lost consent withdrawal was
+ * seen in a test). Serializing the writes of a model and its relay closes that
+ * window within one process. MongoDB applies each update atomically, so the
+ * kit only does this on FerretDB (see OutboxRelay.track).
  */
 export function serializeWrites<M extends Model<any>>(model: M): M {
   let tail: Promise<unknown> = Promise.resolve();
