@@ -20,6 +20,11 @@ export const subgraphConfigSchema = z.object({
   OUTBOX_POLL_MS: env.durationMs(500),
   /** How long NATS may be unreachable before consent can no longer be vouched for and others' gated reads are refused. */
   CONSENT_STALE_AFTER_MS: env.durationMs(5_000),
+  /**
+   * Only the benchmark turns enforcement off, to measure what it costs; the
+   * value is spelled out so nobody sets it by accident.
+   */
+  CONSENT_ENFORCEMENT: z.enum(['on', 'disabled-for-benchmark']).default('on'),
   /** How often granted non-owner reads of gated fields are published to the access log. */
   ACCESS_LOG_FLUSH_MS: env.durationMs(250),
 });

