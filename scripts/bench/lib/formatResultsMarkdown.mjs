@@ -1,0 +1,90 @@
+// The human-readable side of a run: one summary table (what the README links),
+// then the detail behind each number.
+
+const f0 = (n) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const f1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const verdict = (met) => (met === undefined ? '' : met ? 'met' : '**not met**');
+
+/** @param {any} r the results object run.mjs writes as latest.json */
+export function formatResultsMarkdown(r) {
+  const s = r.scenarios;
+  const rows = [];
+  const load = `${r.options.connections} connections, ${r.options.rounds} interleaved rounds × ${r.options.durationSeconds} s, medians`;
+  if (s.S1.status === 'measured') {
+    rows.push(['S1', `profile screen (me + hiringProfile + consents + recentCalls, 4 subgraphs), ${load}`, `${f0(s.S1.rps)} req/s, p50 ${f0(s.S1.p50)} ms, p99 ${f0(s.S1.p99)} ms`, '–', '']);
+  } else rows.push(['S1', 'profile screen', s.S1.reason, '–', '']);
+  for (const id of ['S2', 'S3']) rows.push([id, id === 'S2' ? 'partner candidate search, 50 candidates' : 'job recommendations', s[id].reason, '–', '']);
+  if (s.S4.status === 'measured') {
+    rows.push(['S4', 'S1 with CONSENT_ENFORCEMENT=disabled-for-benchmark (overhead ratio = on / off throughput)', `ratio ${f2(s.S4.ratio)} (on ${f0(s.S4.on.rps)} / off ${f0(s.S4.off.rps)} req/s)`, '≥ 0.97', verdict(s.S4.met)]);
+  } else rows.push(['S4', 'enforcement overhead', s.S4.reason, '≥ 0.97', '']);
+  if (s.S5.status === 'measured') {
+    rows.push([
+      'S5',
+      `S1 load: this gateway vs bare @apollo/gateway (security directives stripped), interleaved`,
+      `throughput ×${f2(s.S5.throughputRatio)} (${f0(s.S5.hive.rps)} vs ${f0(s.S5.apollo.rps)} req/s); p99 ${f0(s.S5.hive.p99)} vs ${f0(s.S5.apollo.p99)} ms`,
+      '≥ 3.5×, lower p99',
+      verdict(s.S5.met),
+    ]);
+  } else rows.push(['S5', 'this gateway vs bare @apollo/gateway', s.S5.reason, '≥ 3.5×, lower p99', '']);
+  rows.push(['S6', 'MongoDB commands per S2 request at N = 10/50/200', s.S6.reason, 'flat in N', '']);
+  if (s.S7.status === 'measured') {
+    rows.push(['S7', `consent withdrawal → other subgraph denies (${s.S7.withdrawals} of ${s.S7.requested} withdrawals within the ${s.S7.budgetSeconds} s cap, ${s.S7.workers} at a time)`, `p50 ${f1(s.S7.latency.p50)} ms, p99 ${f1(s.S7.latency.p99)} ms (probe resolution ${f1(s.S7.probeRoundTripMs)} ms)`, 'p99 < 50 ms', verdict(s.S7.met)]);
+  } else rows.push(['S7', 'consent withdrawal propagation', s.S7.reason, 'p99 < 50 ms', '']);
+  const gw = s.S8.processes.find((p) => p.name === 'gateway');
+  rows.push([
+    'S8',
+    'start to ready; peak RSS under S1/S5 load',
+    `gateway ${gw ? `${gw.readyMs} ms, ${f0(gw.peakRssMb)} MB` : '–'}; subgraphs ${s.S8.processes.filter((p) => !/gateway|apollo/.test(p.name)).map((p) => `${p.name} ${p.readyMs} ms/${f0(p.peakRssMb)} MB`).join(', ')}`,
+    `gateway < 300 MB at ${r.options.connections} conns`,
+    verdict(s.S8.met),
+  ]);
+
+  const lines = [
+    `# Benchmark results`,
+    '',
+    `Run ${r.generatedAt} on ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGb} GB, Node ${r.machine.node}, ${r.machine.mongo} + NATS; load average at start ${r.machine.loadAverage.join(' / ')}.`,
+    `Dataset: ${r.dataset.users} users with hiring profiles, ${r.dataset.consentStates} consent states, ${r.dataset.calls} calls (${r.dataset.callChanges} call changes). All processes NODE_ENV=production, LOG_LEVEL=warn.`,
+    ...(r.lookupProbe
+      ? [
+          `Database probe after seeding (${r.lookupProbe.documents} consent states): a lookup by \`_id\` takes ${r.lookupProbe.byIdMs} ms, by the indexed \`userId\` ${r.lookupProbe.byFieldMs} ms (medians).` +
+            (r.lookupProbe.byFieldMs > 5 * Math.max(1, r.lookupProbe.byIdMs)
+              ? ' The database does not serve non-_id filters from indexes (FerretDB 1.x on SQLite pushes down only _id equality), so every consents/recentCalls query and every outbox relay poll is a full collection scan: S1, S7 and the S5 ratio below measure that first. Run with `MONGODB_URI=` pointing at a real MongoDB to measure the gateway and subgraphs instead.'
+              : ''),
+        ]
+      : []),
+    `Absolute numbers on a shared 2-core machine that also runs the load generator, NATS and the database are noise; the ratios were measured side by side in one run.`,
+    '',
+    '| | scenario | result | target | |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    '![throughput and p99 per scenario](latest.svg)',
+    '',
+  ];
+  if (s.S5.status === 'measured') {
+    lines.push('## Rounds (S1/S5)', '', '| round | this gateway req/s | p99 ms | @apollo/gateway req/s | p99 ms |', '| --- | --- | --- | --- | --- |');
+    s.S5.hive.rounds.forEach((round, i) => {
+      const a = s.S5.apollo.rounds[i];
+      lines.push(`| ${i + 1} | ${f0(round.rps)} | ${round.p99} | ${f0(a?.rps)} | ${a?.p99 ?? '–'} |`);
+    });
+    lines.push('', `Failed requests (GraphQL errors, non-2xx, socket errors, timeouts): this gateway ${s.S5.hive.failed} of ${s.S5.hive.requests}, @apollo/gateway ${s.S5.apollo.failed} of ${s.S5.apollo.requests}.`, '');
+  }
+  if (s.S7.status === 'measured') {
+    lines.push(
+      '## S7 detail',
+      '',
+      `Measured from the client holding the withdrawConsent response to the first back-to-back probe of the owning subgraph (another user's signed viewer) that comes back CONSENT_REQUIRED. ${s.S7.timedOut} timed out (> 5 s), ${s.S7.skipped} skipped (not readable before).`,
+      '',
+      '| subgraph (purpose) | n | p50 ms | p99 ms | max ms |',
+      '| --- | --- | --- | --- | --- |',
+      ...Object.entries(s.S7.bySubgraph).map(([name, v]) => `| ${name} (${name === 'hiring' ? 'EMPLOYER_SHARING, HiringProfile.skills' : 'CONTACT_DISCOVERY, User.phoneNumber'}) | ${v.n} | ${f1(v.p50)} | ${f1(v.p99)} | ${f1(v.max)} |`),
+      `| snapshot seen on NATS by the bench (negative: before the response) | ${s.S7.snapshotOnNats.n} | ${f1(s.S7.snapshotOnNats.p50)} | ${f1(s.S7.snapshotOnNats.p99)} | ${f1(s.S7.snapshotOnNats.max)} |`,
+      '',
+    );
+  }
+  lines.push('## S8 detail', '', 'Each process started alone over the seeded dataset (subgraphs replay the consent state stream before they report ready).', '', '| process | start to ready ms | peak RSS MB (VmHWM) |', '| --- | --- | --- |');
+  for (const p of s.S8.processes) lines.push(`| ${p.name} | ${p.readyMs} | ${f1(p.peakRssMb)} |`);
+  lines.push('', `Raw numbers: [latest.json](latest.json).`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,62 @@
+// Command line of `npm run bench [-- options]`. Defaults fit a ~10 minute run
+// on a 2-core machine; --quick is a tiny dataset and short rounds (smoke test).
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { root } from './repoRequire.mjs';
+
+export const USAGE = `npm run bench [-- options]
+  --quick              tiny dataset, short rounds, results to a temp dir (smoke test)
+  --users N            seeded users with hiring profiles (default 10000)
+  --calls N            seeded calls (default 50000)
+  --connections N      concurrent connections for S1/S5 (default 50)
+  --duration S         seconds per measured round (default 10)
+  --warmup S           seconds of warm-up per target (default 5)
+  --rounds N           interleaved rounds (default 5)
+  --withdrawals N      S7 consent withdrawals (default 1000)
+  --s7-budget S        time cap for S7 in seconds (default 240)
+  --out DIR            results folder (default scripts/bench/results)
+  --no-build           skip turbo build (dist/ must be current)`;
+
+export function parseBenchArgs(argv = process.argv.slice(2)) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      users: { type: 'string' },
+      calls: { type: 'string' },
+      connections: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      withdrawals: { type: 'string' },
+      's7-budget': { type: 'string' },
+      out: { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const base = values.quick
+    ? { users: 200, calls: 1_000, connections: 10, durationSeconds: 2, warmupSeconds: 1, rounds: 2, withdrawals: 40, s7BudgetSeconds: 30, out: path.join(os.tmpdir(), 'profile-graph-bench-quick') }
+    : { users: 10_000, calls: 50_000, connections: 50, durationSeconds: 10, warmupSeconds: 5, rounds: 5, withdrawals: 1_000, s7BudgetSeconds: 240, out: path.join(root, 'scripts', 'bench', 'results') };
+  const number = (name, fallback, min) => {
+    if (values[name] === undefined) return fallback;
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} expects a whole number ≥ ${min}, got ${values[name]}`);
+    return n;
+  };
+  return {
+    help: values.help,
+    quick: values.quick,
+    build: !values['no-build'],
+    users: number('users', base.users, 10),
+    calls: number('calls', base.calls, 0),
+    connections: number('connections', base.connections, 1),
+    durationSeconds: number('duration', base.durationSeconds, 1),
+    warmupSeconds: number('warmup', base.warmupSeconds, 1),
+    rounds: number('rounds', base.rounds, 1),
+    withdrawals: number('withdrawals', base.withdrawals, 1),
+    s7BudgetSeconds: number('s7-budget', base.s7BudgetSeconds, 1),
+    out: path.resolve(values.out ?? base.out),
+  };
+}

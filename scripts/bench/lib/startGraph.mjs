@@ -1,0 +1,57 @@
+// Brings up the four subgraphs and the gateway as production processes on
+// free ports. Each starts alone and is timed from spawn to its /ready, so the
+// start-up times in S8 are not several processes fighting for two cores.
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { root, scriptLib } from './repoRequire.mjs';
+import { waitUntilReady } from './waitUntilReady.mjs';
+
+const { getFreePort } = scriptLib('services.js');
+const { subgraphs } = scriptLib('subgraphList.js');
+const READY_TIMEOUT_MS = 120_000;
+
+/**
+ * @param {{ group: import('../../lib/processGroup.js').ProcessGroup, label: string, mongoUri: string, natsUrl: string, prefix: string,
+ *   keys: { viewer: { publicKey: string, privateKey: string }, session: { publicKey: string, privateKey: string } },
+ *   subgraphEnv?: Record<string, string>, onCrash: (name: string, code: number | null) => void }} options
+ */
+export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys, subgraphEnv = {}, onCrash }) {
+  const common = {
+    ...process.env,
+    NODE_ENV: 'production',
+    // Both gateways run without per-request logs; pino at info would measure the terminal.
+    LOG_LEVEL: 'warn',
+    MONGODB_URI: mongoUri,
+    NATS_URL: natsUrl,
+    DATABASE_PREFIX: prefix,
+    VIEWER_PUBLIC_KEY: keys.viewer.publicKey,
+  };
+  const processes = [];
+  const urls = {};
+  for (const { name } of subgraphs) {
+    const port = await getFreePort();
+    const env = { ...common, ...subgraphEnv, PORT: String(port), ...(name === 'identity' ? { SESSION_PRIVATE_KEY: keys.session.privateKey, SESSION_KEY_ID: 'k1' } : {}) };
+    processes.push(await startTimed(group, `${label}${name}`, [path.join(root, 'subgraphs', name, 'dist', 'main.js')], env, `http://127.0.0.1:${port}/ready`, onCrash));
+    urls[name] = `http://127.0.0.1:${port}/graphql`;
+  }
+  const port = await getFreePort();
+  const gatewayEnv = {
+    ...common,
+    PORT: String(port),
+    SUPERGRAPH_PATH: path.join(root, 'schema', 'supergraph.graphql'),
+    VIEWER_PRIVATE_KEY: keys.viewer.privateKey,
+    SESSION_PUBLIC_KEY: keys.session.publicKey,
+    SESSION_KEY_ID: 'k1',
+    ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
+  };
+  const gateway = await startTimed(group, `${label}gateway`, [path.join(root, 'gateway', 'dist', 'main.js')], gatewayEnv, `http://127.0.0.1:${port}/ready`, onCrash);
+  return { gatewayUrl: `http://127.0.0.1:${port}/graphql`, subgraphUrls: urls, processes: [...processes, gateway] };
+}
+
+/** Spawns a node process and resolves once readyUrl answers 200, with the time that took. */
+export async function startTimed(group, name, args, env, readyUrl, onCrash, readyInit = {}) {
+  const started = performance.now();
+  const child = group.start(name, args, env, (code) => onCrash(name, code));
+  await waitUntilReady(readyUrl, READY_TIMEOUT_MS, () => child.exitCode === null && child.signalCode === null, readyInit);
+  return { name, pid: child.pid, readyMs: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,114 @@
+// S7: how long after a withdrawal another subgraph starts denying the gated
+// field. Clock: from the moment the client has the withdrawConsent response
+// (the decision is recorded) to the first probe of the owning subgraph that
+// comes back denied. Probes go straight to the subgraph with a signed viewer
+// of another user, back to back, so the resolution is one probe round trip
+// (reported). A NATS subscriber on the state subject splits the time into
+// "until the snapshot is on NATS" and the rest.
+import { performance } from 'node:perf_hooks';
+import { graphqlPost } from '../lib/graphqlPost.mjs';
+import { median, quantile } from '../lib/median.mjs';
+import { fromWorkspace, kit } from '../lib/repoRequire.mjs';
+
+const PROBE_TIMEOUT_MS = 5_000;
+/** Trials in flight at once: enough to finish 1,000 withdrawals in minutes on a slow database, few enough not to be a load test. */
+const WORKERS = 4;
+/** Each purpose with the subgraph and field it gates. */
+const TARGETS = [
+  { purpose: 'EMPLOYER_SHARING', subgraph: 'hiring', selection: 'hiringProfile { skills }', denied: (user) => user?.hiringProfile?.skills === null },
+  { purpose: 'CONTACT_DISCOVERY', subgraph: 'identity', selection: 'phoneNumber', denied: (user) => user?.phoneNumber === null },
+];
+const WITHDRAW = 'mutation Withdraw($purpose: ConsentPurpose!) { withdrawConsent(purpose: $purpose) { status } }';
+
+/**
+ * @param {{ gatewayUrl: string, subgraphUrls: Record<string, string>, natsUrl: string, dataset: any, tokenFor: (userId: string) => Promise<string>,
+ *   viewerPrivateKey: string, withdrawals: number, budgetSeconds: number, log: (line: string) => void }} context
+ */
+export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl, dataset, tokenFor, viewerPrivateKey, withdrawals, budgetSeconds, log }) {
+  const { createViewerSigner, VIEWER_HEADER } = kit();
+  const { connect } = fromWorkspace('subgraphs/kit')('nats');
+  const sign = await createViewerSigner(viewerPrivateKey);
+  const prober = { kind: 'user', userId: dataset.users[0]._id, scopes: [] };
+  const phones = new Set(dataset.users.filter((user) => user.phoneNumber).map((user) => user._id));
+  const queues = TARGETS.map((target) =>
+    dataset.consentStates.filter((s) => s.purpose === target.purpose && s.status === 'GRANTED' && s.userId !== prober.userId && (target.subgraph !== 'identity' || phones.has(s.userId))),
+  );
+
+  const nc = await connect({ servers: natsUrl, name: 'bench-s7' });
+  const seenOnNats = new Map();
+  const subscription = nc.subscribe('consent.v1.state.>', { callback: (_, message) => seenOnNats.set(message.subject, performance.now()) });
+
+  const probe = async (target, userId) => {
+    const query = `query Probe($r: [_Any!]!) { _entities(representations: $r) { ... on User { ${target.selection} } } }`;
+    const headers = { [VIEWER_HEADER]: await sign(prober, target.subgraph) };
+    const { body } = await graphqlPost(subgraphUrls[target.subgraph], query, { r: [{ __typename: 'User', id: userId }] }, headers);
+    const denied = target.denied(body?.data?._entities?.[0]) && body.errors?.some((e) => e.extensions?.code === 'CONSENT_REQUIRED');
+    return { denied, body };
+  };
+
+  const trials = [];
+  const probeRtts = [];
+  let skipped = 0;
+  let timedOut = 0;
+  let turn = 0;
+  const deadline = performance.now() + budgetSeconds * 1000;
+  const nextTrial = () => {
+    for (let attempts = 0; attempts < TARGETS.length; attempts += 1) {
+      const t = turn++ % TARGETS.length;
+      const state = queues[t].shift();
+      if (state) return { target: TARGETS[t], state };
+    }
+    return null;
+  };
+  const trial = async ({ target, state }) => {
+    const before = await probe(target, state.userId);
+    if (before.denied || before.body?.errors?.length) {
+      skipped += 1;
+      return;
+    }
+    const { body } = await graphqlPost(gatewayUrl, WITHDRAW, { purpose: target.purpose }, { authorization: `Bearer ${await tokenFor(state.userId)}` });
+    const responded = performance.now();
+    if (body?.data?.withdrawConsent?.status !== 'WITHDRAWN') throw new Error(`S7: withdrawConsent failed: ${JSON.stringify(body).slice(0, 300)}`);
+    while (performance.now() - responded < PROBE_TIMEOUT_MS) {
+      const sent = performance.now();
+      const { denied } = await probe(target, state.userId);
+      const now = performance.now();
+      probeRtts.push(now - sent);
+      if (denied) {
+        const onNats = seenOnNats.get(`consent.v1.state.${state.userId}.${target.purpose}`);
+        trials.push({ subgraph: target.subgraph, ms: now - responded, natsMs: onNats === undefined ? null : onNats - responded });
+        if (trials.length % 250 === 0) log(`  S7: ${trials.length} withdrawals`);
+        return;
+      }
+    }
+    timedOut += 1;
+  };
+  const worker = async () => {
+    while (trials.length + timedOut < withdrawals && performance.now() < deadline) {
+      const next = nextTrial();
+      if (!next) return;
+      await trial(next);
+    }
+  };
+  await Promise.all(Array.from({ length: WORKERS }, worker));
+  subscription.unsubscribe();
+  await nc.close();
+
+  const round = (value) => Math.round(value * 10) / 10;
+  const summarize = (list) => ({ n: list.length, p50: round(median(list)), p99: round(quantile(list, 0.99)), max: round(Math.max(...list)) });
+  const all = trials.map((trial) => trial.ms);
+  const natsTimes = trials.map((trial) => trial.natsMs).filter((value) => value !== null);
+  return {
+    withdrawals: trials.length,
+    requested: withdrawals,
+    workers: WORKERS,
+    budgetSeconds,
+    timedOut,
+    skipped,
+    latency: summarize(all),
+    bySubgraph: Object.fromEntries(TARGETS.map(({ subgraph }) => [subgraph, summarize(trials.filter((trial) => trial.subgraph === subgraph).map((trial) => trial.ms))])),
+    // Negative: the snapshot was on NATS before the client had its response (the relay is kicked before the reply is sent).
+    snapshotOnNats: summarize(natsTimes),
+    probeRoundTripMs: round(median(probeRtts)),
+  };
+}
