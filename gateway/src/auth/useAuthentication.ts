@@ -5,6 +5,7 @@ import { errorResponse } from '../errors/errorResponse';
 import type { TokenBucketLimiter } from '../limits/tokenBucketLimiter';
 import { rateLimitKey } from '../limits/rateLimitKey';
 import { clientIp } from './clientIp';
+import { clientOrigin } from './clientOrigin';
 import type { Authenticate } from './createAuthenticator';
 
 /** What the gateway adds to each request's GraphQL context. */
@@ -49,9 +50,10 @@ export function useAuthentication(options: AuthenticationOptions): EnginePlugin 
       if (url.pathname !== options.graphqlEndpoint) return undefined;
       const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
       const ip = clientIp(req, request.headers.get('x-forwarded-for'), options.trustProxyHops ?? 0);
+      const origin = clientOrigin(request.headers);
       return options.authenticate(request.headers).then(
         (authenticated) => {
-          const viewer: Viewer = ip ? { ...authenticated, clientIp: ip } : authenticated;
+          const viewer: Viewer = { ...authenticated, ...origin, ...(ip ? { clientIp: ip } : {}) };
           const refused = limit(viewer, fetchAPI.Response);
           if (refused) return endResponse(refused);
           viewers.set(request, viewer);

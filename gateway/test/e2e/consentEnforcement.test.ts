@@ -179,3 +179,29 @@ describe('consent enforcement through the gateway', () => {
     expect(missed).toEqual([]);
   }, 60_000);
 });
+
+describe('consent decision origin through the gateway', () => {
+  let graph: TestGraph;
+
+  beforeAll(async () => {
+    graph = await startGraph();
+  });
+
+  afterAll(async () => {
+    await graph?.stop();
+  });
+
+  it('records the client id, user agent and a truncated address the gateway signed, not what a subgraph caller claims', async () => {
+    const user = await graph.signUp('origin_subject', 'Origin');
+    const grant = await graph.query(GRANT, { p: 'EMPLOYER_SHARING' }, user.token, {
+      'x-client-id': 'ios-app',
+      'user-agent': 'ProfileApp/7.1',
+      // The gateway does not trust proxies by default (TRUST_PROXY_HOPS=0): this claim is ignored.
+      'x-forwarded-for': '198.51.100.200',
+    });
+    expect(grant.body.errors).toBeUndefined();
+    const history = await graph.query('{ me { consentHistory { purpose origin { clientId ipTruncated userAgent } } } }', {}, user.token);
+    const entry = history.body.data.me.consentHistory.find((e: { purpose: string }) => e.purpose === 'EMPLOYER_SHARING');
+    expect(entry.origin).toEqual({ clientId: 'ios-app', ipTruncated: '127.0.0.0', userAgent: 'ProfileApp/7.1' });
+  });
+});

@@ -9,10 +9,12 @@ describe('requestOrigin', () => {
     ['not an ip', null],
   ])('truncates %s to %s', (ip, expected) => expect(truncateIp(ip)).toBe(expected));
 
-  it('reads the forwarded client, first forwarded address and the original user agent', () => {
-    expect(
-      readRequestOrigin({ 'x-client-id': 'ios-app', 'x-forwarded-for': '203.0.113.77, 10.0.0.1', 'x-client-user-agent': 'App/1.2', 'user-agent': 'node' }),
-    ).toEqual({ clientId: 'ios-app', ipTruncated: '203.0.113.0', userAgent: 'App/1.2' });
+  it('reads client id, truncated address and user agent from the signed viewer', () => {
+    expect(readRequestOrigin({ clientId: 'ios-app', clientIp: '203.0.113.77', userAgent: 'App/1.2' })).toEqual({
+      clientId: 'ios-app',
+      ipTruncated: '203.0.113.0',
+      userAgent: 'App/1.2',
+    });
     expect(readRequestOrigin({})).toEqual({ clientId: null, ipTruncated: null, userAgent: null });
   });
 });

@@ -1,8 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
+import type { Viewer } from '../viewer/viewer';
 
 /**
- * Where a request came from, as the gateway forwards it: recorded with each
+ * Where a request came from, as the gateway saw it: recorded with each
  * consent decision (Fides and the Kantara receipt record the collection
  * context). The IP is truncated before it is kept anywhere: an IPv4 /24, an
  * IPv6 /48 are enough to tell a region, not a person.
@@ -11,20 +11,6 @@ export interface RequestOrigin {
   clientId: string | null;
   ipTruncated: string | null;
   userAgent: string | null;
-}
-
-/** Headers the gateway forwards: client id, the original client address, the original user agent. */
-export const ORIGIN_HEADERS = { clientId: ['x-client-id', 'apollographql-client-name'], ip: ['x-forwarded-for', 'x-real-ip'], userAgent: ['x-client-user-agent', 'user-agent'] } as const;
-
-const MAX_LENGTH = 256;
-
-function first(headers: IncomingHttpHeaders, names: readonly string[]): string | null {
-  for (const name of names) {
-    const raw = headers[name];
-    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-    if (value) return value.slice(0, MAX_LENGTH);
-  }
-  return null;
 }
 
 export function truncateIp(ip: string): string | null {
@@ -42,11 +28,15 @@ export function truncateIp(ip: string): string | null {
   return null;
 }
 
-export function readRequestOrigin(headers: IncomingHttpHeaders): RequestOrigin {
-  const forwarded = first(headers, ORIGIN_HEADERS.ip)?.split(',')[0] ?? null;
+/**
+ * The origin of a request, from the gateway-signed viewer: the gateway puts
+ * the client address, client id and user agent there, so a caller cannot
+ * forge them by talking to a subgraph directly.
+ */
+export function readRequestOrigin(viewer: Pick<Viewer, 'clientIp' | 'clientId' | 'userAgent'>): RequestOrigin {
   return {
-    clientId: first(headers, ORIGIN_HEADERS.clientId),
-    ipTruncated: forwarded ? truncateIp(forwarded) : null,
-    userAgent: first(headers, ORIGIN_HEADERS.userAgent),
+    clientId: viewer.clientId ?? null,
+    ipTruncated: viewer.clientIp ? truncateIp(viewer.clientIp) : null,
+    userAgent: viewer.userAgent ?? null,
   };
 }

@@ -78,7 +78,7 @@ export async function createSubgraphServer<S>(options: SubgraphServerOptions<S>)
     const log = logger.child({ requestId });
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ viewer, loaders: new Loaders(), log, requestId, services: options.services, origin: readRequestOrigin(req.headers) }),
+      context: async () => ({ viewer, loaders: new Loaders(), log, requestId, services: options.services, origin: readRequestOrigin(viewer) }),
     });
     const responseHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) responseHeaders[key] = value;

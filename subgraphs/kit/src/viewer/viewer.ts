@@ -12,6 +12,9 @@ export const viewerSchema = z.object({
   scopes: z.array(z.string()).default([]),
   /** The client's address as the gateway saw it: for abuse controls (sign-in throttling), never stored whole. */
   clientIp: z.string().max(64).optional(),
+  /** The client app and user agent as the client claimed them; recorded with consent decisions (their origin). */
+  clientId: z.string().max(128).optional(),
+  userAgent: z.string().max(256).optional(),
 });
 
 export type Viewer = z.infer<typeof viewerSchema>;
