@@ -33,3 +33,4 @@ export * from './consent/requestOrigin';
 export * from './auth/apiKeyProtocol';
 export * from './auth/authorizeField';
 export * from './auth/authDirectivesTransform';
+export * from './observability';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FAULTS } from '../observability/faultInjection';
 import { env } from './loadConfig';
 
 /** What every subgraph needs from its environment; a subgraph extends it. */
@@ -27,6 +28,14 @@ export const subgraphConfigSchema = z.object({
   CONSENT_ENFORCEMENT: z.enum(['on', 'disabled-for-benchmark']).default('on'),
   /** How often granted non-owner reads of gated fields are published to the access log. */
   ACCESS_LOG_FLUSH_MS: env.durationMs(250),
+  /** Where finished trace spans go: nowhere (ids still propagate, logs still carry trace ids), or stdout. */
+  TRACES_EXPORTER: z.enum(['none', 'console']).default('none'),
+  /**
+   * TEST ONLY. `crash-after-write` makes the process SIGKILL itself right after
+   * a state change and its outbox are stored, before the relay publishes
+   * (reliability tests). Refused when NODE_ENV=production.
+   */
+  FAULT_INJECTION: z.enum(FAULTS).default('none'),
 });
 
 export type SubgraphConfig = z.infer<typeof subgraphConfigSchema>;

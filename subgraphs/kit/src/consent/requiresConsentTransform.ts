@@ -18,6 +18,8 @@ import { decideConsent } from './decideConsent';
 export interface ConsentEnforcement {
   lookup: ConsentLookup;
   accessLog?: AccessLogSink;
+  /** Told of every refusal (metrics count denials by purpose); must not throw. */
+  onDenied?: (purpose: ConsentPurpose, code: 'CONSENT_REQUIRED' | 'CONSENT_UNAVAILABLE') => void;
 }
 
 export interface GatedField {
@@ -102,6 +104,7 @@ export function requiresConsentTransform(schema: GraphQLSchema, enforcement: Con
       const decision = decideConsent(enforcement.lookup, viewer, subject, purpose);
       if (!decision.allowed) {
         if (!subject) (context as SubgraphContext).log?.warn({ field: coordinate }, 'gated field has no readable subject; refused');
+        enforcement.onDenied?.(purpose, decision.code === 'CONSENT_UNAVAILABLE' ? 'CONSENT_UNAVAILABLE' : 'CONSENT_REQUIRED');
         throw decision.code === 'CONSENT_UNAVAILABLE'
           ? new AppError('CONSENT_UNAVAILABLE', `Consent for ${purpose} cannot be verified right now; try again shortly.`, { purpose })
           : new AppError('CONSENT_REQUIRED', `The data subject has not consented to ${purpose}.`, { purpose });

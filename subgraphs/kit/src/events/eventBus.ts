@@ -5,6 +5,7 @@ import {
   RetentionPolicy,
   StorageType,
   connect,
+  headers as natsHeaders,
   nanos,
   type ConsumerMessages,
   type JetStreamClient,
@@ -12,8 +13,20 @@ import {
   type NatsConnection,
 } from 'nats';
 import type { Logger } from 'pino';
+import { runInRequestScope } from '../observability/requestScope';
+import type { ServiceMetrics } from '../observability/serviceMetrics';
+import { SpanKind, extractTraceContext, traceHeaders, withSpan } from '../observability/tracing';
 import { parseEvent, type EventEnvelope } from './eventEnvelope';
-import { streams, type StreamName } from './streams';
+import { streamForSubject, streams, type StreamName } from './streams';
+
+/** What travels beside an event in NATS message headers: its trace context and the request that caused it. */
+export interface EventMeta {
+  traceparent?: string;
+  tracestate?: string;
+  requestId?: string;
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 export type EventHandler = (event: EventEnvelope) => Promise<void>;
 
@@ -39,6 +52,10 @@ export class EventBus {
   private readonly consumers: ConsumerMessages[] = [];
   private connected = true;
   private disconnectedSince: number | null = null;
+  /** Set by the service that owns the bus; absent in tests that build a bare bus. */
+  metrics?: ServiceMetrics;
+  /** Names this bus's spans. */
+  serviceName = 'event-bus';
 
   private constructor(
     readonly nc: NatsConnection,
@@ -75,10 +92,12 @@ export class EventBus {
       if (status.type === Events.Disconnect) {
         this.connected = false;
         this.disconnectedSince ??= Date.now();
+        this.metrics?.natsConnected.set(0);
         this.logger.warn('NATS disconnected');
       } else if (status.type === Events.Reconnect) {
         this.connected = true;
         this.disconnectedSince = null;
+        this.metrics?.natsConnected.set(1);
         this.logger.info('NATS reconnected');
       }
     }
@@ -115,12 +134,27 @@ export class EventBus {
     }
   }
 
-  async publish(event: EventEnvelope): Promise<void> {
-    await this.publishRaw(event.type, event, event.id);
+  /**
+   * Publishes with the envelope id as message id (JetStream drops duplicates)
+   * and, in headers, the trace context (a producer span, child of the request
+   * that wrote the event when `meta` carries it) and the request id.
+   */
+  async publish(event: EventEnvelope, meta: EventMeta = {}): Promise<void> {
+    const parent = meta.traceparent ? extractTraceContext({ traceparent: meta.traceparent, tracestate: meta.tracestate }) : undefined;
+    await withSpan(this.serviceName, `publish ${event.type.split('.').slice(0, 4).join('.')}`, { kind: SpanKind.PRODUCER, parent }, async () => {
+      await this.publishRaw(event.type, event, event.id, { ...traceHeaders(), ...(meta.requestId ? { [REQUEST_ID_HEADER]: meta.requestId } : {}) });
+    });
+    this.metrics?.eventsPublished.inc({ stream: streamLabel(event.type) });
   }
 
-  async publishRaw(subject: string, payload: unknown, msgID: string): Promise<void> {
-    await this.js.publish(subject, Buffer.from(JSON.stringify(payload)), { msgID });
+  async publishRaw(subject: string, payload: unknown, msgID: string, headers: Record<string, string> = {}): Promise<void> {
+    const entries = Object.entries(headers);
+    let h: ReturnType<typeof natsHeaders> | undefined;
+    if (entries.length > 0) {
+      h = natsHeaders();
+      for (const [key, value] of entries) h.set(key, value);
+    }
+    await this.js.publish(subject, Buffer.from(JSON.stringify(payload)), { msgID, ...(h ? { headers: h } : {}) });
   }
 
   async consume(options: ConsumeOptions): Promise<void> {
@@ -144,14 +178,27 @@ export class EventBus {
         } catch {
           // A message that is not an envelope will never become one: drop it loudly.
           this.logger.error({ subject: message.subject, seq: message.seq }, 'dropping malformed event');
+          this.metrics?.eventsHandled.inc({ durable: options.durable, outcome: 'dropped' });
           message.term();
           continue;
         }
+        const carrier: Record<string, string> = {};
+        for (const key of message.headers?.keys() ?? []) carrier[key.toLowerCase()] = message.headers!.get(key);
+        this.metrics?.consumerPending.set({ durable: options.durable }, message.info.pending);
         try {
-          await options.handler(event);
+          await withSpan(
+            this.serviceName,
+            `consume ${options.durable}`,
+            { kind: SpanKind.CONSUMER, parent: extractTraceContext(carrier), attributes: { 'messaging.destination': message.subject, 'event.id': event.id } },
+            () => runInRequestScope({ requestId: carrier[REQUEST_ID_HEADER] ?? event.id }, () => options.handler(event)),
+          );
           message.ack();
+          this.metrics?.eventsHandled.inc({ durable: options.durable, outcome: 'ok' });
+          const occurred = Date.parse(event.occurredAt);
+          if (Number.isFinite(occurred)) this.metrics?.eventLag.observe({ durable: options.durable }, Math.max(0, Date.now() - occurred) / 1000);
         } catch (error) {
           this.logger.error({ err: error, eventId: event.id, type: event.type }, 'event handler failed; will retry');
+          this.metrics?.eventsHandled.inc({ durable: options.durable, outcome: 'retry' });
           message.nak(1_000);
         }
       }
@@ -161,5 +208,13 @@ export class EventBus {
   async close(): Promise<void> {
     for (const messages of this.consumers) messages.stop();
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+function streamLabel(subject: string): string {
+  try {
+    return streamForSubject(subject);
+  } catch {
+    return 'none';
   }
 }

@@ -1,8 +1,27 @@
 import type { Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { serializeWrites } from '../db/serializeWrites';
-import type { EventBus } from './eventBus';
+import { crashNow, type Fault } from '../observability/faultInjection';
+import { currentRequestScope } from '../observability/requestScope';
+import { traceHeaders } from '../observability/tracing';
+import type { EventBus, EventMeta } from './eventBus';
 import type { EventEnvelope } from './eventEnvelope';
+
+/** An outbox entry: the envelope, plus what the relay puts in NATS headers rather than in the payload. */
+type OutboxEntry = EventEnvelope & { _meta?: EventMeta };
+
+/**
+ * Stamps each event with the trace context and request id of the write that
+ * queued it, so the relay (which runs later, outside the request) publishes
+ * it as part of the same trace.
+ */
+function withMeta(events: EventEnvelope[]): OutboxEntry[] {
+  const { traceparent, tracestate } = traceHeaders();
+  const requestId = currentRequestScope()?.requestId;
+  if (!traceparent && !requestId) return events;
+  const meta: EventMeta = { ...(traceparent ? { traceparent } : {}), ...(tracestate ? { tracestate } : {}), ...(requestId ? { requestId } : {}) };
+  return events.map((event) => ({ ...event, _meta: meta }));
+}
 
 /**
  * Transactional outbox without transactions (FerretDB 1.x has none): the
@@ -19,7 +38,7 @@ export const outboxSchemaFields = {
 
 /** Fields to add to an inserted document so its events leave with it. */
 export function outboxOnCreate(events: EventEnvelope[]) {
-  return { _outbox: events, _outboxSeq: 1 };
+  return { _outbox: withMeta(events), _outboxSeq: 1 };
 }
 
 /**
@@ -30,7 +49,7 @@ export function outboxOnCreate(events: EventEnvelope[]) {
 export function outboxOnUpdate(events: EventEnvelope[], update: Record<string, any> = {}) {
   return {
     ...update,
-    $push: { ...update.$push, _outbox: { $each: events } },
+    $push: { ...update.$push, _outbox: { $each: withMeta(events) } },
     $inc: { ...update.$inc, _outboxSeq: 1 },
   };
 }
@@ -44,7 +63,7 @@ export class OutboxRelay {
   constructor(
     private readonly bus: EventBus,
     private readonly logger: Logger,
-    private readonly options: { intervalMs: number; batchSize?: number; serializeWrites?: boolean } = { intervalMs: 500 },
+    private readonly options: { intervalMs: number; batchSize?: number; serializeWrites?: boolean; fault?: Fault } = { intervalMs: 500 },
   ) {}
 
   /** Publishes the outbox of `model`'s documents. Prefer `track`, which also guards writes on FerretDB. */
@@ -65,13 +84,19 @@ export class OutboxRelay {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.options.intervalMs);
+    this.timer = setInterval(() => this.pass(), this.options.intervalMs);
     this.timer.unref();
-    this.kick();
+    this.pass();
   }
 
   /** Publish now: called right after a local write so events leave without waiting for the poll. */
   kick(): void {
+    // Test-only (see faultInjection): the write is stored, nothing is published yet.
+    if (this.options.fault === 'crash-after-write') crashNow('crash-after-write: the change and its outbox are stored, the relay has not published');
+    this.pass();
+  }
+
+  private pass(): void {
     if (this.running) {
       this.again = true;
       return;
@@ -82,7 +107,7 @@ export class OutboxRelay {
         this.running = null;
         if (this.again) {
           this.again = false;
-          this.kick();
+          this.pass();
         }
       });
   }
@@ -94,15 +119,15 @@ export class OutboxRelay {
   }
 
   private async drain(): Promise<void> {
-    if (!this.bus.isConnected()) return;
+    if (!this.bus.isConnected() || this.options.fault === 'crash-after-write') return;
     for (const model of this.models) {
       const pending = await model
         .find({ '_outbox.0': { $exists: true } })
         .select({ _id: 1, _outbox: 1, _outboxSeq: 1 })
         .limit(this.options.batchSize ?? 100)
-        .lean<{ _id: unknown; _outbox: EventEnvelope[]; _outboxSeq: number }[]>();
+        .lean<{ _id: unknown; _outbox: OutboxEntry[]; _outboxSeq: number }[]>();
       for (const doc of pending) {
-        for (const event of doc._outbox) await this.bus.publish(event);
+        for (const { _meta, ...event } of doc._outbox) await this.bus.publish(event, _meta);
         // Clear only if no event was queued meanwhile; otherwise the next pass
         // republishes the lot and JetStream drops the duplicates by id.
         await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { requestLogFields } from '../observability/requestScope';
 
 /**
  * Paths that may carry secrets or personal data. pino removes them before a
@@ -31,7 +32,13 @@ export const redactPaths = [
 
 export function createLogger(options: { name: string; level?: string; destination?: pino.DestinationStream }): Logger {
   return pino(
-    { name: options.name, level: options.level ?? 'info', redact: { paths: redactPaths, censor: '[redacted]' } },
+    {
+      name: options.name,
+      level: options.level ?? 'info',
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      // Every line written while serving a request (or handling an event) names it: requestId, traceId.
+      mixin: requestLogFields,
+    },
     options.destination,
   );
 }

@@ -1,13 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { readRequestOrigin } from '../consent/requestOrigin';
 import { AppError } from '../errors/appError';
+import { errorRegistry } from '../errors/errorRegistry';
 import { createMaskError } from '../errors/maskError';
+import { acceptRequestId, runInRequestScope } from '../observability/requestScope';
+import type { ServiceMetrics } from '../observability/serviceMetrics';
+import { SpanKind, extractTraceContext, withSpan } from '../observability/tracing';
 import { Loaders } from '../loaders/createLoaders';
 import { VIEWER_HEADER } from '../viewer/viewer';
 import type { ViewerVerifier } from '../viewer/verifyViewer';
@@ -25,6 +28,25 @@ export interface SubgraphServerOptions<S> {
   readiness: () => Record<string, boolean>;
   introspection: boolean;
   maxBodyBytes?: number;
+  /** Served at /metrics and fed with request counts, latencies and error codes. */
+  metrics?: ServiceMetrics;
+  /**
+   * While false, GraphQL requests are refused at once with 503
+   * SERVICE_UNAVAILABLE instead of each waiting for the driver's server
+   * selection timeout (the gateway then reports this subgraph as unavailable).
+   */
+  isDatabaseReady?: () => boolean;
+}
+
+/** Driver errors that mean "the database cannot be reached", not "the query is wrong". */
+const DATABASE_UNREACHABLE = /^(Mongo(ose)?ServerSelectionError|MongoNetworkError|MongoNetworkTimeoutError|MongoNotConnectedError|MongoTopologyClosedError|MongoPoolClearedError)$/;
+
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
+    if (current instanceof Error && DATABASE_UNREACHABLE.test(current.name)) return true;
+    current = (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export interface RunningServer {
@@ -46,21 +68,38 @@ export interface SubgraphServer {
  * framework defaults we would have to turn off.
  */
 export async function createSubgraphServer<S>(options: SubgraphServerOptions<S>): Promise<SubgraphServer> {
-  const { logger } = options;
+  const { logger, metrics } = options;
+  const mask = createMaskError(logger);
   const apollo = new ApolloServer<SubgraphContext<S>>({
     schema: options.schema,
-    formatError: createMaskError(logger),
+    formatError: (formatted: GraphQLFormattedError, error: unknown) =>
+      isDatabaseUnreachable(error)
+        ? { message: `${options.name}: ${errorRegistry.SERVICE_UNAVAILABLE.message}`, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'SERVICE_UNAVAILABLE', service: options.name } }
+        : mask(formatted, error),
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection,
     csrfPrevention: true,
     // Inline traces would send resolver timings to any caller that asks; we report metrics ourselves.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }) {
+              if (response.body.kind === 'single') options.metrics?.countErrors(response.body.singleResult.errors);
+            },
+          };
+        },
+      },
+    ],
   });
   await apollo.start();
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    if (options.isDatabaseReady && !options.isDatabaseReady()) {
+      throw new AppError('SERVICE_UNAVAILABLE', `The ${options.name} subgraph cannot reach its database; retry shortly.`);
+    }
     const viewer = await options.verifyViewer(headerValue(req, VIEWER_HEADER));
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     let body: unknown = undefined;
@@ -75,12 +114,13 @@ export async function createSubgraphServer<S>(options: SubgraphServerOptions<S>)
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const log = logger.child({ requestId });
+    // The logger's mixin adds requestId and traceId from the request scope; a child binding would repeat them.
+    const log = logger;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => ({ viewer, loaders: new Loaders(), log, requestId, services: options.services, origin: readRequestOrigin(viewer) }),
     });
-    const responseHeaders: Record<string, string> = {};
+    const responseHeaders: Record<string, string> = { 'x-request-id': requestId };
     for (const [key, value] of result.headers) responseHeaders[key] = value;
     res.writeHead(result.status ?? 200, responseHeaders);
     if (result.body.kind === 'complete') {
@@ -99,13 +139,39 @@ export async function createSubgraphServer<S>(options: SubgraphServerOptions<S>)
       const ready = Object.values(checks).every(Boolean);
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
     }
+    if (url.pathname === '/metrics' && metrics) {
+      metrics.render().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
+        },
+        () => sendJson(res, 500, { error: 'metrics unavailable' }),
+      );
+      return;
+    }
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-    handleGraphQL(req, res, url).catch((error: unknown) => {
-      if (res.headersSent) return res.destroy();
-      if (error instanceof AppError) return sendError(res, error.code, error.message);
-      logger.error({ err: error }, 'request failed');
-      sendError(res, 'INTERNAL_SERVER_ERROR');
+    const requestId = acceptRequestId(req.headers['x-request-id']);
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      metrics?.httpRequests.inc({ route: '/graphql', status: String(res.statusCode) });
+      metrics?.httpDuration.observe({ route: '/graphql' }, Number(process.hrtime.bigint() - started) / 1e9);
     });
+    void runInRequestScope({ requestId }, () =>
+      withSpan(options.name, `POST /graphql ${options.name}`, { kind: SpanKind.SERVER, parent: extractTraceContext(req.headers) }, () =>
+        handleGraphQL(req, res, url, requestId).catch((error: unknown) => {
+          if (res.headersSent) return void res.destroy();
+          if (error instanceof AppError) {
+            metrics?.graphqlErrors.inc({ code: error.code });
+            if (error.code !== 'SERVICE_UNAVAILABLE') return sendError(res, error.code, error.message, { 'x-request-id': requestId });
+            // Named, so the gateway can tell the client which part of the graph is missing.
+            return sendJson(res, 503, { errors: [{ message: error.message, extensions: { code: error.code, service: options.name } }] }, { 'x-request-id': requestId });
+          }
+          logger.error({ err: error }, 'request failed');
+          metrics?.graphqlErrors.inc({ code: 'INTERNAL_SERVER_ERROR' });
+          sendError(res, 'INTERNAL_SERVER_ERROR');
+        }),
+      ),
+    );
   });
   http.keepAliveTimeout = 65_000;
 

@@ -13,6 +13,9 @@ import { EventBus, type ConsumeOptions } from '../events/eventBus';
 import { OutboxRelay } from '../events/outbox';
 import type { StreamName } from '../events/streams';
 import { createLogger } from '../logging/createLogger';
+import { assertFaultAllowed } from '../observability/faultInjection';
+import { ServiceMetrics } from '../observability/serviceMetrics';
+import { initTracing } from '../observability/tracing';
 import { dateTimeScalar } from '../scalars/dateTimeScalar';
 import { loadSubgraphTypeDefs } from '../schema/loadSubgraphTypeDefs';
 import { createSubgraphServer, type RunningServer } from '../server/createSubgraphServer';
@@ -55,6 +58,8 @@ export interface SubgraphService<S> {
   logger: Logger;
   consent: ConsentProjection;
   accessLog: AccessLogRecorder;
+  /** This instance's Prometheus registry (also served at /metrics). */
+  metrics: ServiceMetrics;
 }
 
 /**
@@ -68,6 +73,10 @@ export async function createSubgraphService<S>(
   options: { logger?: Logger } = {},
 ): Promise<SubgraphService<S>> {
   const logger = options.logger ?? createLogger({ name: definition.name, level: config.LOG_LEVEL });
+  assertFaultAllowed(config.FAULT_INJECTION, config.NODE_ENV);
+  if (config.FAULT_INJECTION !== 'none') logger.warn({ fault: config.FAULT_INJECTION }, 'FAULT INJECTION IS ON (test setting)');
+  initTracing({ exporter: config.TRACES_EXPORTER });
+  const metrics = new ServiceMetrics(definition.name);
   const dbName = `${config.DATABASE_PREFIX}_${definition.name}`;
   // Connect both at once; if either fails, close the other so nothing lingers.
   const [dbResult, busResult] = await Promise.allSettled([
@@ -87,7 +96,10 @@ export async function createSubgraphService<S>(
   }
   const db = dbResult.value;
   const bus = busResult.value;
-  const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS, serializeWrites: isFerretDb(db) });
+  bus.metrics = metrics;
+  bus.serviceName = definition.name;
+  metrics.natsConnected.set(bus.isConnected() ? 1 : 0);
+  const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS, serializeWrites: isFerretDb(db), fault: config.FAULT_INJECTION });
   // Every subgraph enforces @requiresConsent, so every one follows consent state and feeds the access log.
   const consent = new ConsentProjection({ db, bus, logger, staleAfterMs: config.CONSENT_STALE_AFTER_MS, syncTimeoutMs: config.STARTUP_TIMEOUT_MS });
   const accessLog = new AccessLogRecorder(bus, logger, { subgraph: definition.name, flushMs: config.ACCESS_LOG_FLUSH_MS });
@@ -98,7 +110,11 @@ export async function createSubgraphService<S>(
     const parts = await definition.setup(setupContext);
     await ensureIndexes(db);
     let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers: { DateTime: dateTimeScalar, ...parts.resolvers } as never });
-    if (config.CONSENT_ENFORCEMENT === 'on') schema = requiresConsentTransform(schema, { lookup: consent, accessLog });
+    if (config.CONSENT_ENFORCEMENT === 'on') schema = requiresConsentTransform(schema, {
+        lookup: consent,
+        accessLog,
+        onDenied: (purpose, code) => metrics.consentDenials.inc({ purpose, code }),
+      });
     else logger.warn('CONSENT ENFORCEMENT IS DISABLED (benchmark setting): gated fields resolve without consent');
     // Last, so it wraps outermost: an unauthorized viewer is refused before consent is even looked up.
     schema = authDirectivesTransform(schema);
@@ -111,6 +127,8 @@ export async function createSubgraphService<S>(
       verifyViewer: await createViewerVerifier(config.VIEWER_PUBLIC_KEY, definition.name),
       readiness: () => ({ database: isDatabaseReady(db), nats: bus.isConnected(), consent: consent.isAvailable() }),
       introspection: config.NODE_ENV !== 'production',
+      metrics,
+      isDatabaseReady: () => isDatabaseReady(db),
     });
     for (const consumer of parts.consumers ?? []) await bus.consume(consumer);
     relay.start();
@@ -123,6 +141,7 @@ export async function createSubgraphService<S>(
       logger,
       consent,
       accessLog,
+      metrics,
       listen: (port) => server.listen(port, config.HOST),
       close: async () => {
         await server.close();

@@ -1,0 +1,4 @@
+export * from './requestScope';
+export * from './serviceMetrics';
+export * from './tracing';
+export * from './faultInjection';
