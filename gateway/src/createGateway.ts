@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError, createLogger, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
+import { AppError, createLogger, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
 import { createAuthenticator, type Authenticate } from './auth/createAuthenticator';
@@ -16,6 +16,9 @@ import { useSignedViewer } from './viewer/useSignedViewer';
 import { createGatewayMaskError } from './errors/createGatewayMaskError';
 import { createRequestListener } from './http/createRequestListener';
 import { readSupergraph, withSubgraphUrls } from './supergraph/readSupergraph';
+import { GatewayMetrics } from './observability/gatewayMetrics';
+import { observeRequest } from './observability/observeRequest';
+import { useObservability } from './observability/useObservability';
 import { subgraphUrlKey, subgraphUrlVariable } from './supergraph/subgraphUrlVariable';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
@@ -34,6 +37,8 @@ export interface GatewayDeps {
 }
 
 export interface Gateway {
+  /** This gateway's Prometheus registry (served at /metrics). */
+  readonly metrics: GatewayMetrics;
   /** Resolves once the port is bound and the supergraph is loaded; `url` is the GraphQL endpoint. */
   listen(port?: number): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
@@ -45,6 +50,8 @@ export interface Gateway {
  */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? createLogger({ name: 'gateway', level: config.logLevel });
+  initTracing({ exporter: config.tracesExporter });
+  const metrics = new GatewayMetrics();
 
   // Read and validated here so a bad supergraph fails createGateway with the file named, before any port is bound.
   const supergraph = readSupergraph(config.supergraphPath);
@@ -100,7 +107,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     logger,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
-    maskError: createGatewayMaskError(logger),
+    maskError: createGatewayMaskError(logger, metrics),
     corsOrigins: config.corsOrigins,
     maxBatch: config.limits.maxBatch,
     // Schema exploration is for developers (Sandbox); partners never get it, production nobody.
@@ -122,6 +129,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useVariableCoercion(),
       useAuthorization({ requirements: readAuthRequirements(routed.document) }),
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
+      // After useSignedViewer: adds trace and request id headers to the ones it settled on.
+      useObservability({ metrics }),
     ],
   });
 
@@ -132,7 +141,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     sandbox: development,
     maxBodyBytes: config.limits.maxBodyBytes,
     isReady: () => ready,
-    engine: engine.handle,
+    engine: observeRequest(metrics, GRAPHQL_ENDPOINT, engine.handle),
+    ...(config.metricsEnabled !== false ? { metrics: () => metrics.render() } : {}),
   });
 
   async function closeServer(): Promise<void> {
@@ -148,6 +158,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   }
 
   return {
+    metrics,
     async listen(port = config.port) {
       if (server) throw new Error('the gateway is already listening');
       const started = createServer(listener);

@@ -81,6 +81,10 @@ const schema = z.object({
   RATE_LIMIT_CAPACITY: wholeNumber(1, 1_000_000, 120),
   /** ... and tokens added per second. */
   RATE_LIMIT_REFILL_PER_SECOND: z.coerce.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).default(10),
+  /** GET /metrics (Prometheus). Turn off, or block /metrics at the proxy, where the gateway port is public. */
+  METRICS: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  /** Where finished trace spans go: nowhere (traceparent still propagates), or stdout. */
+  TRACES_EXPORTER: z.enum(['none', 'console'], { error: 'expected none or console' }).default('none'),
 });
 
 function wholeNumber(min: number, max: number, fallback: number) {
@@ -110,6 +114,9 @@ export interface GatewayConfig {
   corsOrigins: string[];
   limits: OperationLimits;
   rateLimit: { capacity: number; refillPerSecond: number };
+  /** Default on. */
+  metricsEnabled?: boolean;
+  tracesExporter?: 'none' | 'console';
 }
 
 export interface OperationLimits {
@@ -202,5 +209,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
       maxBatch: value.MAX_BATCH,
     },
     rateLimit: { capacity: value.RATE_LIMIT_CAPACITY, refillPerSecond: value.RATE_LIMIT_REFILL_PER_SECOND },
+    metricsEnabled: value.METRICS === 'on',
+    tracesExporter: value.TRACES_EXPORTER,
   };
 }

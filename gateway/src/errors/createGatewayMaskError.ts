@@ -5,7 +5,7 @@ import { errorRegistry, isErrorCode, type ErrorCode, type Logger } from '@profil
 const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception', 'serviceName', 'unexpected', 'originalError', 'request', 'response']);
 
 /** Codes the HTTP executor gives a subgraph call that failed or timed out: the client can retry, it did nothing wrong. */
-const UPSTREAM_UNAVAILABLE = new Set(['SUBREQUEST_HTTP_ERROR', 'TIMEOUT_ERROR']);
+const UPSTREAM_UNAVAILABLE = new Set(['SUBREQUEST_HTTP_ERROR', 'TIMEOUT_ERROR', 'GATEWAY_TIMEOUT']);
 
 type Extensions = Record<string, unknown> & { code?: unknown; http?: { status?: number } };
 
@@ -39,7 +39,7 @@ function codeForStatus(status: number): ErrorCode {
  * An error that is already safe is returned as is, which also tells the
  * engine there is nothing to log.
  */
-export function createGatewayMaskError(logger: Logger) {
+export function createGatewayMaskError(logger: Logger, metrics?: { upstreamErrors: { inc(labels: { subgraph: string; code: string }): void } }) {
   return function maskError(error: unknown): GraphQLError {
     const graphqlError = error instanceof GraphQLError ? error : undefined;
     const extensions = (graphqlError?.extensions ?? {}) as Extensions;
@@ -57,8 +57,12 @@ export function createGatewayMaskError(logger: Logger) {
     const cause = graphqlError?.originalError ?? error;
     const summary = { message: cause instanceof Error ? cause.message : String(cause), code, path: graphqlError?.path };
     if (typeof code === 'string' && UPSTREAM_UNAVAILABLE.has(code)) {
-      logger.warn(summary, 'subgraph unavailable');
-      return new GraphQLError(errorRegistry.SERVICE_UNAVAILABLE.message, { ...base, extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      // Naming the subgraph tells the client which part of its data is missing; its address and the socket error stay here.
+      const service = typeof extensions['serviceName'] === 'string' ? extensions['serviceName'] : undefined;
+      logger.warn({ ...summary, service }, 'subgraph unavailable');
+      if (service && code === 'GATEWAY_TIMEOUT') metrics?.upstreamErrors.inc({ subgraph: service, code: 'TIMEOUT_MASKED' });
+      const message = service ? `The ${service} service did not answer in time; retry shortly.` : errorRegistry.SERVICE_UNAVAILABLE.message;
+      return new GraphQLError(message, { ...base, extensions: { code: 'SERVICE_UNAVAILABLE', ...(service ? { service } : {}) } });
     }
     logger.error({ ...summary, stack: cause instanceof Error && !graphqlError?.extensions?.['stacktrace'] ? cause.stack : undefined }, 'unexpected error masked for the client');
     return new GraphQLError(errorRegistry.INTERNAL_SERVER_ERROR.message, { ...base, extensions: { code: 'INTERNAL_SERVER_ERROR' } });

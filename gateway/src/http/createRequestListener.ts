@@ -9,6 +9,8 @@ export interface RequestListenerOptions {
   /** Larger request bodies are refused with 413 before a byte of them is read. */
   maxBodyBytes?: number;
   engine(req: IncomingMessage, res: ServerResponse): void;
+  /** Prometheus text for GET /metrics; absent: no metrics endpoint. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
@@ -46,6 +48,13 @@ export function createRequestListener(options: RequestListenerOptions) {
     if (readOnly && (path === '/health' || path === '/ready')) {
       const ready = options.isReady();
       send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ok' : 'loading' }), req.method === 'HEAD');
+      return;
+    }
+    if (readOnly && path === '/metrics' && options.metrics) {
+      options.metrics().then(
+        ({ contentType, body }) => send(res, 200, contentType, body, req.method === 'HEAD'),
+        () => send(res, 500, 'text/plain', 'metrics unavailable', false),
+      );
       return;
     }
     if (readOnly && path === '/' && page) {
