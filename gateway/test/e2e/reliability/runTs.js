@@ -1,0 +1,35 @@
+'use strict';
+// Runs a TypeScript entry point (a subgraph's src/main.ts) as a real child
+// process, without a build: .ts files are transpiled on require with the
+// TypeScript compiler (transpile only, as ts-jest does), and the workspace
+// packages resolve to their sources, as jest's moduleNameMapper does.
+// Usage: node runTs.js <file.ts>
+const fs = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
+const ts = require('typescript');
+
+const root = path.resolve(__dirname, '../../../..');
+const sources = {
+  '@profile-graph/kit': path.join(root, 'subgraphs/kit/src/index.ts'),
+  '@profile-graph/kit/testing': path.join(root, 'subgraphs/kit/src/testing/index.ts'),
+};
+for (const name of ['identity', 'hiring', 'consent', 'calls']) sources[`@profile-graph/${name}`] = path.join(root, `subgraphs/${name}/src/index.ts`);
+
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function resolveWorkspaceSources(request, ...rest) {
+  return resolve.call(this, sources[request] ?? request, ...rest);
+};
+
+const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false, inlineSourceMap: true };
+require.extensions['.ts'] = (module, filename) => {
+  const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: options, fileName: filename });
+  module._compile(outputText, filename);
+};
+
+const entry = process.argv[2];
+if (!entry) {
+  process.stderr.write('usage: node runTs.js <file.ts>\n');
+  process.exit(2);
+}
+require(path.resolve(entry));
