@@ -1,34 +1,79 @@
 import { createSessionSigner, createSubgraphService, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
-import type { IdentityConfig } from './identityConfig';
+import { identitySecrets, type IdentityConfig } from './identityConfig';
 import type { IdentityServices } from './identityServices';
 import { userModel } from './models/userModel';
 import { createPasswordHasher } from './passwords/passwordHasher';
 import { authResolvers } from './resolvers/authResolvers';
+import { profileResolvers } from './resolvers/profileResolvers';
 import { userResolvers } from './resolvers/userResolvers';
 import { apiKeyModel } from './apiKeys/apiKeyModel';
 import { apiKeyResolvers } from './apiKeys/apiKeyResolvers';
 import { ApiKeyResponder } from './apiKeys/apiKeyResponder';
+import { BiometricRetentionSweep } from './biometrics/biometricRetentionSweep';
+import { destroyBiometricsOnWithdrawal } from './biometrics/destroyBiometricsOnWithdrawal';
+import { contactDiscoveryResolvers } from './contacts/contactDiscoveryResolvers';
+import { TokenBucket } from './contacts/tokenBucket';
+import { SealedBox } from './crypto/sealedBox';
 import { organizationModel } from './organizations/organizationModel';
 import { organizationResolvers } from './organizations/organizationResolvers';
+import { migratePlaintextPhones } from './phones/migratePlaintextPhones';
+import { PhoneVault } from './phones/phoneVault';
 import { sessionModel } from './sessions/sessionModel';
 import { sessionResolvers } from './sessions/sessionResolvers';
 import { createSessionService } from './sessions/sessionService';
 import { SignInThrottle } from './sessions/signInThrottle';
+import { DevelopmentStandInVerificationProvider } from './verification/developmentStandInVerificationProvider';
+import { HttpVerificationProvider } from './verification/httpVerificationProvider';
+import type { VerificationProvider } from './verification/verificationProvider';
 
-/** The identity subgraph: users, sign-up and sign-in, sessions, organizations and partner API keys. Tests start it on port 0. */
-export async function createIdentity(config: IdentityConfig): Promise<SubgraphService<IdentityServices>> {
+export interface IdentityOptions {
+  /** Now; tests inject one to move time (retention sweep, Premium periods). */
+  clock?: () => Date;
+  /** Replaces the configured provider (tests). */
+  verificationProvider?: VerificationProvider;
+}
+
+export interface IdentityService extends SubgraphService<IdentityServices> {
+  retentionSweep: BiometricRetentionSweep;
+}
+
+function verificationProviderFor(config: IdentityConfig, kind: 'development' | 'http'): VerificationProvider {
+  if (kind === 'development') {
+    if (config.NODE_ENV === 'production') throw new Error('the development verification provider is a stand-in and is refused in production');
+    return new DevelopmentStandInVerificationProvider();
+  }
+  return new HttpVerificationProvider({
+    url: config.VERIFICATION_PROVIDER_URL!,
+    timeoutMs: config.VERIFICATION_PROVIDER_TIMEOUT_MS,
+    ...(config.VERIFICATION_PROVIDER_TOKEN ? { token: config.VERIFICATION_PROVIDER_TOKEN } : {}),
+  });
+}
+
+/** The identity subgraph: users, profiles, phone numbers, ID verification and biometrics, sessions, organizations and partner API keys. Tests start it on port 0. */
+export async function createIdentity(config: IdentityConfig, options: IdentityOptions = {}): Promise<IdentityService> {
   const signSession = await createSessionSigner(config.SESSION_PRIVATE_KEY, {
     ttlSeconds: config.SESSION_TTL_SECONDS,
     kid: config.SESSION_KEY_ID,
   });
+  const secrets = identitySecrets(config);
+  const clock = options.clock ?? (() => new Date());
+  const verificationProvider = options.verificationProvider ?? verificationProviderFor(config, secrets.verificationProvider);
+  const biometricPolicy = {
+    retentionDays: config.BIOMETRIC_RETENTION_DAYS,
+    destroyAfterVerification: config.BIOMETRIC_DESTROY_AFTER_VERIFICATION,
+    sweepIntervalMs: config.BIOMETRIC_SWEEP_INTERVAL_MS,
+  };
+  let retentionSweep!: BiometricRetentionSweep;
   const definition: SubgraphDefinition<IdentityServices> = {
     name: 'identity',
-    streams: ['IDENTITY'],
-    setup: async ({ db, relay, bus, logger }) => {
+    streams: ['IDENTITY', 'CONSENT'],
+    setup: async ({ db, relay, bus, logger, consent }) => {
       const users = relay.track(userModel(db));
       const sessions = relay.track(sessionModel(db));
       const organizations = relay.track(organizationModel(db));
       const apiKeys = relay.track(apiKeyModel(db));
+      const phones = new PhoneVault(new SealedBox(secrets.phoneKeys, secrets.phoneKeyId), secrets.phoneLookupKey);
+      await migratePlaintextPhones(users, phones, logger);
       const services: IdentityServices = {
         users,
         passwords: createPasswordHasher(config.SCRYPT_LOG_N),
@@ -44,22 +89,47 @@ export async function createIdentity(config: IdentityConfig): Promise<SubgraphSe
         }),
         organizations,
         apiKeys,
+        clock,
+        phones,
+        biometricBox: new SealedBox(secrets.biometricKeys, secrets.biometricKeyId),
+        biometricPolicy,
+        verificationProvider,
+        consent,
+        contactDiscovery: {
+          maxHashes: config.CONTACT_DISCOVERY_MAX_HASHES,
+          bucket: new TokenBucket(config.CONTACT_DISCOVERY_HASHES_PER_HOUR, config.CONTACT_DISCOVERY_HASHES_PER_HOUR / 3_600_000),
+        },
+        maxImageBytes: config.VERIFICATION_MAX_IMAGE_BYTES,
       };
       const responder = new ApiKeyResponder({ nc: bus.nc, apiKeys, organizations, logger });
       responder.start();
+      retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
+      retentionSweep.start();
       return {
         services,
         resolvers: {
-          Query: { ...userResolvers.Query, ...organizationResolvers.Query },
-          Mutation: { ...authResolvers.Mutation, ...sessionResolvers.Mutation, ...organizationResolvers.Mutation, ...apiKeyResolvers.Mutation },
+          Query: { ...userResolvers.Query, ...organizationResolvers.Query, ...contactDiscoveryResolvers.Query },
+          Mutation: {
+            ...authResolvers.Mutation,
+            ...sessionResolvers.Mutation,
+            ...organizationResolvers.Mutation,
+            ...apiKeyResolvers.Mutation,
+            ...profileResolvers.Mutation,
+          },
           User: userResolvers.User,
           Organization: organizationResolvers.Organization,
           OrganizationMember: organizationResolvers.OrganizationMember,
+          OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
         } as never,
-        onClose: async () => responder.stop(),
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock })],
+        onClose: async () => {
+          await retentionSweep.stop();
+          await responder.stop();
+        },
       };
     },
   };
-  return createSubgraphService(definition, config);
+  const service = await createSubgraphService(definition, config);
+  return Object.assign(service, { retentionSweep });
 }

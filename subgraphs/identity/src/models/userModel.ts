@@ -1,6 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxSchemaFields } from '@profile-graph/kit';
+import type { SealedValue } from '../crypto/sealedBox';
+
+export type VerificationStatus = 'UNVERIFIED' | 'PENDING' | 'VERIFIED' | 'REJECTED';
+export type BiometricDestructionReason = 'CONSENT_WITHDRAWN' | 'PURPOSE_SATISFIED' | 'RETENTION_EXPIRED' | 'REPLACED_BY_NEW_ENROLLMENT';
+
+export interface VerificationDoc {
+  status: VerificationStatus;
+  method?: string | null;
+  /** When the user last verified successfully; kept when a later attempt is rejected. */
+  verifiedAt?: Date | null;
+  updatedAt: Date;
+}
+
+/** The one biometric template a user may have: encrypted, never returned, destroyed on schedule. */
+export interface BiometricDoc {
+  enrollmentId: string;
+  template: SealedValue;
+  enrolledAt: Date;
+  lastInteractionAt: Date;
+  retentionUntil: Date;
+  /** The BIOMETRIC_VERIFICATION consent version it was collected under: only a later withdrawal destroys it. */
+  consentVersion: number;
+}
+
+/** What was destroyed, when and why; kept for the owner (no biometric data in it). */
+export interface BiometricDestructionDoc {
+  id: string;
+  what: string;
+  enrollmentId: string;
+  enrolledAt: Date;
+  destroyedAt: Date;
+  reason: BiometricDestructionReason;
+}
 
 export interface UserDoc {
   _id: string;
@@ -8,12 +41,31 @@ export interface UserDoc {
   /** Lower-cased handle: a unique index here makes handles unique case-insensitively (no collations on FerretDB). */
   handleLower: string;
   displayName: string;
-  /** E.164; absent until the user adds one. */
-  phoneNumber?: string | null;
+  avatarUrl?: string | null;
+  email?: string | null;
+  /** Lower-cased email: unique (sparse) when present. */
+  emailLower?: string | null;
+  emailVerified?: boolean;
+  /** AES-256-GCM ciphertext of the E.164 number (context `phone:<id>`); never returned. */
+  phone?: SealedValue | null;
+  /** HMAC-SHA-256(lookup key, SHA-256(e164)); see PhoneVault. */
+  phoneLookupHash?: string | null;
+  premiumSince?: Date | null;
+  premiumUntil?: Date | null;
+  verification?: VerificationDoc | null;
+  biometric?: BiometricDoc | null;
+  biometricDestructions?: BiometricDestructionDoc[];
+  /** Highest BIOMETRIC_VERIFICATION withdrawal seen: a template collected under an older grant cannot be stored after it. */
+  biometricConsentWithdrawnVersion?: number | null;
   passwordHash: string;
   createdAt: Date;
   updatedAt: Date;
 }
+
+const sealedSchema = new Schema<SealedValue>(
+  { keyId: { type: String, required: true }, iv: { type: String, required: true }, ciphertext: { type: String, required: true }, tag: { type: String, required: true } },
+  { _id: false },
+);
 
 const userSchema = new Schema<UserDoc>(
   {
@@ -21,15 +73,53 @@ const userSchema = new Schema<UserDoc>(
     handle: { type: String, required: true },
     handleLower: { type: String, required: true, unique: true },
     displayName: { type: String, required: true },
-    phoneNumber: { type: String, default: undefined },
+    avatarUrl: { type: String, default: undefined },
+    email: { type: String, default: undefined },
+    emailLower: { type: String, default: undefined, unique: true, sparse: true },
+    emailVerified: { type: Boolean, default: undefined },
+    // No plaintext `phoneNumber` path: writes of one are dropped by the schema (strict), and old ones are migrated at startup.
+    phone: { type: sealedSchema, default: undefined },
+    phoneLookupHash: { type: String, default: undefined, index: true, sparse: true },
+    premiumSince: { type: Date, default: undefined },
+    premiumUntil: { type: Date, default: undefined },
+    verification: {
+      type: new Schema<VerificationDoc>(
+        { status: { type: String, required: true }, method: String, verifiedAt: Date, updatedAt: { type: Date, required: true } },
+        { _id: false },
+      ),
+      default: undefined,
+    },
+    biometric: {
+      type: new Schema<BiometricDoc>(
+        {
+          enrollmentId: { type: String, required: true },
+          template: { type: sealedSchema, required: true },
+          enrolledAt: { type: Date, required: true },
+          lastInteractionAt: { type: Date, required: true },
+          retentionUntil: { type: Date, required: true },
+          consentVersion: { type: Number, required: true },
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
+    biometricDestructions: { type: [Object], default: undefined },
+    biometricConsentWithdrawnVersion: { type: Number, default: undefined },
     passwordHash: { type: String, required: true, select: false },
     ...outboxSchemaFields,
   },
   { collection: 'users', timestamps: true, versionKey: false },
 );
+userSchema.index({ 'biometric.retentionUntil': 1 }, { sparse: true });
 
 export type UserModel = Model<UserDoc>;
 
 export function userModel(db: Connection): UserModel {
   return db.model<UserDoc>('User', userSchema);
+}
+
+/** Premium is active from `premiumSince` until `premiumUntil` (open-ended when absent). */
+export function isPremium(user: Pick<UserDoc, 'premiumSince' | 'premiumUntil'>, now: Date): boolean {
+  if (!user.premiumSince || user.premiumSince.getTime() > now.getTime()) return false;
+  return !user.premiumUntil || user.premiumUntil.getTime() > now.getTime();
 }

@@ -10,6 +10,14 @@ export interface OrganizationMemberDoc {
   addedAt: Date;
 }
 
+/** A pending invitation: the invitee becomes a member only by accepting it. */
+export interface OrganizationInvitationDoc {
+  userId: string;
+  role: OrganizationRole;
+  invitedBy: string;
+  invitedAt: Date;
+}
+
 /** Members live in the organization document: adding one and its event are one write, and a member check is one read. */
 export interface OrganizationDoc {
   _id: string;
@@ -17,6 +25,7 @@ export interface OrganizationDoc {
   verified: boolean;
   verifiedAt?: Date | null;
   members: OrganizationMemberDoc[];
+  invitations?: OrganizationInvitationDoc[];
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -34,12 +43,22 @@ const organizationSchema = new Schema<OrganizationDoc>(
     verified: { type: Boolean, required: true, default: false },
     verifiedAt: { type: Date, default: undefined },
     members: { type: [memberSchema], required: true },
+    invitations: {
+      type: [
+        new Schema<OrganizationInvitationDoc>(
+          { userId: { type: String, required: true }, role: { type: String, required: true }, invitedBy: { type: String, required: true }, invitedAt: { type: Date, required: true } },
+          { _id: false },
+        ),
+      ],
+      default: undefined,
+    },
     createdBy: { type: String, required: true },
     ...outboxSchemaFields,
   },
   { collection: 'organizations', timestamps: true, versionKey: false },
 );
 organizationSchema.index({ 'members.userId': 1 });
+organizationSchema.index({ 'invitations.userId': 1 });
 
 export type OrganizationModel = Model<OrganizationDoc>;
 

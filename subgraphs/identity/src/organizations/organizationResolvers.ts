@@ -9,6 +9,10 @@ type Context = SubgraphContext<IdentityServices>;
 
 export const OPERATOR_ORGANIZATIONS_SCOPE = 'operator:organizations';
 const ROLES = new Set<OrganizationRole>(['ADMIN', 'RECRUITER']);
+const MAX_PENDING_INVITATIONS = 100;
+
+const otherAdminRemains = (userId: string) => ({ members: { $elemMatch: { role: 'ADMIN', userId: { $ne: userId } } } });
+const adminCount = (organization: Pick<OrganizationDoc, 'members'>) => organization.members.filter((member) => member.role === 'ADMIN').length;
 
 /** Not a member and no such organization look the same: ids of others' organizations are not confirmed. */
 export const organizationNotFound = () => new AppError('NOT_FOUND', 'No such organization among yours.');
@@ -43,6 +47,13 @@ export const organizationResolvers = {
         if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
         throw error;
       }
+    },
+    myOrganizationInvitations: async (_: unknown, __: unknown, context: Context) => {
+      const userId = requireUserId(context.viewer);
+      const found = await context.services.organizations.find({ 'invitations.userId': userId }).lean().exec();
+      return found.flatMap((organization) =>
+        (organization.invitations ?? []).filter((invitation) => invitation.userId === userId).map((invitation) => ({ ...invitation, organizationId: organization._id, organization })),
+      );
     },
     partnerOrganization: (_: unknown, __: unknown, context: Context) =>
       context.viewer.kind === 'partner' && context.viewer.orgId ? context.services.organizations.findById(context.viewer.orgId).lean().exec() : null,
@@ -87,26 +98,117 @@ export const organizationResolvers = {
     verifyOrganization: async (_: unknown, args: { id: string }, context: Context) => {
       requireOperator(context.viewer, OPERATOR_ORGANIZATIONS_SCOPE);
       const { organizations, relay } = context.services;
-      const event = createEvent('identity.v1.organization.verified', { organizationId: args.id });
+      const existing = typeof args.id === 'string' ? await organizations.findById(args.id).lean().exec() : null;
+      if (!existing) throw new AppError('NOT_FOUND', 'No organization has this id.');
+      if (existing.verified) return existing;
+      // hiring keeps its own list of verified organizations (who may post jobs) from this event: id and name.
+      const event = createEvent('identity.v1.organization.verified', { organizationId: existing._id, name: existing.name });
       const updated = await organizations
-        .findOneAndUpdate({ _id: args.id, verified: false }, { $set: { verified: true, verifiedAt: new Date() }, ...outboxOnUpdate([event]) }, { returnDocument: 'after' })
+        .findOneAndUpdate({ _id: existing._id, verified: false }, { $set: { verified: true, verifiedAt: new Date() }, ...outboxOnUpdate([event]) }, { returnDocument: 'after' })
         .lean()
         .exec();
       relay.kick();
-      if (updated) return updated;
-      const existing = await organizations.findById(args.id).lean().exec();
-      if (!existing) throw new AppError('NOT_FOUND', 'No organization has this id.');
-      return existing;
+      return updated ?? (await organizations.findById(existing._id).lean().exec()) ?? existing;
+    },
+    inviteOrganizationMember: async (_: unknown, args: { organizationId: string; handle: string; role: OrganizationRole }, context: Context) => {
+      if (!ROLES.has(args.role)) throw badInput('role', 'use ADMIN or RECRUITER.');
+      if (typeof args.handle !== 'string' || args.handle.length > 30) throw badInput('handle', 'give a user handle.');
+      const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
+      const { users, organizations, relay } = context.services;
+      const user = await users.findOne({ handleLower: args.handle.trim().toLowerCase() }).lean().exec();
+      if (!user) throw badInput('handle', 'no user has this handle.');
+      if (roleOf(organization, user._id)) throw new AppError('CONFLICT', 'This user is already a member.');
+      if (organization.invitations?.some((invitation) => invitation.userId === user._id)) throw new AppError('CONFLICT', 'This user is already invited.');
+      if ((organization.invitations?.length ?? 0) >= MAX_PENDING_INVITATIONS) throw new AppError('CONFLICT', `At most ${MAX_PENDING_INVITATIONS} invitations may be pending; cancel some first.`);
+      const invitation = { userId: user._id, role: args.role, invitedBy: context.viewer.userId!, invitedAt: new Date() };
+      const event = createEvent('identity.v1.organization.member_invited', { organizationId: organization._id, userId: user._id, role: args.role }, user._id);
+      const result = await organizations.updateOne(
+        { _id: organization._id, 'members.userId': { $ne: user._id }, 'invitations.userId': { $ne: user._id } },
+        outboxOnUpdate([event], { $push: { invitations: invitation } }),
+      );
+      if (result.modifiedCount !== 1) throw new AppError('CONFLICT', 'This user is already a member or invited.');
+      relay.kick();
+      return { ...invitation, organizationId: organization._id };
+    },
+    acceptOrganizationInvitation: async (_: unknown, args: { organizationId: string }, context: Context) => {
+      const userId = requireUserId(context.viewer);
+      const { organizations, relay } = context.services;
+      const organization = typeof args.organizationId === 'string' ? await organizations.findOne({ _id: args.organizationId, 'invitations.userId': userId }).lean().exec() : null;
+      const invitation = organization?.invitations?.find((candidate) => candidate.userId === userId);
+      if (!organization || !invitation) throw new AppError('NOT_FOUND', 'No such invitation for you.');
+      const member = { userId, role: invitation.role, addedAt: new Date() };
+      const event = createEvent('identity.v1.organization.member_added', { organizationId: organization._id, userId, role: invitation.role }, userId);
+      const result = await organizations.updateOne(
+        { _id: organization._id, 'invitations.userId': userId, 'members.userId': { $ne: userId } },
+        outboxOnUpdate([event], { $pull: { invitations: { userId } }, $push: { members: member } }),
+      );
+      if (result.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'No such invitation for you.');
+      relay.kick();
+      return member;
+    },
+    declineOrganizationInvitation: async (_: unknown, args: { organizationId: string }, context: Context) => {
+      const userId = requireUserId(context.viewer);
+      const result = await context.services.organizations.updateOne({ _id: String(args.organizationId), 'invitations.userId': userId }, { $pull: { invitations: { userId } } });
+      if (result.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'No such invitation for you.');
+      return true;
+    },
+    removeOrganizationMember: async (_: unknown, args: { organizationId: string; userId: string }, context: Context) => {
+      const viewerId = requireUserId(context.viewer);
+      const leaving = args.userId === viewerId;
+      // Anyone may leave; only ADMINs remove others (or cancel their invitations).
+      const organization = await organizationForMember(context, args.organizationId, leaving ? undefined : 'ADMIN');
+      const { organizations, relay } = context.services;
+      const role = roleOf(organization, args.userId);
+      if (!role) {
+        const cancelled = await organizations.updateOne({ _id: organization._id, 'invitations.userId': args.userId }, { $pull: { invitations: { userId: args.userId } } });
+        if (cancelled.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'This user is neither a member nor invited.');
+        return organizations.findById(organization._id).lean().exec();
+      }
+      if (role === 'ADMIN' && adminCount(organization) === 1) throw new AppError('CONFLICT', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
+      const event = createEvent('identity.v1.organization.member_removed', { organizationId: organization._id, userId: args.userId }, args.userId);
+      // Conditional on another ADMIN still being there: two concurrent removals cannot leave the organization without one.
+      const result = await organizations.updateOne(
+        { _id: organization._id, 'members.userId': args.userId, ...(role === 'ADMIN' ? otherAdminRemains(args.userId) : {}) },
+        outboxOnUpdate([event], { $pull: { members: { userId: args.userId } } }),
+      );
+      if (result.modifiedCount !== 1) throw new AppError('CONFLICT', 'Members changed meanwhile; try again.');
+      relay.kick();
+      return organizations.findById(organization._id).lean().exec();
+    },
+    changeOrganizationMemberRole: async (_: unknown, args: { organizationId: string; userId: string; role: OrganizationRole }, context: Context) => {
+      if (!ROLES.has(args.role)) throw badInput('role', 'use ADMIN or RECRUITER.');
+      const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
+      const { organizations, relay } = context.services;
+      const current = organization.members.find((member) => member.userId === args.userId);
+      if (!current) throw new AppError('NOT_FOUND', 'This user is not a member.');
+      if (current.role === args.role) return current;
+      if (current.role === 'ADMIN' && adminCount(organization) === 1) throw new AppError('CONFLICT', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
+      const event = createEvent('identity.v1.organization.member_role_changed', { organizationId: organization._id, userId: args.userId, role: args.role }, args.userId);
+      const result = await organizations.updateOne(
+        // One array condition only, so `$` is this member (the last-ADMIN rule was checked above).
+        { _id: organization._id, 'members.userId': args.userId },
+        outboxOnUpdate([event], { $set: { 'members.$.role': args.role } }),
+      );
+      if (result.modifiedCount !== 1) throw new AppError('CONFLICT', 'Members changed meanwhile; try again.');
+      relay.kick();
+      return { ...current, role: args.role };
     },
   },
   Organization: {
     id: (organization: OrganizationDoc) => organization._id,
     members: (organization: OrganizationDoc, _: unknown, context: Context) =>
       roleOf(organization, context.viewer.userId) ? organization.members : [],
+    invitations: (organization: OrganizationDoc, _: unknown, context: Context) =>
+      roleOf(organization, context.viewer.userId) === 'ADMIN' ? (organization.invitations ?? []).map((invitation) => ({ ...invitation, organizationId: organization._id, organization })) : null,
     apiKeys: (organization: OrganizationDoc, _: unknown, context: Context) =>
       roleOf(organization, context.viewer.userId) === 'ADMIN'
         ? context.services.apiKeys.find({ organizationId: organization._id }).sort({ createdAt: 1 }).lean().exec()
         : null,
+  },
+  OrganizationInvitation: {
+    organization: async (invitation: { organizationId: string; organization?: OrganizationDoc }, _: unknown, context: Context) =>
+      invitation.organization ?? context.services.organizations.findById(invitation.organizationId).lean().exec(),
+    user: (invitation: { userId: string }, _: unknown, context: Context) => loadUser(context, invitation.userId),
   },
   OrganizationMember: {
     user: (member: { userId: string }, _: unknown, context: Context) => loadUser(context, member.userId),

@@ -1,5 +1,7 @@
 import { loadById, type SubgraphContext } from '@profile-graph/kit';
+import { describePolicy } from '../biometrics/biometricPolicy';
 import type { UserDoc } from '../models/userModel';
+import { isPremium } from '../models/userModel';
 import type { IdentityServices } from '../identityServices';
 
 type Context = SubgraphContext<IdentityServices>;
@@ -17,21 +19,42 @@ export function maskPhoneNumber(phone: string): string {
   return `${country}${'•'.repeat(rest.length - 2)}${rest.slice(-2)}`;
 }
 
+const isOwner = (context: Context, user: UserDoc) => context.viewer.kind === 'user' && context.viewer.userId === user._id;
+
+/** Fields only the user themself sees: null for everyone else. */
+const ownerOnly =
+  <T>(read: (user: UserDoc, context: Context) => T) =>
+  (user: UserDoc, _: unknown, context: Context): T | null =>
+    isOwner(context, user) ? read(user, context) : null;
+
 export const userResolvers = {
   Query: {
     user: (_: unknown, args: { id: string }, context: Context) => loadUser(context, args.id),
     userByHandle: (_: unknown, args: { handle: string }, context: Context) =>
       context.services.users.findOne({ handleLower: args.handle.trim().toLowerCase() }).lean().exec(),
     me: (_: unknown, __: unknown, context: Context) => (context.viewer.userId ? loadUser(context, context.viewer.userId) : null),
+    biometricRetentionPolicy: (_: unknown, __: unknown, context: Context) => describePolicy(context.services.biometricPolicy),
   },
   User: {
     __resolveReference: (reference: { id: string }, context: Context) => loadUser(context, reference.id),
     id: (user: UserDoc) => user._id,
-    // Consent (CONTACT_DISCOVERY) is checked before this runs; masking for others is on top of it.
-    phoneNumber: (user: UserDoc, _: unknown, context: Context) => {
-      if (!user.phoneNumber) return null;
-      const owner = context.viewer.kind === 'user' && context.viewer.userId === user._id;
-      return owner ? user.phoneNumber : maskPhoneNumber(user.phoneNumber);
-    },
+    // Never the number itself, to anyone: the owner sees it masked, everyone else nothing (consent is checked before this runs).
+    phoneNumber: ownerOnly((user, context) => (user.phone ? maskPhoneNumber(context.services.phones.open(user._id, user.phone)) : null)),
+    avatarUrl: (user: UserDoc) => user.avatarUrl ?? null,
+    email: ownerOnly((user) => (user.email ? { address: user.email, verified: user.emailVerified === true } : null)),
+    premium: ownerOnly((user, context) =>
+      user.premiumSince ? { active: isPremium(user, context.services.clock()), since: user.premiumSince, until: user.premiumUntil ?? null } : null,
+    ),
+    updatedAt: (user: UserDoc) => user.updatedAt ?? user.createdAt,
+    verification: ownerOnly((user) => ({
+      status: user.verification?.status ?? 'UNVERIFIED',
+      method: user.verification?.method ?? null,
+      verifiedAt: user.verification?.verifiedAt ?? null,
+    })),
+    // Consent (BIOMETRIC_VERIFICATION) is checked first; the template itself is never returned, only when it was made and when it goes.
+    biometricEnrollment: ownerOnly((user) =>
+      user.biometric ? { enrolledAt: user.biometric.enrolledAt, lastInteractionAt: user.biometric.lastInteractionAt, retentionUntil: user.biometric.retentionUntil } : null,
+    ),
+    biometricDestructions: ownerOnly((user) => [...(user.biometricDestructions ?? [])].sort((a, b) => new Date(b.destroyedAt).getTime() - new Date(a.destroyedAt).getTime())),
   },
 };

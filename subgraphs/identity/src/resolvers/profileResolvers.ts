@@ -1,0 +1,105 @@
+import { AppError, badInput, createEvent, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import type { IdentityServices } from '../identityServices';
+import type { UserDoc } from '../models/userModel';
+import { requireOperator, requireUserId } from '../organizations/requireViewer';
+import { validateE164 } from '../phones/phoneVault';
+import { validateProfileUpdate, type UpdateProfileInput } from '../validation/validateProfileUpdate';
+import { submitIdentityVerification } from '../verification/submitIdentityVerification';
+
+type Context = SubgraphContext<IdentityServices>;
+
+/** MongoDB says 11000; FerretDB 1.x on SQLite reports a unique violation in an update as an InternalError naming the index. */
+function duplicateIndexOf(error: unknown): string | null {
+  const { code, message } = error as { code?: number; message?: string };
+  const text = String(message ?? '');
+  if (code !== 11000 && !/UNIQUE constraint failed|E11000/.test(text)) return null;
+  return text.includes('emailLower') ? 'emailLower' : 'handleLower';
+}
+export const OPERATOR_SUBSCRIPTIONS_SCOPE = 'operator:subscriptions';
+
+/** Public profile fields travel in the event; private ones (email, phone, Premium) only by name. */
+function updatedEvent(userId: string, changed: string[], values: Record<string, unknown> = {}) {
+  return createEvent('identity.v1.user.updated', { userId, changed, ...values }, userId);
+}
+
+async function reload(context: Context, userId: string): Promise<UserDoc> {
+  const user = await context.services.users.findById(userId).lean();
+  if (!user) throw new AppError('NOT_FOUND', 'No user has this id.');
+  return user;
+}
+
+export const profileResolvers = {
+  Mutation: {
+    updateProfile: async (_: unknown, args: { input: UpdateProfileInput }, context: Context) => {
+      const userId = requireUserId(context.viewer);
+      const changes = validateProfileUpdate(args.input);
+      const { users, relay } = context.services;
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, 1> = {};
+      if (changes.handle !== undefined) Object.assign(set, { handle: changes.handle, handleLower: changes.handle.toLowerCase() });
+      if (changes.displayName !== undefined) set.displayName = changes.displayName;
+      if (changes.avatarUrl !== undefined) {
+        if (changes.avatarUrl === null) unset.avatarUrl = 1;
+        else set.avatarUrl = changes.avatarUrl;
+      }
+      if (changes.email !== undefined) {
+        const current = await users.findById(userId).select({ emailLower: 1 }).lean();
+        if (changes.email === null) Object.assign(unset, { email: 1, emailLower: 1, emailVerified: 1 });
+        // The verified flag belongs to an address: a new address starts unverified.
+        else if (current?.emailLower !== changes.email.toLowerCase()) Object.assign(set, { email: changes.email, emailLower: changes.email.toLowerCase(), emailVerified: false });
+        else set.email = changes.email;
+      }
+      const publicValues: Record<string, unknown> = {};
+      for (const field of ['handle', 'displayName', 'avatarUrl'] as const) if (changes[field] !== undefined) publicValues[field] = changes[field];
+      const event = updatedEvent(userId, Object.keys(changes), publicValues);
+      try {
+        const result = await users.updateOne(
+          { _id: userId },
+          outboxOnUpdate([event], { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) }),
+        );
+        if (result.matchedCount !== 1) throw new AppError('NOT_FOUND', 'Your account no longer exists.');
+      } catch (error) {
+        const index = duplicateIndexOf(error);
+        if (index === 'emailLower') throw badInput('input.email', 'this address is used by another account.');
+        if (index) throw badInput('input.handle', 'this handle is taken.');
+        throw error;
+      }
+      relay.kick();
+      return reload(context, userId);
+    },
+    setPhoneNumber: async (_: unknown, args: { e164: string }, context: Context) => {
+      const userId = requireUserId(context.viewer);
+      const e164 = validateE164(args.e164);
+      const { users, relay, phones } = context.services;
+      // Not unique on purpose: a uniqueness error would tell anyone whether a number is registered, consent or not.
+      const stored = phones.seal(userId, e164);
+      const result = await users.updateOne({ _id: userId }, outboxOnUpdate([updatedEvent(userId, ['phoneNumber'])], { $set: stored }));
+      if (result.matchedCount !== 1) throw new AppError('NOT_FOUND', 'Your account no longer exists.');
+      relay.kick();
+      return reload(context, userId);
+    },
+    removePhoneNumber: async (_: unknown, __: unknown, context: Context) => {
+      const userId = requireUserId(context.viewer);
+      const { users, relay } = context.services;
+      await users.updateOne({ _id: userId, phone: { $exists: true } }, outboxOnUpdate([updatedEvent(userId, ['phoneNumber'])], { $unset: { phone: 1, phoneLookupHash: 1 } }));
+      relay.kick();
+      return reload(context, userId);
+    },
+    setPremiumSubscription: async (_: unknown, args: { userId: string; since: Date; until?: Date | null }, context: Context) => {
+      requireOperator(context.viewer, OPERATOR_SUBSCRIPTIONS_SCOPE);
+      if (!(args.since instanceof Date) || Number.isNaN(args.since.getTime())) throw badInput('since', 'give an ISO 8601 time.');
+      const until = args.until ?? null;
+      if (until && until.getTime() <= args.since.getTime()) throw badInput('until', 'must be after since.');
+      const { users, relay } = context.services;
+      const update = until ? { $set: { premiumSince: args.since, premiumUntil: until } } : { $set: { premiumSince: args.since }, $unset: { premiumUntil: 1 } };
+      const result = await users.updateOne({ _id: String(args.userId) }, outboxOnUpdate([updatedEvent(String(args.userId), ['premium'])], update));
+      if (result.matchedCount !== 1) throw new AppError('NOT_FOUND', 'No user has this id.');
+      relay.kick();
+      return reload(context, String(args.userId));
+    },
+    submitIdentityVerification: async (_: unknown, args: { governmentIdImage: string; selfieImage: string }, context: Context) => {
+      const user = await submitIdentityVerification(args, context);
+      return user;
+    },
+  },
+};
