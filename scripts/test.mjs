@@ -26,7 +26,7 @@ fs.mkdirSync(resultsDir, { recursive: true });
 // Two workspaces at a time: each runs real servers, and the machine has two cores.
 const run = spawnSync(
   'npx',
-  ['turbo', 'run', 'test', '--concurrency=2', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])],
+  ['turbo', 'run', 'test', '--concurrency=2', '--continue', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])],
   { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TEST_RESULTS_DIR: resultsDir } },
 );
 

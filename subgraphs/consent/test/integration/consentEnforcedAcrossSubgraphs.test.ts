@@ -72,7 +72,7 @@ describe('consent enforced across subgraphs', () => {
   });
 
   it('grants reach every subgraph instance; candidate search only ever contains consenting people', async () => {
-    const origin = { 'x-client-id': 'ios-app', 'x-forwarded-for': '203.0.113.77', 'x-client-user-agent': 'ProfileApp/1.0' };
+    const origin = { clientId: 'ios-app', clientIp: '203.0.113.77', userAgent: 'ProfileApp/1.0' };
     for (const purpose of ['EMPLOYER_SHARING', 'CANDIDATE_DISCOVERY', 'CONTACT_DISCOVERY']) await decide(env, consentUrl, ada, purpose, true, origin);
     for (const url of hiringUrls) {
       await eventually(async () => {

@@ -24,10 +24,19 @@ export function hiringProfileOf(env: TestEnvironment, hiringUrl: string, viewer:
 
 export const errorCodes = (response: GraphQLResponse) => (response.body.errors ?? []).map((error) => error.extensions?.code);
 
-export async function decide(env: TestEnvironment, consentUrl: string, userId: string, purpose: string, grant: boolean, extra: Record<string, string> = {}) {
+/** `origin` is what the gateway would sign into the viewer: client id, client address, user agent. */
+export async function decide(
+  env: TestEnvironment,
+  consentUrl: string,
+  userId: string,
+  purpose: string,
+  grant: boolean,
+  origin: Pick<Viewer, 'clientId' | 'clientIp' | 'userAgent'> = {},
+) {
+  const viewer = { ...userViewer(userId), ...origin };
   const response = grant
-    ? await asViewer(env, consentUrl, 'consent', userViewer(userId), 'mutation($i: GrantConsentInput!) { grantConsent(input: $i) { status } }', { i: { purpose, policyVersion: '2026-01', jurisdiction: 'de' } }, extra)
-    : await asViewer(env, consentUrl, 'consent', userViewer(userId), 'mutation($p: ConsentPurpose!) { withdrawConsent(purpose: $p) { status } }', { p: purpose }, extra);
+    ? await asViewer(env, consentUrl, 'consent', viewer, 'mutation($i: GrantConsentInput!) { grantConsent(input: $i) { status } }', { i: { purpose, policyVersion: '2026-01', jurisdiction: 'de' } })
+    : await asViewer(env, consentUrl, 'consent', viewer, 'mutation($p: ConsentPurpose!) { withdrawConsent(purpose: $p) { status } }', { p: purpose });
   if (response.body.errors) throw new Error(`consent decision failed: ${JSON.stringify(response.body.errors)}`);
   return response;
 }
