@@ -84,10 +84,9 @@ export const apiKeyResolvers = {
         .findOneAndUpdate(
           { _id: key._id, revokedAt: null },
           { $set: { secretHash: hash, prefix, rotatedAt: new Date() }, ...outboxOnUpdate([event]) },
-          { returnDocument: 'after' },
-        )
-        .lean()
-        .exec();
+          // The lean option, not .lean(): on FerretDB the kit's serialized model returns a promise, not a query.
+          { returnDocument: 'after', lean: true },
+        );
       if (!updated) throw new AppError('CONFLICT', 'This key is revoked; create a new one.');
       context.services.relay.kick();
       return { apiKey: updated, secret };
@@ -96,9 +95,7 @@ export const apiKeyResolvers = {
       const key = await keyForAdmin(context, args.id);
       const event = createEvent('identity.v1.apikey.revoked', { keyId: key._id, organizationId: key.organizationId });
       const updated = await context.services.apiKeys
-        .findOneAndUpdate({ _id: key._id, revokedAt: null }, { $set: { revokedAt: new Date() }, ...outboxOnUpdate([event]) }, { returnDocument: 'after' })
-        .lean()
-        .exec();
+        .findOneAndUpdate({ _id: key._id, revokedAt: null }, { $set: { revokedAt: new Date() }, ...outboxOnUpdate([event]) }, { returnDocument: 'after', lean: true });
       context.services.relay.kick();
       // Revoking twice is not an error: the key is revoked either way.
       return updated ?? (await context.services.apiKeys.findById(key._id).lean().exec());

@@ -11,7 +11,6 @@ export const OPERATOR_ORGANIZATIONS_SCOPE = 'operator:organizations';
 const ROLES = new Set<OrganizationRole>(['ADMIN', 'RECRUITER']);
 const MAX_PENDING_INVITATIONS = 100;
 
-const otherAdminRemains = (userId: string) => ({ members: { $elemMatch: { role: 'ADMIN', userId: { $ne: userId } } } });
 const adminCount = (organization: Pick<OrganizationDoc, 'members'>) => organization.members.filter((member) => member.role === 'ADMIN').length;
 
 /** Not a member and no such organization look the same: ids of others' organizations are not confirmed. */
@@ -104,9 +103,7 @@ export const organizationResolvers = {
       // hiring keeps its own list of verified organizations (who may post jobs) from this event: id and name.
       const event = createEvent('identity.v1.organization.verified', { organizationId: existing._id, name: existing.name });
       const updated = await organizations
-        .findOneAndUpdate({ _id: existing._id, verified: false }, { $set: { verified: true, verifiedAt: new Date() }, ...outboxOnUpdate([event]) }, { returnDocument: 'after' })
-        .lean()
-        .exec();
+        .findOneAndUpdate({ _id: existing._id, verified: false }, { $set: { verified: true, verifiedAt: new Date() }, ...outboxOnUpdate([event]) }, { returnDocument: 'after', lean: true });
       relay.kick();
       return updated ?? (await organizations.findById(existing._id).lean().exec()) ?? existing;
     },
@@ -140,7 +137,7 @@ export const organizationResolvers = {
       const event = createEvent('identity.v1.organization.member_added', { organizationId: organization._id, userId, role: invitation.role }, userId);
       const result = await organizations.updateOne(
         { _id: organization._id, 'invitations.userId': userId, 'members.userId': { $ne: userId } },
-        outboxOnUpdate([event], { $pull: { invitations: { userId } }, $push: { members: member } }),
+        outboxOnUpdate([event], { $pull: { invitations: invitation }, $push: { members: member } }),
       );
       if (result.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'No such invitation for you.');
       relay.kick();
@@ -148,8 +145,11 @@ export const organizationResolvers = {
     },
     declineOrganizationInvitation: async (_: unknown, args: { organizationId: string }, context: Context) => {
       const userId = requireUserId(context.viewer);
-      const result = await context.services.organizations.updateOne({ _id: String(args.organizationId), 'invitations.userId': userId }, { $pull: { invitations: { userId } } });
-      if (result.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'No such invitation for you.');
+      const { organizations } = context.services;
+      const organization = typeof args.organizationId === 'string' ? await organizations.findOne({ _id: args.organizationId, 'invitations.userId': userId }).lean().exec() : null;
+      const invitation = organization?.invitations?.find((candidate) => candidate.userId === userId);
+      const result = invitation ? await organizations.updateOne({ _id: organization!._id }, { $pull: { invitations: invitation } }) : null;
+      if (result?.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'No such invitation for you.');
       return true;
     },
     removeOrganizationMember: async (_: unknown, args: { organizationId: string; userId: string }, context: Context) => {
@@ -160,16 +160,19 @@ export const organizationResolvers = {
       const { organizations, relay } = context.services;
       const role = roleOf(organization, args.userId);
       if (!role) {
-        const cancelled = await organizations.updateOne({ _id: organization._id, 'invitations.userId': args.userId }, { $pull: { invitations: { userId: args.userId } } });
-        if (cancelled.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'This user is neither a member nor invited.');
+        const invitation = leaving ? undefined : organization.invitations?.find((candidate) => candidate.userId === args.userId);
+        // FerretDB 1.x $pull matches whole values only, so the invitation as read.
+        const cancelled = invitation ? await organizations.updateOne({ _id: organization._id }, { $pull: { invitations: invitation } }) : null;
+        if (cancelled?.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'This user is neither a member nor invited.');
         return organizations.findById(organization._id).lean().exec();
       }
       if (role === 'ADMIN' && adminCount(organization) === 1) throw new AppError('CONFLICT', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
       const event = createEvent('identity.v1.organization.member_removed', { organizationId: organization._id, userId: args.userId }, args.userId);
-      // Conditional on another ADMIN still being there: two concurrent removals cannot leave the organization without one.
+      // The last-ADMIN rule is checked on the document as read (FerretDB 1.x has no $elemMatch on fields to guard it in the write).
       const result = await organizations.updateOne(
-        { _id: organization._id, 'members.userId': args.userId, ...(role === 'ADMIN' ? otherAdminRemains(args.userId) : {}) },
-        outboxOnUpdate([event], { $pull: { members: { userId: args.userId } } }),
+        { _id: organization._id, 'members.userId': args.userId },
+        // The member as read: FerretDB 1.x $pull matches whole values only.
+        outboxOnUpdate([event], { $pull: { members: organization.members.find((member) => member.userId === args.userId) } }),
       );
       if (result.modifiedCount !== 1) throw new AppError('CONFLICT', 'Members changed meanwhile; try again.');
       relay.kick();
@@ -179,15 +182,16 @@ export const organizationResolvers = {
       if (!ROLES.has(args.role)) throw badInput('role', 'use ADMIN or RECRUITER.');
       const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
       const { organizations, relay } = context.services;
-      const current = organization.members.find((member) => member.userId === args.userId);
+      const index = organization.members.findIndex((member) => member.userId === args.userId);
+      const current = organization.members[index];
       if (!current) throw new AppError('NOT_FOUND', 'This user is not a member.');
       if (current.role === args.role) return current;
       if (current.role === 'ADMIN' && adminCount(organization) === 1) throw new AppError('CONFLICT', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
       const event = createEvent('identity.v1.organization.member_role_changed', { organizationId: organization._id, userId: args.userId, role: args.role }, args.userId);
       const result = await organizations.updateOne(
-        // One array condition only, so `$` is this member (the last-ADMIN rule was checked above).
-        { _id: organization._id, 'members.userId': args.userId },
-        outboxOnUpdate([event], { $set: { 'members.$.role': args.role } }),
+        // By position, conditional on the member still being there (FerretDB 1.x has no positional `$`); the last-ADMIN rule was checked above.
+        { _id: organization._id, [`members.${index}.userId`]: args.userId },
+        outboxOnUpdate([event], { $set: { [`members.${index}.role`]: args.role } }),
       );
       if (result.modifiedCount !== 1) throw new AppError('CONFLICT', 'Members changed meanwhile; try again.');
       relay.kick();

@@ -69,10 +69,9 @@ export function createSessionService(deps: { sessions: SessionModel; relay: Outb
         .findOneAndUpdate(
           { _id: parsed.sessionId, refreshHash: parsed.hash, revokedAt: null, expiresAt: { $gt: new Date() } },
           { $set: { refreshHash: next.hash }, $push: { usedHashes: { $each: [parsed.hash], $slice: -REMEMBERED_HASHES } } },
-          { returnDocument: 'after' },
-        )
-        .lean()
-        .exec();
+          // The lean option, not .lean(): on FerretDB the kit's serialized model returns a promise, not a query.
+          { returnDocument: 'after', lean: true },
+        );
       if (traded) return issue(traded.userId, traded._id, next.token);
       const session = await sessions.findById(parsed.sessionId).select({ userId: 1, usedHashes: 1, revokedAt: 1 }).lean().exec();
       if (session && !session.revokedAt && (session.usedHashes ?? []).includes(parsed.hash)) {
