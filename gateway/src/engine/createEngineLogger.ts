@@ -15,7 +15,17 @@ const ENGINE_LEVELS: Record<string, EngineLogLevel | false> = {
  * Upstream errors carry the subgraph request (query and variables) in
  * `extensions.request`; variables hold personal data, so it never reaches a log.
  */
-function withoutRequestBodies(attrs: Record<string, unknown>): Record<string, unknown> {
+/**
+ * At debug the runtime logs each subgraph fetch: its body (query and
+ * variables: passwords, phone numbers) and the data that came back (access
+ * and refresh tokens, API key secrets); the query text too, as clients may
+ * inline literals in it. Only the envelope (url, ids, timings)
+ * is kept.
+ */
+const PAYLOAD_KEYS = new Set(['body', 'data', 'result', 'response', 'variables', 'query']);
+
+function withoutRequestBodies(input: Record<string, unknown>): Record<string, unknown> {
+  const attrs = Object.fromEntries(Object.entries(input).filter(([key]) => !PAYLOAD_KEYS.has(key)));
   const extensions = attrs['extensions'];
   if (!extensions || typeof extensions !== 'object' || !('request' in extensions)) return attrs;
   const { request: _dropped, ...rest } = extensions as Record<string, unknown>;

@@ -32,4 +32,6 @@ if (!entry) {
   process.stderr.write('usage: node runTs.js <file.ts>\n');
   process.exit(2);
 }
+// As if node had been given the entry itself: its own argv parsing starts at argv[2].
+process.argv.splice(1, 1);
 require(path.resolve(entry));

@@ -17,9 +17,18 @@ export interface SubgraphProcess {
 const ROOT = join(__dirname, '../../../..');
 
 /** Starts `subgraphs/<name>/src/main.ts` as its own process and waits for /ready. */
-export async function spawnSubgraph(name: string, env: NodeJS.ProcessEnv, port?: number): Promise<SubgraphProcess> {
+export function spawnSubgraph(name: string, env: NodeJS.ProcessEnv, port?: number): Promise<SubgraphProcess> {
+  return spawnService(name, join(ROOT, 'subgraphs', name, 'src', 'main.ts'), env, [], port);
+}
+
+/** Starts the gateway (`gateway/src/main.ts`) over the committed supergraph as its own process and waits for /ready. */
+export function spawnGateway(env: NodeJS.ProcessEnv, port?: number): Promise<SubgraphProcess> {
+  return spawnService('gateway', join(ROOT, 'gateway', 'src', 'main.ts'), env, ['--supergraph', join(ROOT, 'schema', 'supergraph.graphql')], port);
+}
+
+async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[], port?: number): Promise<SubgraphProcess> {
   const chosen = port ?? (await getFreePort());
-  const child = spawn(process.execPath, [join(__dirname, 'runTs.js'), join(ROOT, 'subgraphs', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [join(__dirname, 'runTs.js'), entry, ...args], {
     env: { ...env, PORT: String(chosen) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -28,6 +28,10 @@ export const redactPaths = [
   'req.headers["x-viewer-token"]',
   'variables',
   '*.variables',
+  // Request and response bodies (the gateway engine logs subgraph fetches at debug) hold variables and tokens.
+  'body',
+  '*.body',
+  'response.body',
 ];
 
 export function createLogger(options: { name: string; level?: string; destination?: pino.DestinationStream }): Logger {

@@ -5,6 +5,7 @@ import {
   BasicTracerProvider,
   BatchSpanProcessor,
   ConsoleSpanExporter,
+  InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
   type SpanExporter,
@@ -12,6 +13,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 
 export { SpanKind };
+/** The kit's own SDK's in-memory exporter, for tests that assert on spans (addSpanExporter). */
+export { InMemorySpanExporter };
 
 /**
  * Span processors can be added after the provider is registered (tests attach
