@@ -100,4 +100,18 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
     expect((await counters.findById('c1').lean())?.count).toBe(60);
     await eventually(() => expect(received.map((e) => e.id)).toEqual(expect.arrayContaining(events.map((e) => e.id))));
   });
+
+  it('keeps chained queries working on a tracked model (lean, exec)', async () => {
+    interface NoteDoc {
+      _id: string;
+      text: string;
+    }
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 1_000, serializeWrites: true });
+    const notes = relay.track(db.model<NoteDoc>('Note', new Schema<NoteDoc>({ _id: String, text: String, ...outboxSchemaFields }, { versionKey: false })));
+    await notes.create({ _id: 'n1', text: 'one' });
+    const updated = await notes.findOneAndUpdate({ _id: 'n1' }, { $set: { text: 'two' } }, { returnDocument: 'after' }).lean().exec();
+    expect(updated?.text).toBe('two');
+    const result = await notes.updateOne({ _id: 'n1' }, { $set: { text: 'three' } }).exec();
+    expect(result.modifiedCount).toBe(1);
+  });
 });
