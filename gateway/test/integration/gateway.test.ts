@@ -138,8 +138,8 @@ describe('gateway over two real subgraphs', () => {
   it('signs the authenticated user for every subgraph, with that subgraph as audience', async () => {
     const { body } = await post(url, '{ whoami user(id: "1") { viewerSeenByProfiles } }', { authorization: `Bearer ${token}` });
     expect(body.errors).toBeUndefined();
-    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1' });
-    expect(JSON.parse(body.data.user.viewerSeenByProfiles)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1' });
+    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1', userAgent: 'node' });
+    expect(JSON.parse(body.data.user.viewerSeenByProfiles)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1', userAgent: 'node' });
 
     const sent = accounts.requests[0]![VIEWER_HEADER] as string;
     const { payload } = await jwtVerify(sent, await importSPKI(viewerKeys.publicKey, 'EdDSA'), { audience: viewerAudience('accounts') });
@@ -148,7 +148,7 @@ describe('gateway over two real subgraphs', () => {
 
   it('signs an anonymous viewer when no credentials are sent', async () => {
     const { body } = await post(url, '{ whoami }');
-    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'anonymous', scopes: [], clientIp: '127.0.0.1' });
+    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'anonymous', scopes: [], clientIp: '127.0.0.1', userAgent: 'node' });
   });
 
   it('never forwards client viewer headers or the Authorization header', async () => {
@@ -163,7 +163,7 @@ describe('gateway over two real subgraphs', () => {
       'x-viewer-id': 'admin',
       authorization: `Bearer ${token}`,
     });
-    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1' });
+    expect(JSON.parse(body.data.whoami)).toEqual({ kind: 'user', userId: 'u-42', scopes: [], clientIp: '127.0.0.1', userAgent: 'node' });
     for (const headers of [...accounts.requests, ...profiles.requests]) {
       expect(headers[VIEWER_HEADER]).not.toBe(forged);
       expect(headers['x-viewer-id']).toBeUndefined();
@@ -300,7 +300,7 @@ describe('gateway with a subgraph down', () => {
     expect(status).toBe(200);
     expect(body.data).toEqual({ user: { handle: 'h5', headline: null } });
     // The planner reports a failed entity fetch at the entity's path (['user']), not at each missing field.
-    expect(body.errors).toEqual([{ message: expect.any(String), path: expect.arrayContaining(['user']), extensions: { code: 'SERVICE_UNAVAILABLE' } }]);
+    expect(body.errors).toEqual([{ message: expect.any(String), path: expect.arrayContaining(['user']), extensions: { code: 'SERVICE_UNAVAILABLE', service: 'profiles' } }]);
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
   });
 });
