@@ -1,7 +1,18 @@
-import type { OutboxRelay } from '@profile-graph/kit';
+import type { ConsentProjection, OutboxRelay } from '@profile-graph/kit';
+import type { ApplicationModel } from './models/applicationModel';
 import type { HiringProfileModel } from './models/hiringProfileModel';
+import type { JobActivityModel } from './models/jobActivityModel';
+import type { JobModel } from './models/jobModel';
+import type { OrganizationProjectionModel } from './models/organizationProjectionModel';
 
 export interface HiringServices {
   profiles: HiringProfileModel;
+  jobs: JobModel;
+  applications: ApplicationModel;
+  activity: JobActivityModel;
+  /** identity's organizations and members, from its events. */
+  organizations: OrganizationProjectionModel;
   relay: OutboxRelay;
+  /** This instance's consent projection: write-time checks (activity, the version an application relied on). */
+  consent: ConsentProjection;
 }

@@ -1,14 +1,42 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxSchemaFields } from '@profile-graph/kit';
 
+export type Seniority = 'INTERN' | 'JUNIOR' | 'MID' | 'SENIOR' | 'LEAD' | 'PRINCIPAL';
+
+export interface EmploymentEntryDoc {
+  employer: string;
+  title: string;
+  from?: string | null;
+  to?: string | null;
+  description?: string | null;
+}
+
+export interface EducationEntryDoc {
+  institution: string;
+  degree?: string | null;
+  field?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface JobPreferencesDoc {
+  /** Lower-case, so search matches them without collations (FerretDB has none). */
+  roles: string[];
+  locations: string[];
+  remote: boolean | null;
+  seniority: Seniority[];
+}
+
 export interface HiringProfileDoc {
   /** The owner's user id: one profile per user. */
   _id: string;
   headline: string | null;
   skills: string[];
   /** Absent on profiles that never had any (FerretDB drops empty values from $setOnInsert). */
-  employmentHistory?: { employer: string; title: string; from?: string | null; to?: string | null }[];
-  educationHistory?: { institution: string; degree?: string | null; from?: string | null; to?: string | null }[];
+  employmentHistory?: EmploymentEntryDoc[];
+  educationHistory?: EducationEntryDoc[];
+  preferences?: JobPreferencesDoc;
+  openToWork?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -20,6 +48,8 @@ const hiringProfileSchema = new Schema<HiringProfileDoc>(
     skills: { type: [String], default: [] },
     employmentHistory: { type: [Object], default: undefined },
     educationHistory: { type: [Object], default: undefined },
+    preferences: { type: Object, default: undefined },
+    openToWork: { type: Boolean, default: undefined },
     ...outboxSchemaFields,
   },
   { collection: 'hiring_profiles', timestamps: true, versionKey: false },

@@ -1,47 +1,65 @@
-import { AppError, consentFilter, createEvent, loadById, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
-import type { GraphQLResolveInfo } from 'graphql';
-import type { HiringServices } from '../hiringServices';
+import { AppError, createEvent, loadById, outboxOnUpdate } from '@profile-graph/kit';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
-import { normalizeSkills, validateHiringProfile, type HiringProfileInput } from '../validation/validateHiringProfile';
+import { validateHiringProfile, type HiringProfileInput, type HiringProfileUpdate } from '../validation/validateHiringProfile';
+import { requireUserId, userReference, type Context } from './hiringContext';
 
-type Context = SubgraphContext<HiringServices>;
+const emptyPreferences = { roles: [], locations: [], remote: null, seniority: [] };
+
+async function writeProfile(context: Context, userId: string, update: HiringProfileUpdate, kind: 'created' | 'updated') {
+  const event = createEvent(`hiring.v1.profile.${kind}`, { userId, fields: Object.keys(update) }, userId);
+  // The `lean` option, not `.lean()`: on FerretDB the tracked model's writes return a promise, not a Query.
+  const profile = await context.services.profiles.findOneAndUpdate(
+    { _id: userId },
+    { $set: update, ...outboxOnUpdate([event]) },
+    { upsert: true, returnDocument: 'after', lean: true },
+  );
+  context.services.relay.kick();
+  return profile;
+}
 
 export const hiringProfileResolvers = {
-  Query: {
-    candidates: async (_: unknown, args: { skill: string; first: number }, context: Context, info: GraphQLResolveInfo) => {
-      const [skill] = normalizeSkills([args.skill]);
-      if (!skill) return [];
-      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
-      return context.services.profiles
-        .find({ skills: skill, ...consentFilter(info, context.viewer, 'CANDIDATE_DISCOVERY') })
-        .sort({ updatedAt: -1, _id: 1 })
-        .limit(first)
-        .lean();
-    },
-  },
   User: {
-    hiringProfile: (user: { id: string }, _: unknown, context: Context) =>
-      loadById<HiringProfileDoc>(context.loaders, context.services.profiles, user.id),
+    hiringProfile: (user: { id: string }, _: unknown, context: Context) => loadById<HiringProfileDoc>(context.loaders, context.services.profiles, user.id),
   },
   HiringProfile: {
     userId: (profile: HiringProfileDoc) => profile._id,
+    user: (profile: HiringProfileDoc) => userReference(profile._id),
     // Absent on profiles created by upsert (FerretDB drops empty values from $setOnInsert).
     headline: (profile: HiringProfileDoc) => profile.headline ?? null,
     skills: (profile: HiringProfileDoc) => profile.skills ?? [],
-    employmentHistory: (profile: HiringProfileDoc) => profile.employmentHistory ?? [],
-    educationHistory: (profile: HiringProfileDoc) => profile.educationHistory ?? [],
+    employmentHistory: (profile: HiringProfileDoc) =>
+      (profile.employmentHistory ?? []).map((entry) => ({ from: null, to: null, description: null, ...entry })),
+    educationHistory: (profile: HiringProfileDoc) =>
+      (profile.educationHistory ?? []).map((entry) => ({ degree: null, field: null, from: null, to: null, ...entry })),
+    preferences: (profile: HiringProfileDoc) => ({ ...emptyPreferences, ...profile.preferences }),
+    openToWork: (profile: HiringProfileDoc) => profile.openToWork ?? false,
   },
   Mutation: {
     updateHiringProfile: async (_: unknown, args: { input: HiringProfileInput }, context: Context) => {
       const userId = context.viewer.kind === 'user' ? context.viewer.userId : undefined;
       if (!userId) throw new AppError('UNAUTHENTICATED', 'Sign in to update your hiring profile.');
-      const update = validateHiringProfile(args.input);
-      const event = createEvent('hiring.v1.profile.updated', { userId, fields: Object.keys(update) }, userId);
-      const profile = await context.services.profiles
-        .findOneAndUpdate({ _id: userId }, { $set: update, ...outboxOnUpdate([event]) }, { upsert: true, returnDocument: 'after' })
-        .lean();
-      context.services.relay.kick();
-      return profile;
+      return writeProfile(context, userId, validateHiringProfile(args.input), 'updated');
+    },
+    createHiringProfile: async (_: unknown, args: { input: HiringProfileInput }, context: Context) => {
+      const userId = requireUserId(context.viewer, 'create your hiring profile');
+      const given = validateHiringProfile(args.input);
+      // Create means "this is my whole profile": whatever was there and is not given is reset.
+      const update: HiringProfileUpdate = {
+        headline: null,
+        skills: [],
+        employmentHistory: [],
+        educationHistory: [],
+        preferences: emptyPreferences,
+        openToWork: false,
+        ...given,
+      };
+      return writeProfile(context, userId, update, 'created');
+    },
+    deleteHiringProfile: async (_: unknown, __: unknown, context: Context) => {
+      const userId = requireUserId(context.viewer, 'delete your hiring profile');
+      const { deletedCount } = await context.services.profiles.deleteOne({ _id: userId });
+      await context.services.activity.deleteMany({ userId });
+      return deletedCount === 1;
     },
   },
 };

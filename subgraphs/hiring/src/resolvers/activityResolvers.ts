@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, loadById } from '@profile-graph/kit';
+import type { JobActivityDoc, JobActivityKind } from '../models/jobActivityModel';
+import type { JobDoc } from '../models/jobModel';
+import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
+import { requireUserId, type Context } from './hiringContext';
+
+/**
+ * Keeps one activity entry only while the user consents to
+ * HIRING_RECOMMENDATIONS, as this instance's projection says at write time.
+ * A withdrawal that lands between the check and the insert is caught by the
+ * second check (and the withdrawal consumer deletes whatever slipped through).
+ */
+export async function recordActivity(context: Context, userId: string, jobId: string, kind: JobActivityKind): Promise<boolean> {
+  const { consent, activity } = context.services;
+  const granted = () => consent.isAvailable() && consent.isGranted(userId, 'HIRING_RECOMMENDATIONS');
+  if (!granted()) return false;
+  const _id = randomUUID();
+  await activity.create({ _id, userId, jobId, kind, createdAt: new Date() });
+  if (granted()) return true;
+  await activity.deleteOne({ _id });
+  return false;
+}
+
+async function recordFor(context: Context, jobId: string, kind: JobActivityKind) {
+  const userId = requireUserId(context.viewer, 'keep job-search activity');
+  const job = await loadById<JobDoc>(context.loaders, context.services.jobs, jobId);
+  if (!job) throw new AppError('NOT_FOUND', 'No job has this id.');
+  return { recorded: await recordActivity(context, userId, jobId, kind) };
+}
+
+export const activityResolvers = {
+  User: {
+    jobSearchActivity: async (user: { id: string }, args: { first?: number | null; after?: string | null }, context: Context) => {
+      const size = pageSize(args.first, 50, 200);
+      const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
+      const docs = await context.services.activity
+        .find({ userId: user.id, ...newestFirstAfter(cursor, 'createdAt') })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(size + 1)
+        .lean<JobActivityDoc[]>();
+      return toConnection(docs, size, (doc) => encodeCursor({ t: doc.createdAt.getTime(), id: doc._id }));
+    },
+  },
+  JobActivity: {
+    id: (doc: JobActivityDoc) => doc._id,
+    at: (doc: JobActivityDoc) => doc.createdAt,
+    job: (doc: JobActivityDoc, _: unknown, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
+  },
+  Mutation: {
+    recordJobView: (_: unknown, args: { jobId: string }, context: Context) => recordFor(context, args.jobId, 'VIEW'),
+    saveJob: (_: unknown, args: { jobId: string }, context: Context) => recordFor(context, args.jobId, 'SAVE'),
+    clearJobSearchActivity: async (_: unknown, __: unknown, context: Context) => {
+      const userId = requireUserId(context.viewer, 'clear your job-search activity');
+      const { deletedCount } = await context.services.activity.deleteMany({ userId });
+      return deletedCount;
+    },
+  },
+};

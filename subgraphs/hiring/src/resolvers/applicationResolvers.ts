@@ -1,0 +1,86 @@
+import { AppError, createEvent, loadById, outboxOnCreate } from '@profile-graph/kit';
+import { applicationId, type ApplicationDoc } from '../models/applicationModel';
+import type { HiringProfileDoc } from '../models/hiringProfileModel';
+import type { JobDoc } from '../models/jobModel';
+import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
+import { recordActivity } from './activityResolvers';
+import { requireUserId, userReference, type Context } from './hiringContext';
+
+const DUPLICATE_KEY = 11000;
+const noSuchJob = () => new AppError('NOT_FOUND', 'No such job among your organization\'s.');
+
+type PageArgs = { first?: number | null; after?: string | null };
+
+async function listApplications(context: Context, query: Record<string, unknown>, args: PageArgs) {
+  const size = pageSize(args.first, 20, 100);
+  const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
+  const docs = await context.services.applications
+    .find({ ...query, ...newestFirstAfter(cursor, 'createdAt') })
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(size + 1)
+    .lean<ApplicationDoc[]>();
+  return toConnection(docs, size, (doc) => encodeCursor({ t: doc.createdAt.getTime(), id: doc._id }));
+}
+
+export const applicationResolvers = {
+  Query: {
+    /** @requiresScopes(applications:read) has run; the organization comes from the key, never from the caller. */
+    applications: async (_: unknown, args: PageArgs & { jobId?: string | null }, context: Context) => {
+      const orgId = context.viewer.kind === 'partner' ? context.viewer.orgId : undefined;
+      if (!orgId) throw new AppError('FORBIDDEN', 'Only an organization\'s API key lists its applications.');
+      if (args.jobId) {
+        const job = await loadById<JobDoc>(context.loaders, context.services.jobs, args.jobId);
+        // Another organization's job looks exactly like a missing one.
+        if (!job || job.organizationId !== orgId) throw noSuchJob();
+      }
+      return listApplications(context, { organizationId: orgId, ...(args.jobId ? { jobId: args.jobId } : {}) }, args);
+    },
+  },
+  User: {
+    jobApplications: (user: { id: string }, args: PageArgs, context: Context) => listApplications(context, { candidateId: user.id }, args),
+  },
+  Mutation: {
+    applyToJob: async (_: unknown, args: { jobId: string }, context: Context) => {
+      const userId = requireUserId(context.viewer, 'apply to a job');
+      const job = await loadById<JobDoc>(context.loaders, context.services.jobs, args.jobId);
+      if (!job) throw new AppError('NOT_FOUND', 'No job has this id.');
+      if (job.status !== 'OPEN') throw new AppError('BAD_USER_INPUT', 'jobId: this job is closed to applications.', { field: 'jobId' });
+      const { consent } = context.services;
+      // The consent this application relies on for sharing the profile, as recorded now; what the employer
+      // sees later still follows the current consent (a withdrawal hides the profile again).
+      const sharing = consent.isAvailable() && consent.isGranted(userId, 'EMPLOYER_SHARING') ? (consent.states.get(userId, 'EMPLOYER_SHARING')?.version ?? null) : null;
+      const _id = applicationId(job._id, userId);
+      const event = createEvent(
+        'hiring.v1.application.submitted',
+        { applicationId: _id, jobId: job._id, organizationId: job.organizationId, candidateId: userId, employerSharingConsentVersion: sharing },
+        userId,
+      );
+      let created;
+      try {
+        created = await context.services.applications.create({
+          _id,
+          jobId: job._id,
+          organizationId: job.organizationId,
+          candidateId: userId,
+          employerSharingConsentVersion: sharing,
+          ...outboxOnCreate([event]),
+        });
+      } catch (error) {
+        if ((error as { code?: number }).code === DUPLICATE_KEY) throw new AppError('CONFLICT', 'You have already applied to this job.');
+        throw error;
+      }
+      context.services.relay.kick();
+      await recordActivity(context, userId, job._id, 'APPLY');
+      return created.toObject();
+    },
+  },
+  Application: {
+    id: (doc: ApplicationDoc) => doc._id,
+    job: async (doc: ApplicationDoc, _: unknown, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
+    candidate: (doc: ApplicationDoc) => userReference(doc.candidateId),
+    // @requiresConsent(EMPLOYER_SHARING, subjectField: "candidateId") has run before this.
+    candidateProfile: (doc: ApplicationDoc, _: unknown, context: Context) =>
+      loadById<HiringProfileDoc>(context.loaders, context.services.profiles, doc.candidateId),
+    appliedAt: (doc: ApplicationDoc) => doc.createdAt,
+  },
+};

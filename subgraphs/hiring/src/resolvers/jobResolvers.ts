@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, badInput, createEvent, loadById, outboxOnCreate, outboxOnUpdate } from '@profile-graph/kit';
+import type { JobDoc, JobStatus } from '../models/jobModel';
+import type { OrganizationProjectionDoc } from '../models/organizationProjectionModel';
+import type { Seniority } from '../models/hiringProfileModel';
+import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
+import { normalizeSkills } from '../skills/normalizeSkills';
+import { text } from '../validation/validateHiringProfile';
+import { validatePostJob, validateUpdateJob, type PostJobInput, type UpdateJobInput } from '../validation/validateJob';
+import { escapeRegex, type Context } from './hiringContext';
+
+export const JOBS_WRITE = 'jobs:write';
+const MAX_JOBS_PAGE = 50;
+
+export interface JobFilter {
+  title?: string | null;
+  skills?: string[] | null;
+  location?: string | null;
+  remote?: boolean | null;
+  seniority?: Seniority | null;
+  organizationId?: string | null;
+  status?: JobStatus | null;
+}
+
+const notYours = () => new AppError('NOT_FOUND', 'No such organization among yours.');
+
+/**
+ * May the viewer post or change jobs of `organizationId`? A partner key needs
+ * jobs:write and posts for its own organization only; a person must be a
+ * member of an organization identity reported verified. Not a member and no
+ * such organization look the same.
+ */
+export async function organizationForPosting(context: Context, organizationId: string): Promise<{ id: string; name: string | null }> {
+  const { viewer } = context;
+  const organization = await loadById<OrganizationProjectionDoc>(context.loaders, context.services.organizations, organizationId);
+  if (viewer.kind === 'partner') {
+    if (!viewer.scopes.includes(JOBS_WRITE)) throw new AppError('FORBIDDEN', 'This API key lacks the jobs:write scope.');
+    if (!viewer.orgId || viewer.orgId !== organizationId) throw notYours();
+    // Identity issues keys only to verified organizations, so the key vouches even before our projection caught up.
+    return { id: organizationId, name: organization?.name ?? null };
+  }
+  if (viewer.kind !== 'user' || !viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in as a member of the organization, or use its API key with jobs:write.');
+  if (!organization?.members?.some((member) => member.userId === viewer.userId)) throw notYours();
+  if (!organization.verified) throw new AppError('FORBIDDEN', 'Only verified organizations may post jobs; ask an operator to verify yours.');
+  return { id: organizationId, name: organization.name ?? null };
+}
+
+export function jobQuery(filter: JobFilter | null | undefined): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  const status = filter?.status === undefined ? 'OPEN' : filter.status;
+  if (status) query.status = status;
+  const title = text(filter?.title, 'filter.title', 120);
+  if (title) query.titleLower = { $regex: escapeRegex(title.toLowerCase()) };
+  const location = text(filter?.location, 'filter.location', 100);
+  if (location) query.locationLower = { $regex: escapeRegex(location.toLowerCase()) };
+  if (filter?.skills?.length) {
+    if (filter.skills.length > 30) throw badInput('filter.skills', 'list at most 30 skills.');
+    query.skills = { $all: normalizeSkills(filter.skills) };
+  }
+  if (typeof filter?.remote === 'boolean') query.remote = filter.remote;
+  if (filter?.seniority) query.seniority = filter.seniority;
+  if (filter?.organizationId) query.organizationId = filter.organizationId;
+  return query;
+}
+
+const jobCursor = (job: JobDoc) => encodeCursor({ t: job.createdAt.getTime(), id: job._id });
+
+export const jobResolvers = {
+  Query: {
+    jobs: async (_: unknown, args: { filter?: JobFilter | null; first?: number | null; after?: string | null }, context: Context) => {
+      const size = pageSize(args.first, 20, MAX_JOBS_PAGE);
+      const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
+      const query = { ...jobQuery(args.filter), ...newestFirstAfter(cursor, 'createdAt') };
+      const docs = await context.services.jobs.find(query).sort({ createdAt: -1, _id: -1 }).limit(size + 1).lean<JobDoc[]>();
+      return toConnection(docs, size, jobCursor);
+    },
+    job: (_: unknown, args: { id: string }, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, args.id),
+  },
+  Mutation: {
+    postJob: async (_: unknown, args: { input: PostJobInput }, context: Context) => {
+      const organizationId = text(args.input.organizationId, 'input.organizationId', 100, true)!;
+      const fields = validatePostJob(args.input);
+      const organization = await organizationForPosting(context, organizationId);
+      const id = randomUUID();
+      const { viewer } = context;
+      const postedBy = viewer.kind === 'partner' ? { kind: 'partner' as const, id: viewer.keyId ?? viewer.orgId! } : { kind: 'user' as const, id: viewer.userId! };
+      const event = createEvent('hiring.v1.job.posted', { jobId: id, organizationId, title: fields.title, skills: fields.skills });
+      const created = await context.services.jobs.create({
+        _id: id,
+        organizationId,
+        organizationName: organization.name,
+        ...fields,
+        status: 'OPEN',
+        postedBy,
+        ...outboxOnCreate([event]),
+      });
+      context.services.relay.kick();
+      return created.toObject();
+    },
+    updateJob: async (_: unknown, args: { id: string; input: UpdateJobInput }, context: Context) => {
+      const update = validateUpdateJob(args.input);
+      const job = await loadById<JobDoc>(context.loaders, context.services.jobs, args.id);
+      if (!job) throw new AppError('NOT_FOUND', 'No such job among your organization\'s.');
+      try {
+        await organizationForPosting(context, job.organizationId);
+      } catch (error) {
+        // Do not confirm that another organization's job exists.
+        if (error instanceof AppError && error.code === 'NOT_FOUND') throw new AppError('NOT_FOUND', 'No such job among your organization\'s.');
+        throw error;
+      }
+      const event = createEvent('hiring.v1.job.updated', { jobId: job._id, organizationId: job.organizationId, fields: Object.keys(update) });
+      // The `lean` option, not `.lean()`: on FerretDB the tracked model's writes return a promise, not a Query.
+      const updated = await context.services.jobs.findOneAndUpdate({ _id: job._id }, { $set: update, ...outboxOnUpdate([event]) }, { returnDocument: 'after', lean: true });
+      context.services.relay.kick();
+      if (!updated) throw new AppError('NOT_FOUND', 'No such job among your organization\'s.');
+      return updated;
+    },
+  },
+  Job: {
+    id: (job: JobDoc) => job._id,
+    postedAt: (job: JobDoc) => job.createdAt,
+    skills: (job: JobDoc) => job.skills ?? [],
+  },
+};
