@@ -157,6 +157,23 @@ describe('hiring through the gateway', () => {
       });
       const byUnverified = await graph.query(POST_JOB, { input: { organizationId: initech, ...job } }, outsider.token);
       expect(byUnverified.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      // A member identity adds may post; once identity removes them, they may not.
+      const recruiter = await graph.signUp('acme_recruiter');
+      await graph.query('mutation($org: ID!) { addOrganizationMember(organizationId: $org, handle: "acme_recruiter", role: RECRUITER) { role } }', { org: acme.orgId }, admin.token);
+      const isMember = async () => !!(await hiring().services.organizations.findById(acme.orgId).lean())?.members?.some((member) => member.userId === recruiter.id);
+      await eventually(async () => {
+        if (!(await isMember())) throw new Error('member not yet projected');
+      });
+      const asMember = await graph.query(POST_JOB, { input: { organizationId: acme.orgId, ...job, title: 'Recruited' } }, recruiter.token);
+      expect(asMember.body.errors).toBeUndefined();
+      await hiring().services.jobs.deleteOne({ _id: asMember.body.data.postJob.id });
+      const removed = await graph.query('mutation($org: ID!, $user: ID!) { removeOrganizationMember(organizationId: $org, userId: $user) { id } }', { org: acme.orgId, user: recruiter.id }, admin.token);
+      expect(removed.body.errors).toBeUndefined();
+      await eventually(async () => {
+        if (await isMember()) throw new Error('removal not yet projected');
+      });
+      const afterRemoval = await graph.query(POST_JOB, { input: { organizationId: acme.orgId, ...job, title: 'After removal' } }, recruiter.token);
+      expect(afterRemoval.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const invalid = await graph.query(POST_JOB, { input: { organizationId: acme.orgId, ...job, title: ' ' } }, admin.token);
       expect(invalid.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
       expect(await hiring().services.jobs.countDocuments({})).toBe(2);

@@ -1,38 +1,48 @@
 import type { ConsumeOptions, EventEnvelope } from '@profile-graph/kit';
-import type { OrganizationProjectionModel } from '../models/organizationProjectionModel';
+import type { OrganizationProjectionDoc, OrganizationProjectionModel } from '../models/organizationProjectionModel';
+
+const PREFIX = 'identity.v1.organization.';
 
 /**
- * Keeps hiring's copy of identity's organizations: name, verified, members.
- * One durable for all three subjects, so events of one organization are
- * applied in the order identity published them, one at a time (FerretDB
- * updates are not atomic). Every write is an idempotent upsert.
+ * Keeps hiring's copy of identity's organizations: name, verified, members
+ * (who may post jobs). One durable for all subjects, so the events of an
+ * organization are applied one at a time in the order identity published
+ * them (FerretDB updates are not atomic, and a removal must not overtake the
+ * addition it undoes). Every write is idempotent.
  */
 export function projectOrganizations(organizations: OrganizationProjectionModel): ConsumeOptions {
+  const setMembers = async (organizationId: string, change: (members: NonNullable<OrganizationProjectionDoc['members']>) => OrganizationProjectionDoc['members']) => {
+    const current = await organizations.findById(organizationId).lean();
+    await organizations.updateOne({ _id: organizationId }, { $set: { members: change(current?.members ?? []), updatedAt: new Date() } }, { upsert: true });
+  };
   return {
     stream: 'IDENTITY',
     durable: 'hiring-organizations',
-    filterSubjects: ['identity.v1.organization.created', 'identity.v1.organization.verified', 'identity.v1.organization.member_added'],
+    filterSubjects: ['created', 'verified', 'member_added', 'member_removed', 'member_role_changed'].map((event) => `${PREFIX}${event}`),
     handler: async (event: EventEnvelope) => {
       const organizationId = String(event.data.organizationId ?? '');
       if (!organizationId) return;
-      const now = new Date();
-      if (event.type === 'identity.v1.organization.created') {
-        await organizations.updateOne(
-          { _id: organizationId },
-          {
-            $set: { name: String(event.data.name ?? ''), updatedAt: now },
-            $addToSet: { members: { userId: String(event.data.createdBy), role: 'ADMIN' } },
-          },
-          { upsert: true },
-        );
-      } else if (event.type === 'identity.v1.organization.verified') {
-        await organizations.updateOne({ _id: organizationId }, { $set: { verified: true, updatedAt: now } }, { upsert: true });
-      } else if (event.type === 'identity.v1.organization.member_added') {
-        await organizations.updateOne(
-          { _id: organizationId },
-          { $set: { updatedAt: now }, $addToSet: { members: { userId: String(event.data.userId), role: String(event.data.role) } } },
-          { upsert: true },
-        );
+      const userId = String(event.data.userId ?? '');
+      const role = String(event.data.role ?? '');
+      switch (event.type) {
+        case `${PREFIX}created`:
+          await organizations.updateOne({ _id: organizationId }, { $set: { name: String(event.data.name ?? ''), updatedAt: new Date() } }, { upsert: true });
+          await setMembers(organizationId, (members) => [...members.filter((m) => m.userId !== String(event.data.createdBy)), { userId: String(event.data.createdBy), role: 'ADMIN' }]);
+          break;
+        case `${PREFIX}verified`:
+          await organizations.updateOne(
+            { _id: organizationId },
+            { $set: { verified: true, ...(typeof event.data.name === 'string' ? { name: event.data.name } : {}), updatedAt: new Date() } },
+            { upsert: true },
+          );
+          break;
+        case `${PREFIX}member_added`:
+        case `${PREFIX}member_role_changed`:
+          await setMembers(organizationId, (members) => [...members.filter((m) => m.userId !== userId), { userId, role }]);
+          break;
+        case `${PREFIX}member_removed`:
+          await setMembers(organizationId, (members) => members.filter((m) => m.userId !== userId));
+          break;
       }
     },
   };

@@ -59,6 +59,8 @@ export const candidateResolvers = {
         .find(candidateQuery(subjects, args.filter, cursor?.id ?? null))
         .sort({ _id: 1 })
         .limit(size + 1)
+        // One round trip for the whole page, not a first batch of 101 and a getMore.
+        .batchSize(size + 1)
         .lean<HiringProfileDoc[]>();
       return toConnection(docs, size, (doc) => encodeCursor({ id: doc._id }));
     },
