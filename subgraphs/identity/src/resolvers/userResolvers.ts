@@ -39,7 +39,9 @@ export const userResolvers = {
     __resolveReference: (reference: { id: string }, context: Context) => loadUser(context, reference.id),
     id: (user: UserDoc) => user._id,
     // Never the number itself, to anyone: the owner sees it masked, everyone else nothing (consent is checked before this runs).
-    phoneNumber: ownerOnly((user, context) => (user.phone ? maskPhoneNumber(context.services.phones.open(user._id, user.phone)) : null)),
+    // Others reach this only past @requiresConsent(CONTACT_DISCOVERY); everyone, the owner included, sees it masked.
+    phoneNumber: (user: UserDoc, _: unknown, context: Context) =>
+      user.phone ? maskPhoneNumber(context.services.phones.open(user._id, user.phone)) : null,
     avatarUrl: (user: UserDoc) => user.avatarUrl ?? null,
     email: ownerOnly((user) => (user.email ? { address: user.email, verified: user.emailVerified === true } : null)),
     premium: ownerOnly((user, context) =>

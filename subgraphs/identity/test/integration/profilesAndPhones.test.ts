@@ -89,14 +89,15 @@ describe('profiles, phone numbers and contact discovery (real services)', () => 
     expect(doc.phone.keyId).toBe('p1');
     expect(doc.phoneLookupHash).toMatch(/^[0-9a-f]{64}$/);
 
-    // Others: nothing, with or without CONTACT_DISCOVERY.
+    // Others: nothing without CONTACT_DISCOVERY; with it, only the masked form.
     const eve = await harness.signUp('eve_phone');
     const denied = await harness.as(userViewer(eve), 'query($id: ID!) { user(id: $id) { phoneNumber } }', { id: alan });
     expect(denied.body.data.user.phoneNumber).toBeNull();
+    expect(denied.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONSENT_REQUIRED', purpose: 'CONTACT_DISCOVERY' });
     await harness.grant(alan, 'CONTACT_DISCOVERY');
     await projectionSees(harness, alan, 'CONTACT_DISCOVERY', true);
     const granted = await harness.as(userViewer(eve), 'query($id: ID!) { user(id: $id) { phoneNumber } }', { id: alan });
-    expect(granted.body.data.user.phoneNumber).toBeNull();
+    expect(granted.body.data.user.phoneNumber).toBe('+1••••••••42');
   });
 
   it('contact discovery returns only consenting users, never a number, capped and rate-limited per viewer', async () => {

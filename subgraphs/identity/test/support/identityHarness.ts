@@ -42,7 +42,11 @@ export async function startIdentityHarness(
   const identities: IdentityService[] = [];
   const urls: string[] = [];
   for (let i = 0; i < (options.instances ?? 1); i += 1) {
-    const identity = await createIdentity(loadIdentityConfig(env.subgraphEnv(options.env)), { ...options.identity, clock: () => clock.now });
+    // FerretDB updates are read-then-write, so two processes writing one document can lose a change
+    // (the kit only guards within a process). Only the first instance polls its outbox; the others
+    // still publish their own writes at once (the relay is kicked on write).
+    const polling: Record<string, string> = i === 0 ? {} : { OUTBOX_POLL_MS: '600000' };
+    const identity = await createIdentity(loadIdentityConfig(env.subgraphEnv({ ...options.env, ...polling })), { ...options.identity, clock: () => clock.now });
     identities.push(identity);
     urls.push((await identity.listen(0)).url);
   }
