@@ -54,6 +54,17 @@ export function outboxOnUpdate(events: EventEnvelope[], update: Record<string, a
   };
 }
 
+/** How many documents' events are relayed at once. */
+const RELAY_CONCURRENCY = 16;
+
+async function forEachConcurrently<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export class OutboxRelay {
   private readonly models: Model<any>[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -120,17 +131,24 @@ export class OutboxRelay {
 
   private async drain(): Promise<void> {
     if (!this.bus.isConnected() || this.options.fault === 'crash-after-write') return;
+    const batchSize = this.options.batchSize ?? 100;
     for (const model of this.models) {
-      const pending = await model
-        .find({ '_outbox.0': { $exists: true } })
-        .select({ _id: 1, _outbox: 1, _outboxSeq: 1 })
-        .limit(this.options.batchSize ?? 100)
-        .lean<{ _id: unknown; _outbox: OutboxEntry[]; _outboxSeq: number }[]>();
-      for (const doc of pending) {
-        for (const { _meta, ...event } of doc._outbox) await this.bus.publish(event, _meta);
-        // Clear only if no event was queued meanwhile; otherwise the next pass
-        // republishes the lot and JetStream drops the duplicates by id.
-        await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
+      // Keep going while full batches come back, instead of waiting a poll interval per batch
+      // (bounded, so documents that keep failing to clear cannot hold the relay in one pass).
+      for (let round = 0; round < 50; round += 1) {
+        const pending = await model
+          .find({ '_outbox.0': { $exists: true } })
+          .select({ _id: 1, _outbox: 1, _outboxSeq: 1 })
+          .limit(batchSize)
+          .lean<{ _id: unknown; _outbox: OutboxEntry[]; _outboxSeq: number }[]>();
+        // Documents are independent: relay several at once; within one, events keep their order.
+        await forEachConcurrently(pending, RELAY_CONCURRENCY, async (doc) => {
+          for (const { _meta, ...event } of doc._outbox) await this.bus.publish(event, _meta);
+          // Clear only if no event was queued meanwhile; otherwise the next pass
+          // republishes the lot and JetStream drops the duplicates by id.
+          await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
+        });
+        if (pending.length < batchSize) break;
       }
     }
   }

@@ -25,7 +25,9 @@ export class Loaders {
  */
 export function batchByField<T extends Record<string, unknown>>(model: Model<any>, field = '_id', projection?: Record<string, 0 | 1>) {
   return async (keys: readonly string[]): Promise<(T | null)[]> => {
-    const docs = (await model.find({ [field]: { $in: [...new Set(keys)] } }, projection).lean()) as unknown as T[];
+    const unique = [...new Set(keys)];
+    // One reply for the whole batch: the driver's default first batch (101) would add a getMore per 101 keys.
+    const docs = (await model.find({ [field]: { $in: unique } }, projection).batchSize(unique.length + 1).lean()) as unknown as T[];
     const byKey = new Map(docs.map((doc) => [String(doc[field]), doc]));
     return keys.map((key) => byKey.get(key) ?? null);
   };
