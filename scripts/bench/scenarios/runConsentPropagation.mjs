@@ -41,7 +41,8 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
   const probe = async (target, userId) => {
     const query = `query Probe($r: [_Any!]!) { _entities(representations: $r) { ... on User { ${target.selection} } } }`;
     const headers = { [VIEWER_HEADER]: await sign(prober, target.subgraph) };
-    const { body } = await graphqlPost(subgraphUrls[target.subgraph], query, { r: [{ __typename: 'User', id: userId }] }, headers);
+    // A refused or dropped connection is a failed probe, not the end of the run.
+    const { body } = await graphqlPost(subgraphUrls[target.subgraph], query, { r: [{ __typename: 'User', id: userId }] }, headers).catch((error) => ({ body: { errors: [{ message: String(error) }] } }));
     const denied = target.denied(body?.data?._entities?.[0]) && body.errors?.some((e) => e.extensions?.code === 'CONSENT_REQUIRED');
     return { denied, body };
   };
@@ -50,6 +51,8 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
   const probeRtts = [];
   let skipped = 0;
   let timedOut = 0;
+  let failedWithdrawals = 0;
+  let firstFailure;
   let turn = 0;
   const deadline = performance.now() + budgetSeconds * 1000;
   const nextTrial = () => {
@@ -66,9 +69,13 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
       skipped += 1;
       return;
     }
-    const { body } = await graphqlPost(gatewayUrl, WITHDRAW, { purpose: target.purpose }, { authorization: `Bearer ${await tokenFor(state.userId)}` });
+    const { body } = await graphqlPost(gatewayUrl, WITHDRAW, { purpose: target.purpose }, { authorization: `Bearer ${await tokenFor(state.userId)}` }).catch((error) => ({ body: { errors: [{ message: String(error) }] } }));
     const responded = performance.now();
-    if (body?.data?.withdrawConsent?.status !== 'WITHDRAWN') throw new Error(`S7: withdrawConsent failed: ${JSON.stringify(body).slice(0, 300)}`);
+    if (body?.data?.withdrawConsent?.status !== 'WITHDRAWN') {
+      failedWithdrawals += 1;
+      firstFailure ??= JSON.stringify(body).slice(0, 300);
+      return;
+    }
     while (performance.now() - responded < PROBE_TIMEOUT_MS) {
       const sent = performance.now();
       const { denied } = await probe(target, state.userId);
@@ -84,7 +91,7 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
     timedOut += 1;
   };
   const worker = async () => {
-    while (trials.length + timedOut < withdrawals && performance.now() < deadline) {
+    while (trials.length + timedOut + failedWithdrawals < withdrawals && performance.now() < deadline) {
       const next = nextTrial();
       if (!next) return;
       await trial(next);
@@ -105,6 +112,8 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
     budgetSeconds,
     timedOut,
     skipped,
+    failedWithdrawals,
+    ...(firstFailure ? { firstFailure } : {}),
     latency: summarize(all),
     bySubgraph: Object.fromEntries(TARGETS.map(({ subgraph }) => [subgraph, summarize(trials.filter((trial) => trial.subgraph === subgraph).map((trial) => trial.ms))])),
     // Negative: the snapshot was on NATS before the client had its response (the relay is kicked before the reply is sent).
