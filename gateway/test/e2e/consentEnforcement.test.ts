@@ -49,7 +49,8 @@ describe('consent enforcement through the gateway', () => {
       admin.token,
     );
     partnerKey = key.body.data.createApiKey.secret;
-    await graph.subgraphs.identity.services.users.updateOne({ _id: owner.id }, { $set: { phoneNumber: '+15551234567' } });
+    const phone = await graph.query('mutation { setPhoneNumber(e164: "+15551234567") { id } }', {}, owner.token);
+    expect(phone.body.errors).toBeUndefined();
     await eventually(async () => expect(await graph.subgraphs.hiring.services.profiles.countDocuments({ _id: owner.id })).toBe(1));
     await graph.subgraphs.hiring.services.profiles.updateOne(
       { _id: owner.id },
@@ -92,9 +93,9 @@ describe('consent enforcement through the gateway', () => {
       const label = `${viewer} / ${state}`;
       expect([label, user?.id]).toEqual([label, owner.id]);
       if (viewer === 'owner') {
-        // Sharing purposes never bind the owner, and the owner sees the number unmasked.
+        // Sharing purposes never bind the owner; the number is masked for everyone, the owner included.
         expect([label, response.body.errors]).toEqual([label, undefined]);
-        expect(user).toMatchObject({ phoneNumber: '+15551234567', hiringProfile: { skills: ['typescript'], employmentHistory: [{ employer: 'Analytical Engines' }] } });
+        expect(user).toMatchObject({ phoneNumber: '+1••••••••67', hiringProfile: { skills: ['typescript'], employmentHistory: [{ employer: 'Analytical Engines' }] } });
       } else if (consented) {
         expect([label, response.body.errors]).toEqual([label, undefined]);
         expect(user).toMatchObject({ phoneNumber: '+1••••••••67', hiringProfile: { skills: ['typescript'], employmentHistory: [{ employer: 'Analytical Engines' }] } });

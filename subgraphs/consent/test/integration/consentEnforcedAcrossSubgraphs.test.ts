@@ -8,6 +8,8 @@ import { asViewer, decide, errorCodes, hiringProfileOf, newUserId, partner, perc
 // Real nats-server and MongoDB-wire server: consent decides, the projection in
 // every other subgraph instance follows over CONSENT_STATE, and the kit
 // enforces @requiresConsent before resolvers run.
+const CANDIDATES = '{ candidates(filter: { skills: ["TypeScript"] }) { nodes { userId } } }';
+
 describe('consent enforced across subgraphs', () => {
   let env: TestEnvironment;
   let consent: Awaited<ReturnType<typeof createConsent>>;
@@ -39,7 +41,7 @@ describe('consent enforced across subgraphs', () => {
       educationHistory: [{ institution: 'Home tutoring', degree: null, from: null, to: null }],
     });
     await hirings[0]!.services.profiles.create({ _id: eve, headline: 'Other', skills: ['typescript'] });
-    await identity.services.users.create({ _id: ada, handle: 'ada', handleLower: 'ada', displayName: 'Ada', passwordHash: 'unused', phoneNumber: '+15551234567' });
+    await identity.services.users.create({ _id: ada, handle: 'ada', handleLower: 'ada', displayName: 'Ada', passwordHash: 'unused', ...identity.services.phones.seal(ada, '+15551234567') });
   });
 
   afterAll(async () => {
@@ -67,8 +69,8 @@ describe('consent enforced across subgraphs', () => {
     expect(phone.body.data.user).toEqual({ handle: 'ada', phoneNumber: null });
     expect(errorCodes(phone)).toEqual(['CONSENT_REQUIRED']);
 
-    const search = await asViewer(env, hiringUrls[0]!, 'hiring', partner, '{ candidates(skill: "TypeScript") { userId } }');
-    expect(search.body).toEqual({ data: { candidates: [] } });
+    const search = await asViewer(env, hiringUrls[0]!, 'hiring', partner, CANDIDATES);
+    expect(search.body).toEqual({ data: { candidates: { nodes: [] } } });
   });
 
   it('grants reach every subgraph instance; candidate search only ever contains consenting people', async () => {
@@ -88,9 +90,9 @@ describe('consent enforced across subgraphs', () => {
     });
     expect(phone).toBe('+1••••••••67');
     const search = await eventually(async () => {
-      const response = await asViewer(env, hiringUrls[1]!, 'hiring', partner, '{ candidates(skill: "typescript") { userId } }');
-      expect(response.body.data.candidates).toHaveLength(1);
-      return response.body.data.candidates;
+      const response = await asViewer(env, hiringUrls[1]!, 'hiring', partner, CANDIDATES);
+      expect(response.body.data.candidates.nodes).toHaveLength(1);
+      return response.body.data.candidates.nodes;
     });
     // eve has the skill too but never consented: absent, not a null.
     expect(search).toEqual([{ userId: ada }]);

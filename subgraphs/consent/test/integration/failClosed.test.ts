@@ -57,7 +57,7 @@ describe('fail closed when consent state cannot be vouched for', () => {
     expect(own.body.data._entities[0].hiringProfile.skills).toEqual(['typescript']);
 
     // Lists refuse too, rather than answer from a state nobody can vouch for.
-    const search = await asViewer(env, hiringUrl, 'hiring', partner, '{ candidates(skill: "typescript") { userId } }');
+    const search = await asViewer(env, hiringUrl, 'hiring', partner, '{ candidates(filter: { skills: ["typescript"] }) { nodes { userId } } }');
     expect(errorCodes(search)).toEqual(['CONSENT_UNAVAILABLE']);
 
     const ready = await fetch(hiringUrl.replace('/graphql', '/ready'));
@@ -83,7 +83,7 @@ describe('fail closed when consent state cannot be vouched for', () => {
     );
     if (lastGrantedAt !== null) expect(lastGrantedAt - restartedAt).toBeLessThan(1_000);
     expect(hiring.consent.isGranted(ada, 'EMPLOYER_SHARING')).toBe(false);
-    const search2 = await asViewer(env, hiringUrl, 'hiring', partner, '{ candidates(skill: "typescript") { userId } }');
-    expect(search2.body).toEqual({ data: { candidates: [{ userId: ada }] } });
+    const search2 = await asViewer(env, hiringUrl, 'hiring', partner, '{ candidates(filter: { skills: ["typescript"] }) { nodes { userId } } }');
+    expect(search2.body).toEqual({ data: { candidates: { nodes: [{ userId: ada }] } } });
   }, 30_000);
 });

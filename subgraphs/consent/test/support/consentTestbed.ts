@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@profile-graph/kit';
 import { postGraphQL, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
 
-export const partner: Viewer = { kind: 'partner', orgId: 'acme', keyId: 'key-acme-1', scopes: [] };
+export const partner: Viewer = { kind: 'partner', orgId: 'acme', keyId: 'key-acme-1', scopes: ['candidates:search'] };
 export const userViewer = (userId: string): Viewer => ({ kind: 'user', userId, scopes: [] });
 
 export const HIRING_PROFILE_QUERY = /* GraphQL */ `
