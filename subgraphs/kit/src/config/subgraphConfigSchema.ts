@@ -17,8 +17,12 @@ export const subgraphConfigSchema = z.object({
   VIEWER_PUBLIC_KEY: env.pem('public'),
   /** Upper bound for connecting to MongoDB and NATS at startup, so a bad URL fails fast instead of hanging. */
   STARTUP_TIMEOUT_MS: env.durationMs(10_000),
-  /** How often the outbox relay looks for unpublished events (a local write also triggers it at once). */
-  OUTBOX_POLL_MS: env.durationMs(500),
+  /**
+   * How often the outbox relay looks for unpublished events. A local write and
+   * a NATS reconnect trigger it at once, so the poll only recovers events left
+   * by a crashed process; it scans the tracked collections, hence not often.
+   */
+  OUTBOX_POLL_MS: env.durationMs(5_000),
   /** How long NATS may be unreachable before consent can no longer be vouched for and others' gated reads are refused. */
   CONSENT_STALE_AFTER_MS: env.durationMs(5_000),
   /**

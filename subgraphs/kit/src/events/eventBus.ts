@@ -51,6 +51,7 @@ const DUPLICATE_WINDOW_MS = 5 * 60_000;
 export class EventBus {
   private readonly consumers: ConsumerMessages[] = [];
   private connected = true;
+  private readonly reconnectListeners: (() => void)[] = [];
   private disconnectedSince: number | null = null;
   /** Set by the service that owns the bus; absent in tests that build a bare bus. */
   metrics?: ServiceMetrics;
@@ -99,8 +100,14 @@ export class EventBus {
         this.disconnectedSince = null;
         this.metrics?.natsConnected.set(1);
         this.logger.info('NATS reconnected');
+        for (const listener of this.reconnectListeners) listener();
       }
     }
+  }
+
+  /** Runs `listener` after every reconnect (e.g. to publish what queued up while NATS was away). */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   isConnected(): boolean {
