@@ -52,7 +52,7 @@ async function main() {
     group.start(
       name,
       [path.join(root, 'subgraphs', name, 'dist', 'main.js')],
-      { ...common, PORT: String(port), SESSION_PRIVATE_KEY: keys.session.privateKey },
+      { ...common, PORT: String(port), SESSION_PRIVATE_KEY: keys.session.privateKey, ...keys.identitySecrets },
       crashed(name),
     );
   }

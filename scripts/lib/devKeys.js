@@ -1,7 +1,7 @@
 'use strict';
 // Development signing keys, made once under .data/keys (git-ignored).
 // Production supplies its own through the environment.
-const { generateKeyPairSync } = require('node:crypto');
+const { generateKeyPairSync, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -20,6 +20,34 @@ function keyPair(dir, name) {
   return { publicKey: fs.readFileSync(pub, 'utf8'), privateKey: fs.readFileSync(priv, 'utf8') };
 }
 
+/** A random 32-byte key in base64, written once to `file`. @param {string} file */
+function symmetricKey(file) {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Identity's encryption keys (phone numbers, biometric templates, phone
+ * lookups), generated once beside the signing keys, as identity's
+ * environment. Keyrings are JSON (kid -> key) so keys can rotate.
+ * @param {string} dir
+ */
+function identitySecretsEnv(dir) {
+  const phone = symmetricKey(path.join(dir, 'phone-encryption.key'));
+  const biometric = symmetricKey(path.join(dir, 'biometric-encryption.key'));
+  const lookup = symmetricKey(path.join(dir, 'phone-lookup.key'));
+  for (const [name, key] of [['phone-keys.json', phone], ['biometric-keys.json', biometric]]) {
+    fs.writeFileSync(path.join(dir, name), JSON.stringify({ k1: key }), { mode: 0o600 });
+  }
+  return {
+    PHONE_ENCRYPTION_KEYS: JSON.stringify({ k1: phone }),
+    PHONE_ENCRYPTION_KEY_ID: 'k1',
+    BIOMETRIC_ENCRYPTION_KEYS: JSON.stringify({ k1: biometric }),
+    BIOMETRIC_ENCRYPTION_KEY_ID: 'k1',
+    PHONE_LOOKUP_KEY: lookup,
+  };
+}
+
 /**
  * @param {string} dir where the PEM files live
  * @param {{ readableByAll?: boolean }} [options] for a container volume whose
@@ -27,7 +55,7 @@ function keyPair(dir, name) {
  */
 function ensureDevKeysIn(dir, options = {}) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const keys = { viewer: keyPair(dir, 'viewer'), session: keyPair(dir, 'session') };
+  const keys = { viewer: keyPair(dir, 'viewer'), session: keyPair(dir, 'session'), identitySecrets: identitySecretsEnv(dir) };
   if (options.readableByAll) {
     fs.chmodSync(dir, 0o755);
     for (const file of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, file), 0o644);

@@ -15,6 +15,21 @@ const READY_TIMEOUT_MS = 120_000;
  *   keys: { viewer: { publicKey: string, privateKey: string }, session: { publicKey: string, privateKey: string } },
  *   subgraphEnv?: Record<string, string>, onCrash: (name: string, code: number | null) => void }} options
  */
+/**
+ * Identity in production needs its encryption keys and a real verification
+ * provider; the benchmark never verifies anyone, so the provider URL points
+ * nowhere on purpose.
+ */
+function identityEnv(keys) {
+  return {
+    SESSION_PRIVATE_KEY: keys.session.privateKey,
+    SESSION_KEY_ID: 'k1',
+    ...keys.identitySecrets,
+    VERIFICATION_PROVIDER: 'http',
+    VERIFICATION_PROVIDER_URL: 'http://127.0.0.1:9/unused-by-the-benchmark',
+  };
+}
+
 export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys, subgraphEnv = {}, onCrash }) {
   const common = {
     ...process.env,
@@ -30,7 +45,7 @@ export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys
   const urls = {};
   for (const { name } of subgraphs) {
     const port = await getFreePort();
-    const env = { ...common, ...subgraphEnv, PORT: String(port), ...(name === 'identity' ? { SESSION_PRIVATE_KEY: keys.session.privateKey, SESSION_KEY_ID: 'k1' } : {}) };
+    const env = { ...common, ...subgraphEnv, PORT: String(port), ...(name === 'identity' ? identityEnv(keys) : {}) };
     processes.push(await startTimed(group, `${label}${name}`, [path.join(root, 'subgraphs', name, 'dist', 'main.js')], env, `http://127.0.0.1:${port}/ready`, onCrash));
     urls[name] = `http://127.0.0.1:${port}/graphql`;
   }
