@@ -34,3 +34,4 @@ export * from './auth/apiKeyProtocol';
 export * from './auth/authorizeField';
 export * from './auth/authDirectivesTransform';
 export * from './observability';
+export * from './privacy';

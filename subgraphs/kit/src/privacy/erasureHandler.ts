@@ -1,0 +1,93 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Logger } from 'pino';
+import { createEvent, type EventEnvelope } from '../events/eventEnvelope';
+import type { ConsumeOptions } from '../events/eventBus';
+import { outboxOnCreate, outboxSchemaFields, type OutboxRelay } from '../events/outbox';
+import { eraseConsentProjection } from './consentProjectionRecords';
+import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from './privacyProtocol';
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * That this subgraph finished its part of one erasure request, and what it
+ * removed (counts only). Keyed by the request id and free of the user id, so
+ * it survives the erasure it records; its outbox carries the completion
+ * report (and, for identity, identity.v1.user.deleted) to NATS.
+ */
+export interface ErasureReceiptDoc {
+  _id: string;
+  subgraph: string;
+  completedAt: Date;
+  removed: Record<string, number>;
+}
+
+const erasureReceiptSchema = new Schema<ErasureReceiptDoc>(
+  {
+    _id: { type: String, required: true },
+    subgraph: { type: String, required: true },
+    completedAt: { type: Date, required: true },
+    removed: { type: Object, default: {} },
+    ...outboxSchemaFields,
+  },
+  { collection: 'privacy_erasures', versionKey: false, minimize: false },
+);
+
+export type ErasureReceiptModel = Model<ErasureReceiptDoc>;
+
+export const erasureReceiptModel = (db: Connection): ErasureReceiptModel =>
+  (db.models.PrivacyErasure as ErasureReceiptModel | undefined) ?? db.model<ErasureReceiptDoc>('PrivacyErasure', erasureReceiptSchema);
+
+export interface ErasureHandlerOptions {
+  subgraph: string;
+  db: Connection;
+  relay: OutboxRelay;
+  logger: Logger;
+  clock?: () => Date;
+  /**
+   * Erases or anonymizes everything of `userId` this subgraph holds. Must be
+   * repeatable: a crash midway redelivers the request and it runs again.
+   * Resolves with what it removed, by data kind.
+   */
+  erase(userId: string, requestId: string): Promise<Record<string, number>>;
+  /** Events to publish with the completion report, in the same write (identity: identity.v1.user.deleted). */
+  completionEvents?(userId: string): EventEnvelope[];
+}
+
+/**
+ * One step of the erasure saga. A durable consumer shared by every instance
+ * of the subgraph (`<subgraph>-privacy-erasure`), so each request is handled
+ * once per service and survives restarts: JetStream redelivers a request
+ * whose handler crashed or failed. The data goes first, then one insert of
+ * the receipt with its completion event; a redelivery after that finds the
+ * receipt and does nothing.
+ */
+export function erasureHandler(options: ErasureHandlerOptions): ConsumeOptions & { receipts: ErasureReceiptModel } {
+  const receipts = options.relay.track(erasureReceiptModel(options.db));
+  const clock = options.clock ?? (() => new Date());
+  return {
+    receipts,
+    stream: 'PRIVACY',
+    durable: `${options.subgraph}-privacy-erasure`,
+    filterSubjects: [ERASURE_REQUESTED_SUBJECT],
+    handler: async (event) => {
+      const { requestId, userId } = event.data;
+      if (typeof requestId !== 'string' || typeof userId !== 'string' || !requestId || !userId) return;
+      if (await receipts.exists({ _id: requestId })) {
+        options.relay.kick();
+        return;
+      }
+      const removed = await options.erase(userId, requestId);
+      removed.consentProjection = await eraseConsentProjection(options.db, userId);
+      const completedAt = clock();
+      const completed = createEvent(ERASURE_COMPLETED_SUBJECT, { requestId, subgraph: options.subgraph, removed, completedAt: completedAt.toISOString() });
+      try {
+        await receipts.create({ _id: requestId, subgraph: options.subgraph, completedAt, removed, ...outboxOnCreate([...(options.completionEvents?.(userId) ?? []), completed]) });
+      } catch (error) {
+        // Another instance finished the same request meanwhile: its receipt reports it.
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      }
+      options.relay.kick();
+      options.logger.info({ requestId, removed }, 'erased this subgraph\'s part of an account');
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './privacyProtocol';
+export * from './exportResponder';
+export * from './erasureHandler';
+export * from './consentProjectionRecords';
+export * from './retentionSweep';
