@@ -1,4 +1,13 @@
-import { createSessionSigner, createSubgraphService, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import {
+  createSessionSigner,
+  createSubgraphService,
+  daysToMs,
+  erasureHandler,
+  ExportResponder,
+  RetentionSweep,
+  type SubgraphDefinition,
+  type SubgraphService,
+} from '@profile-graph/kit';
 import { identitySecrets, type IdentityConfig } from './identityConfig';
 import type { IdentityServices } from './identityServices';
 import { userModel } from './models/userModel';
@@ -22,6 +31,8 @@ import { sessionModel } from './sessions/sessionModel';
 import { sessionResolvers } from './sessions/sessionResolvers';
 import { createSessionService } from './sessions/sessionService';
 import { SignInThrottle } from './sessions/signInThrottle';
+import { eraseIdentityData, userDeletedEvent } from './privacy/eraseIdentityData';
+import { exportIdentityData } from './privacy/exportIdentityData';
 import { DevelopmentStandInVerificationProvider } from './verification/developmentStandInVerificationProvider';
 import { HttpVerificationProvider } from './verification/httpVerificationProvider';
 import type { VerificationProvider } from './verification/verificationProvider';
@@ -35,6 +46,8 @@ export interface IdentityOptions {
 
 export interface IdentityService extends SubgraphService<IdentityServices> {
   retentionSweep: BiometricRetentionSweep;
+  /** Runs the biometric sweep on its schedule and reports what it removed (log + privacy_retention_removed_total). */
+  retention: RetentionSweep;
 }
 
 function verificationProviderFor(config: IdentityConfig, kind: 'development' | 'http'): VerificationProvider {
@@ -64,6 +77,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
     sweepIntervalMs: config.BIOMETRIC_SWEEP_INTERVAL_MS,
   };
   let retentionSweep!: BiometricRetentionSweep;
+  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<IdentityServices> = {
     name: 'identity',
     streams: ['IDENTITY', 'CONSENT'],
@@ -104,7 +118,30 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       const responder = new ApiKeyResponder({ nc: bus.nc, apiKeys, organizations, logger });
       responder.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
-      retentionSweep.start();
+      // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
+      retention = new RetentionSweep({
+        clock,
+        logger,
+        intervalMs: biometricPolicy.sweepIntervalMs,
+        policies: [{ kind: 'biometric_templates', retentionMs: daysToMs(biometricPolicy.retentionDays), sweep: () => retentionSweep.runOnce() }],
+      });
+      retention.start();
+      const exporter = new ExportResponder({
+        nc: bus.nc,
+        subgraph: 'identity',
+        logger,
+        contribute: (userId) => exportIdentityData({ db, users, sessions, organizations, apiKeys, phones }, userId),
+      });
+      exporter.start();
+      const erasure = erasureHandler({
+        subgraph: 'identity',
+        db,
+        relay,
+        logger,
+        clock,
+        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay }, userId),
+        completionEvents: (userId) => [userDeletedEvent(userId)],
+      });
       return {
         services,
         resolvers: {
@@ -122,8 +159,10 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
         } as never,
-        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock })],
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure],
         onClose: async () => {
+          exporter.stop();
+          await retention.stop();
           await retentionSweep.stop();
           await responder.stop();
         },
@@ -131,5 +170,6 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
     },
   };
   const service = await createSubgraphService(definition, config);
-  return Object.assign(service, { retentionSweep });
+  retention.attachMetrics(service.metrics);
+  return Object.assign(service, { retentionSweep, retention });
 }
