@@ -1,4 +1,4 @@
-import { createSubgraphService, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import { ownerOnly, restrictViewers, serviceOnly } from './auth/restrictViewers';
 import { createProfileOnSignUp } from './consumers/createProfileOnSignUp';
 import { projectOrganizations } from './consumers/projectOrganizations';
@@ -10,6 +10,9 @@ import { hiringProfileModel } from './models/hiringProfileModel';
 import { jobActivityModel } from './models/jobActivityModel';
 import { jobModel } from './models/jobModel';
 import { organizationProjectionModel } from './models/organizationProjectionModel';
+import { eraseHiringData } from './privacy/eraseHiringData';
+import { exportHiringData } from './privacy/exportHiringData';
+import { hiringRetentionPolicies } from './privacy/hiringRetention';
 import { activityResolvers } from './resolvers/activityResolvers';
 import { applicationResolvers } from './resolvers/applicationResolvers';
 import { candidateResolvers } from './resolvers/candidateResolvers';
@@ -17,12 +20,21 @@ import { hiringProfileResolvers } from './resolvers/hiringProfileResolvers';
 import { jobResolvers } from './resolvers/jobResolvers';
 import { recommendationResolvers } from './resolvers/recommendationResolvers';
 
+export interface HiringOptions {
+  /** Now; tests inject one to move time (retention sweep). */
+  clock?: () => Date;
+}
+
+export type HiringService = SubgraphService<HiringServices> & { retention: RetentionSweep };
+
 /** The hiring subgraph: profiles, jobs, applications, candidate search, recommendations. Tests start it on port 0. */
-export async function createHiring(config: HiringConfig): Promise<SubgraphService<HiringServices>> {
+export async function createHiring(config: HiringConfig, options: HiringOptions = {}): Promise<HiringService> {
+  const clock = options.clock ?? (() => new Date());
+  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<HiringServices> = {
     name: 'hiring',
     streams: ['IDENTITY', 'HIRING', 'CONSENT'],
-    setup: async ({ db, relay, consent }) => {
+    setup: async ({ db, bus, relay, consent, logger }) => {
       // Models with an outbox are written through what the relay returns (serialized on FerretDB).
       const profiles = relay.track(hiringProfileModel(db));
       const jobs = relay.track(jobModel(db));
@@ -39,10 +51,24 @@ export async function createHiring(config: HiringConfig): Promise<SubgraphServic
         Application: applicationResolvers.Application,
         JobActivity: activityResolvers.JobActivity,
       };
+      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'hiring', logger, contribute: (userId) => exportHiringData({ ...services, db }, userId) });
+      exporter.start();
+      const erasure = erasureHandler({ subgraph: 'hiring', db, relay, logger, clock, erase: (userId) => eraseHiringData(services, userId) });
+      retention = new RetentionSweep({
+        clock,
+        logger,
+        intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+        policies: hiringRetentionPolicies({ activity, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }),
+      });
+      retention.start();
       return {
         services,
         resolvers: resolvers as never,
-        consumers: [createProfileOnSignUp(profiles), projectOrganizations(organizations), purgeActivityOnWithdrawal(activity, consent)],
+        consumers: [createProfileOnSignUp(profiles), projectOrganizations(organizations), purgeActivityOnWithdrawal(activity, consent), erasure],
+        onClose: async () => {
+          exporter.stop();
+          await retention.stop();
+        },
       };
     },
     schemaTransforms: [
@@ -54,5 +80,7 @@ export async function createHiring(config: HiringConfig): Promise<SubgraphServic
       }),
     ],
   };
-  return createSubgraphService(definition, config);
+  const service = await createSubgraphService(definition, config);
+  retention.attachMetrics(service.metrics);
+  return Object.assign(service, { retention });
 }

@@ -1,7 +1,13 @@
 import { env, loadConfig, subgraphConfigSchema } from '@profile-graph/kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-export const hiringConfigSchema = subgraphConfigSchema.extend({ PORT: env.port(4002) });
+export const hiringConfigSchema = subgraphConfigSchema.extend({
+  PORT: env.port(4002),
+  /** Job-search activity is deleted this many days after it was recorded (retention sweep). */
+  RETENTION_JOB_SEARCH_ACTIVITY_DAYS: z.coerce.number({ error: 'expected a number of days' }).int().min(1).max(3650).default(180),
+  /** How often the retention sweep runs. */
+  RETENTION_SWEEP_INTERVAL_MS: env.durationMs(3_600_000),
+});
 
 export type HiringConfig = z.infer<typeof hiringConfigSchema>;
 
