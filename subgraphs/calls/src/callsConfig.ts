@@ -17,6 +17,12 @@ export const callsConfigSchema = subgraphConfigSchema.extend({
   CALL_SWEEP_INTERVAL_MS: env.durationMs(5_000),
   /** Upper bound of one signaling payload (SDP or ICE candidate), as UTF-8 JSON bytes. */
   CALL_SIGNAL_MAX_BYTES: z.coerce.number({ error: 'expected a number of bytes' }).int().min(256).max(1_000_000).default(16_384),
+  /** Calls that ended are deleted, with their change log, this many days after they started (retention sweep). */
+  RETENTION_CALL_HISTORY_DAYS: z.coerce.number({ error: 'expected a number of days' }).int().min(1).max(3650).default(730),
+  /** Signaling payloads of calls that never ended cleanly are purged from the stream after this many hours. */
+  RETENTION_SIGNALING_PAYLOAD_HOURS: z.coerce.number({ error: 'expected a number of hours' }).int().min(1).max(720).default(24),
+  /** How often the retention sweep runs. */
+  RETENTION_SWEEP_INTERVAL_MS: env.durationMs(3_600_000),
 });
 
 export type CallsConfig = z.infer<typeof callsConfigSchema>;

@@ -1,4 +1,4 @@
-import { createSubgraphService, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { CallsConfig } from './callsConfig';
 import type { CallsServices } from './callsServices';
 import { anonymizeDeletedUsers } from './consumers/anonymizeDeletedUsers';
@@ -10,6 +10,9 @@ import { callerVerificationModel } from './models/callerVerificationModel';
 import { callModel } from './models/callModel';
 import { callPrivacyModel } from './models/callPrivacyModel';
 import { callUserModel } from './models/callUserModel';
+import { callsRetentionPolicies } from './privacy/callsRetention';
+import { eraseCallsData } from './privacy/eraseCallsData';
+import { exportCallsData } from './privacy/exportCallsData';
 import { callResolvers } from './resolvers/callResolvers';
 import { privacyResolvers } from './resolvers/privacyResolvers';
 import { signalResolvers } from './resolvers/signalResolvers';
@@ -20,11 +23,12 @@ export interface CallsOptions {
   clock?: () => Date;
 }
 
-export type CallsService = SubgraphService<CallsServices> & { sweeper: RingingSweeper };
+export type CallsService = SubgraphService<CallsServices> & { sweeper: RingingSweeper; retention: RetentionSweep };
 
 /** The calls subgraph: calls by handle, without phone numbers. Tests start it on port 0. */
 export async function createCalls(config: CallsConfig, options: CallsOptions = {}): Promise<CallsService> {
   let sweeper: RingingSweeper | undefined;
+  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<CallsServices> = {
     name: 'calls',
     streams: ['IDENTITY', 'CALLS'],
@@ -43,6 +47,21 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
       };
       sweeper = new RingingSweeper(services, config.CALL_SWEEP_INTERVAL_MS);
       sweeper.start();
+      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'calls', logger, contribute: (userId) => exportCallsData({ ...services, db }, userId) });
+      exporter.start();
+      const erasure = erasureHandler({ subgraph: 'calls', db, relay, logger, clock: services.clock, erase: (userId) => eraseCallsData(services, userId) });
+      retention = new RetentionSweep({
+        clock: services.clock,
+        logger,
+        intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+        policies: callsRetentionPolicies({
+          services,
+          bus,
+          callHistoryDays: config.RETENTION_CALL_HISTORY_DAYS,
+          signalingPayloadHours: config.RETENTION_SIGNALING_PAYLOAD_HOURS,
+        }),
+      });
+      retention.start();
       return {
         services,
         resolvers: {
@@ -52,11 +71,16 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
           CallPrivacy: privacyResolvers.CallPrivacy,
           Mutation: { ...callResolvers.Mutation, ...privacyResolvers.Mutation, ...signalResolvers.Mutation },
         } as never,
-        consumers: [projectUsers(services.users), projectVerifications(services.verifications), anonymizeDeletedUsers(services)],
-        onClose: () => sweeper!.stop(),
+        consumers: [projectUsers(services.users), projectVerifications(services.verifications), anonymizeDeletedUsers(services), erasure],
+        onClose: async () => {
+          exporter.stop();
+          await retention.stop();
+          await sweeper!.stop();
+        },
       };
     },
   };
   const service = await createSubgraphService(definition, config);
-  return Object.assign(service, { sweeper: sweeper! });
+  retention.attachMetrics(service.metrics);
+  return Object.assign(service, { sweeper: sweeper!, retention });
 }
