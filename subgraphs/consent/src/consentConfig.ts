@@ -12,6 +12,12 @@ export const consentConfigSchema = subgraphConfigSchema.extend({
   PRIVACY_POLICY_URL: env.url(['https'], 'https://profile-graph.dev/privacy'),
   /** Jurisdiction on receipts when the decision did not name one. */
   DEFAULT_JURISDICTION: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { error: 'expected an ISO 3166 code such as DE or US-IL' }).default('US'),
+  /** How long exportMyData waits for each subgraph's part. */
+  PRIVACY_EXPORT_TIMEOUT_MS: env.durationMs(5_000),
+  /** Access log entries are deleted this many days after the read they record (retention sweep). */
+  RETENTION_ACCESS_LOG_DAYS: z.coerce.number({ error: 'expected a number of days' }).int().min(1).max(3650).default(730),
+  /** How often the retention sweep runs. */
+  RETENTION_SWEEP_INTERVAL_MS: env.durationMs(3_600_000),
 });
 
 export type ConsentConfig = z.infer<typeof consentConfigSchema>;

@@ -1,6 +1,8 @@
-import type { OutboxRelay } from '@profile-graph/kit';
+import type { EventBus, OutboxRelay } from '@profile-graph/kit';
+import type { Connection } from 'mongoose';
 import type { DataAccessModel } from './models/dataAccessModel';
 import type { ConsentStateModel } from './models/consentStateModel';
+import type { PrivacyProgressModel, PrivacyRequestModel } from './privacy/privacyRequestModels';
 import type { ReceiptController } from './receipts/buildConsentReceipt';
 
 export interface ConsentServices {
@@ -8,4 +10,11 @@ export interface ConsentServices {
   relay: OutboxRelay;
   accessLog: DataAccessModel;
   receiptController: ReceiptController;
+  /** Erasure requests (the minimal record kept after an erasure) and each subgraph's completion reports. */
+  privacyRequests: PrivacyRequestModel;
+  privacyProgress: PrivacyProgressModel;
+  /** NATS, to gather the other subgraphs' export sections. */
+  nc: EventBus['nc'];
+  exportTimeoutMs: number;
+  db: Connection;
 }

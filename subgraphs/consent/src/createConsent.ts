@@ -1,20 +1,34 @@
-import { createSubgraphService, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureHandler, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { ConsentConfig } from './consentConfig';
 import type { ConsentServices } from './consentServices';
 import { storeDataAccess } from './consumers/storeDataAccess';
 import { dataAccessModel } from './models/dataAccessModel';
 import { consentStateModel } from './models/consentStateModel';
+import { consentRetentionPolicies } from './privacy/consentRetention';
+import { eraseConsentData } from './privacy/eraseConsentData';
+import { privacyProgressModel, privacyRequestModel } from './privacy/privacyRequestModels';
+import { privacyResolvers } from './privacy/privacyResolvers';
+import { recordErasureProgress } from './privacy/recordErasureProgress';
 import { consentRecordResolvers } from './resolvers/consentRecordResolvers';
 import { consentResolvers } from './resolvers/consentResolvers';
 import { dataAccessLogResolvers } from './resolvers/dataAccessLogResolvers';
 import { jsonObjectScalar } from './resolvers/jsonObjectScalar';
 
-/** The consent subgraph: the consent ledger, receipts, the data access log. Tests start it on port 0. */
-export async function createConsent(config: ConsentConfig): Promise<SubgraphService<ConsentServices>> {
+export interface ConsentOptions {
+  /** Now; tests inject one to move time (retention sweep). */
+  clock?: () => Date;
+}
+
+export type ConsentService = SubgraphService<ConsentServices> & { retention: RetentionSweep };
+
+/** The consent subgraph: the consent ledger, receipts, the data access log, privacy requests (export, erasure). Tests start it on port 0. */
+export async function createConsent(config: ConsentConfig, options: ConsentOptions = {}): Promise<ConsentService> {
+  const clock = options.clock ?? (() => new Date());
+  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<ConsentServices> = {
     name: 'consent',
     streams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY'],
-    setup: async ({ db, relay }) => {
+    setup: async ({ db, relay, bus, logger }) => {
       // The ledger and its relay write the same documents (see OutboxRelay.track).
       const states = relay.track(consentStateModel(db));
       const accessLog = dataAccessModel(db);
@@ -29,13 +43,42 @@ export async function createConsent(config: ConsentConfig): Promise<SubgraphServ
       };
       const resolvers = {
         JSONObject: jsonObjectScalar,
-        Mutation: consentResolvers.Mutation,
-        User: { ...consentResolvers.User, ...consentRecordResolvers.User, ...dataAccessLogResolvers.User },
+        Query: privacyResolvers.Query,
+        Mutation: { ...consentResolvers.Mutation, ...privacyResolvers.Mutation },
+        User: { ...consentResolvers.User, ...consentRecordResolvers.User, ...dataAccessLogResolvers.User, ...privacyResolvers.User },
         ConsentRecord: consentRecordResolvers.ConsentRecord,
         DataAccess: dataAccessLogResolvers.DataAccess,
       };
-      return { services: { states, relay, accessLog, receiptController }, resolvers: resolvers as never, consumers: [storeDataAccess(accessLog)] };
+      const privacyRequests = relay.track(privacyRequestModel(db));
+      const privacyProgress = privacyProgressModel(db);
+      const erasure = erasureHandler({ subgraph: 'consent', db, relay, logger, clock, erase: (userId) => eraseConsentData({ states, accessLog, relay, bus }, userId) });
+      retention = new RetentionSweep({
+        clock,
+        logger,
+        intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+        policies: consentRetentionPolicies({ accessLog, accessLogDays: config.RETENTION_ACCESS_LOG_DAYS }),
+      });
+      retention.start();
+      const services: ConsentServices = {
+        states,
+        relay,
+        accessLog,
+        receiptController,
+        privacyRequests,
+        privacyProgress,
+        nc: bus.nc,
+        exportTimeoutMs: config.PRIVACY_EXPORT_TIMEOUT_MS,
+        db,
+      };
+      return {
+        services,
+        resolvers: resolvers as never,
+        consumers: [storeDataAccess(accessLog), erasure, recordErasureProgress(privacyProgress)],
+        onClose: () => retention.stop(),
+      };
     },
   };
-  return createSubgraphService(definition, config);
+  const service = await createSubgraphService(definition, config);
+  retention.attachMetrics(service.metrics);
+  return Object.assign(service, { retention });
 }

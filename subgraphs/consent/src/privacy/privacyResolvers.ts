@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  ERASURE_REQUESTED_SUBJECT,
+  PRIVACY_SUBGRAPHS,
+  createEvent,
+  outboxOnCreate,
+  requestExportSection,
+  type ExportRecipient,
+  type ExportSection,
+  type SubgraphContext,
+} from '@profile-graph/kit';
+import type { ConsentServices } from '../consentServices';
+import { exportConsentData } from './exportConsentData';
+import type { PrivacyRequestDoc } from './privacyRequestModels';
+
+type Context = SubgraphContext<ConsentServices>;
+
+const DUPLICATE_KEY = 11000;
+
+function signedInUser(context: Context): string {
+  if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to manage your data.');
+  return context.viewer.userId;
+}
+
+/** Every recipient across the export, grouped by who they are, with what they received and when. */
+function summarizeRecipients(sections: ExportSection[]) {
+  const names = new Map<string, string>();
+  for (const item of sections.flatMap((section) => section.items)) {
+    for (const recipient of item.recipients) if (recipient.id && recipient.name) names.set(recipient.id, recipient.name);
+  }
+  const byKey = new Map<string, { kind: ExportRecipient['kind']; id: string | null; name: string | null; received: { subgraph: string; what: string | null; at: string | null }[] }>();
+  for (const section of sections) {
+    for (const item of section.items) {
+      for (const recipient of item.recipients) {
+        if (recipient.kind !== 'ORGANIZATION' && recipient.kind !== 'PARTNER_KEY') continue;
+        const key = `${recipient.kind}:${recipient.id ?? ''}`;
+        let entry = byKey.get(key);
+        if (!entry) byKey.set(key, (entry = { kind: recipient.kind, id: recipient.id ?? null, name: (recipient.id && names.get(recipient.id)) || null, received: [] }));
+        entry.received.push({ subgraph: section.subgraph, what: recipient.what ?? item.kind, at: recipient.at ?? null });
+      }
+    }
+  }
+  for (const entry of byKey.values()) entry.received.sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  return [...byKey.values()];
+}
+
+/** A request as clients see it: per-subgraph progress from the completion reports. */
+async function present(request: PrivacyRequestDoc, context: Context) {
+  const reports = await context.services.privacyProgress.find({ requestId: request._id }).lean();
+  const bySubgraph = new Map(reports.map((report) => [report.subgraph, report]));
+  const progress = PRIVACY_SUBGRAPHS.map((subgraph) => {
+    const report = bySubgraph.get(subgraph);
+    return { subgraph, status: report ? 'COMPLETED' : 'PENDING', completedAt: report?.completedAt ?? null, removed: report?.removed ?? null };
+  });
+  const done = progress.every((step) => step.status === 'COMPLETED');
+  const completedAt = done ? new Date(Math.max(...progress.map((step) => new Date(step.completedAt!).getTime()))) : null;
+  return { id: request._id, kind: request.kind, status: done ? 'COMPLETED' : 'IN_PROGRESS', requestedAt: request.requestedAt, completedAt, progress };
+}
+
+export const privacyResolvers = {
+  Query: {
+    exportMyData: async (_: unknown, __: unknown, context: Context) => {
+      const userId = signedInUser(context);
+      const { nc, exportTimeoutMs, states, accessLog, privacyRequests, db } = context.services;
+      const gather = (subgraph: string) =>
+        requestExportSection(nc, subgraph, userId, exportTimeoutMs).catch((error: unknown) => {
+          context.log.warn({ err: error, subgraph }, 'export section unavailable');
+          throw new AppError('SERVICE_UNAVAILABLE', `The ${subgraph} part of your data could not be gathered; try again shortly.`, { service: subgraph });
+        });
+      const [identity, hiring, calls] = await Promise.all([gather('identity'), gather('hiring'), gather('calls')]);
+      const own = await exportConsentData({ db, states, accessLog, privacyRequests }, userId);
+      const sections: ExportSection[] = [identity, hiring, own, calls];
+      return {
+        format: 'profile-graph.export.v1',
+        generatedAt: new Date().toISOString(),
+        subject: { userId },
+        sections: Object.fromEntries(sections.map((section) => [section.subgraph, section])),
+        recipients: summarizeRecipients(sections),
+      };
+    },
+    /** The request id is an unguessable capability (and the request holds no personal data), so it can be followed after the account is gone. */
+    privacyRequest: async (_: unknown, args: { id: string }, context: Context) => {
+      const request = await context.services.privacyRequests.findById(args.id).select({ _outbox: 0 }).lean();
+      return request ? present(request, context) : null;
+    },
+  },
+  Mutation: {
+    deleteMyAccount: async (_: unknown, __: unknown, context: Context) => {
+      const userId = signedInUser(context);
+      const { privacyRequests, relay } = context.services;
+      let request: PrivacyRequestDoc | null = await privacyRequests.findOne({ userId }).select({ _outbox: 0 }).lean();
+      if (!request) {
+        const requestId = randomUUID();
+        const doc: PrivacyRequestDoc = { _id: requestId, userId, kind: 'ERASURE', requestedAt: new Date() };
+        try {
+          await privacyRequests.create({ ...doc, ...outboxOnCreate([createEvent(ERASURE_REQUESTED_SUBJECT, { requestId, userId })]) });
+          request = doc;
+        } catch (error) {
+          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+          // A concurrent request won: answer with it.
+          const winner: PrivacyRequestDoc | null = await privacyRequests.findOne({ userId }).select({ _outbox: 0 }).lean();
+          if (!winner) throw error;
+          request = winner;
+        }
+        relay.kick();
+      }
+      return present(request, context);
+    },
+  },
+  User: {
+    privacyRequests: async (user: { id: string }, _: unknown, context: Context) => {
+      if (context.viewer.kind !== 'user' || context.viewer.userId !== user.id) throw new AppError('FORBIDDEN', 'Only the user can see their privacy requests.');
+      const requests = await context.services.privacyRequests.find({ userId: user.id }).select({ _outbox: 0 }).sort({ requestedAt: -1 }).lean();
+      return Promise.all(requests.map((request) => present(request, context)));
+    },
+  },
+};
