@@ -18,7 +18,7 @@ export interface PrivacyWorld {
   ada: SeededUser;
   bob: SeededUser;
   employer: SeededUser;
-  acme: { orgId: string; jobId: string; readerKey: Record<string, string> };
+  acme: { orgId: string; jobId: string; readerKey: Record<string, string>; searchKey: Record<string, string> };
   adaOrg: { orgId: string; jobId: string };
   callId: string;
 }
@@ -80,6 +80,7 @@ export async function seedPrivacyWorld(graph: TestGraph, prefix: string): Promis
   }
   // The employer reads both candidates' profiles: access log entries for each.
   const readerKey = await acme.key(['APPLICATIONS_READ']);
+  const searchKey = await acme.key(['CANDIDATES_SEARCH']);
   const listed = ok(await graph.query(APPLICATIONS, {}, undefined, readerKey), 'applications');
   if (listed.applications.nodes.filter((node: any) => node.candidateProfile).length !== 2) throw new Error('employer did not see both profiles');
 
@@ -102,7 +103,7 @@ export async function seedPrivacyWorld(graph: TestGraph, prefix: string): Promis
   ]);
 
   await settle(graph, [ada.id, bob.id]);
-  return { ada, bob, employer, acme: { orgId: acme.orgId, jobId, readerKey }, adaOrg: { orgId: adaOrganization.orgId, jobId: adaJobId }, callId };
+  return { ada, bob, employer, acme: { orgId: acme.orgId, jobId, readerKey, searchKey }, adaOrg: { orgId: adaOrganization.orgId, jobId: adaJobId }, callId };
 }
 
 /** Waits until the access log reached consent and every outbox is published. */
