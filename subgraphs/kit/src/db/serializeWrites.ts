@@ -1,8 +1,8 @@
 import type { Model } from 'mongoose';
 import { KeyedLock } from './keyedLock';
 
-const QUERY_WRITES = new Set(['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete']);
-const WRITES = new Set([...QUERY_WRITES, 'create', 'insertMany', 'bulkWrite']);
+export const QUERY_WRITES = new Set(['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete']);
+export const WRITES = new Set([...QUERY_WRITES, 'create', 'insertMany', 'bulkWrite']);
 
 /**
  * The same model, with its writes to any one document run one at a time in
@@ -48,7 +48,7 @@ export function serializeWrites<M extends Model<any>>(model: M): M {
  * plain `_id`: such writes only wait for writes of the same document. Any
  * other write (many documents, an operator on `_id`) waits for all.
  */
-function documentKey(operation: string, first: unknown): string | undefined {
+export function documentKey(operation: string, first: unknown): string | undefined {
   if (operation === 'updateMany' || operation === 'deleteMany' || operation === 'insertMany' || operation === 'bulkWrite') return undefined;
   if (!first || typeof first !== 'object' || Array.isArray(first)) return undefined;
   const id = (first as { _id?: unknown })._id;

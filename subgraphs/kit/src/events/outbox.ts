@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import type { Logger } from 'pino';
+import { observeOutboxWrites } from '../db/observeOutboxWrites';
 import { serializeWrites } from '../db/serializeWrites';
 import { crashNow, type Fault } from '../observability/faultInjection';
 import { currentRequestScope } from '../observability/requestScope';
@@ -54,6 +55,12 @@ export function outboxOnUpdate(events: EventEnvelope[], update: Record<string, a
   };
 }
 
+interface PendingDoc {
+  _id: unknown;
+  _outbox: OutboxEntry[];
+  _outboxSeq: number;
+}
+
 /** How many documents' events are relayed at once. */
 const RELAY_CONCURRENCY = 16;
 
@@ -91,7 +98,43 @@ export class OutboxRelay {
   track<M extends Model<any>>(model: M): M {
     const guarded = this.options.serializeWrites ? serializeWrites(model) : model;
     this.watch(guarded);
-    return guarded;
+    // A write that queues events on a known document has them relayed at once, by _id, without
+    // scanning the collection for pending outboxes.
+    return observeOutboxWrites(guarded, (id) => this.relayDocument(guarded, id));
+  }
+
+  private readonly targeted = new Map<Model<any>, Set<string>>();
+  private targetedScheduled = false;
+
+  private relayDocument(model: Model<any>, id: string): void {
+    let ids = this.targeted.get(model);
+    if (!ids) this.targeted.set(model, (ids = new Set()));
+    ids.add(id);
+    if (this.targetedScheduled) return;
+    this.targetedScheduled = true;
+    setImmediate(() => {
+      this.targetedScheduled = false;
+      void this.flushTargeted().catch((error) => this.logger.warn({ err: error }, 'outbox relay of a written document failed; the poll will retry'));
+    });
+  }
+
+  private async flushTargeted(): Promise<void> {
+    for (const [model, ids] of this.targeted) {
+      const batch = [...ids];
+      ids.clear();
+      await forEachConcurrently(batch, RELAY_CONCURRENCY, async (id) => {
+        if (!this.bus.isConnected() || this.options.fault === 'crash-after-write') return;
+        const doc = await model.findOne({ _id: id }).select({ _id: 1, _outbox: 1, _outboxSeq: 1 }).lean<PendingDoc>();
+        if (doc?._outbox?.length) await this.relayPending(model, doc);
+      });
+    }
+  }
+
+  private async relayPending(model: Model<any>, doc: PendingDoc): Promise<void> {
+    for (const { _meta, ...event } of doc._outbox) await this.bus.publish(event, _meta);
+    // Clear only if no event was queued meanwhile; otherwise the next pass
+    // republishes the lot and JetStream drops the duplicates by id.
+    await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
   }
 
   start(): void {
@@ -140,14 +183,9 @@ export class OutboxRelay {
           .find({ '_outbox.0': { $exists: true } })
           .select({ _id: 1, _outbox: 1, _outboxSeq: 1 })
           .limit(batchSize)
-          .lean<{ _id: unknown; _outbox: OutboxEntry[]; _outboxSeq: number }[]>();
+          .lean<PendingDoc[]>();
         // Documents are independent: relay several at once; within one, events keep their order.
-        await forEachConcurrently(pending, RELAY_CONCURRENCY, async (doc) => {
-          for (const { _meta, ...event } of doc._outbox) await this.bus.publish(event, _meta);
-          // Clear only if no event was queued meanwhile; otherwise the next pass
-          // republishes the lot and JetStream drops the duplicates by id.
-          await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
-        });
+        await forEachConcurrently(pending, RELAY_CONCURRENCY, (doc) => this.relayPending(model, doc));
         if (pending.length < batchSize) break;
       }
     }

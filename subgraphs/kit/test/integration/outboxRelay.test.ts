@@ -114,4 +114,20 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
     const result = await notes.updateOne({ _id: 'n1' }, { $set: { text: 'three' } }).exec();
     expect(result.modifiedCount).toBe(1);
   });
+
+  it('relays events written through a tracked model by _id at once, with no poll and no kick', async () => {
+    interface BadgeDoc {
+      _id: string;
+      level: number;
+    }
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 3_600_000, serializeWrites: isFerretDb(db) });
+    const badges = relay.track(db.model<BadgeDoc>('Badge', new Schema<BadgeDoc>({ _id: String, level: Number, ...outboxSchemaFields }, { versionKey: false })));
+    const created = createEvent('identity.v1.user.updated', { badge: 'created' }, 'b1');
+    const raised = createEvent('identity.v1.user.updated', { badge: 'raised' }, 'b1');
+    await badges.create({ _id: 'b1', level: 1, ...outboxOnCreate([created]) });
+    await eventually(() => expect(received.map((e) => e.id)).toContain(created.id), 2_000);
+    await badges.updateOne({ _id: 'b1' }, outboxOnUpdate([raised], { $set: { level: 2 } }));
+    await eventually(() => expect(received.map((e) => e.id)).toContain(raised.id), 2_000);
+    await eventually(async () => expect((await badges.findById('b1').lean<{ _outbox: unknown[] }>())?._outbox).toEqual([]), 2_000);
+  });
 });
