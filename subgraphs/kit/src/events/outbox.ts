@@ -61,6 +61,9 @@ interface PendingDoc {
   _outboxSeq: number;
 }
 
+/** Kicks within this window share one full pass: the scan is costly on FerretDB. */
+const KICK_DEBOUNCE_MS = 100;
+
 /** How many documents' events are relayed at once. */
 const RELAY_CONCURRENCY = 16;
 
@@ -143,10 +146,26 @@ export class OutboxRelay {
     this.pass();
   }
 
-  /** Publish now: called right after a local write so events leave without waiting for the poll. */
+  private kickTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Called after a local write. Writes through tracked models are already
+   * relayed by _id; this schedules one full pass shortly after a burst of
+   * writes, for events queued on documents the relay could not identify.
+   */
   kick(): void {
     // Test-only (see faultInjection): the write is stored, nothing is published yet.
     if (this.options.fault === 'crash-after-write') crashNow('crash-after-write: the change and its outbox are stored, the relay has not published');
+    if (this.kickTimer) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = null;
+      this.pass();
+    }, KICK_DEBOUNCE_MS);
+    this.kickTimer.unref();
+  }
+
+  /** Runs a full pass now (after a NATS reconnect, at start). */
+  sweep(): void {
     this.pass();
   }
 
@@ -193,7 +212,9 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.kickTimer) clearTimeout(this.kickTimer);
     this.timer = null;
+    this.kickTimer = null;
     if (this.running) await this.running;
   }
 }

@@ -133,7 +133,7 @@ export async function createSubgraphService<S>(
     for (const consumer of parts.consumers ?? []) await bus.consume(consumer);
     relay.start();
     // Events written while NATS was away leave as soon as it is back, not at the next poll.
-    bus.onReconnect(() => relay.kick());
+    bus.onReconnect(() => relay.sweep());
     accessLog.start();
     return {
       services: parts.services,
