@@ -45,6 +45,10 @@ export function createEngine(options: EngineOptions): Engine {
     unifiedGraphHandler,
     // Listed explicitly: the runtime would otherwise try to import the transport by name at run time.
     transports: { http: httpTransport },
+    // The HTTP executor shares one in-flight subgraph response among identical requests, keyed by URL and
+    // body but not by the viewer header we add per fetch: two users asking `{ me { ... } }` at once would get
+    // the same answer. Every subgraph call is personal here, so nothing is shared.
+    transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
     graphqlEndpoint: options.graphqlEndpoint,
     logging: createEngineLogger(options.logger),
     // The gateway serves its own landing page (Sandbox) and health probes.
