@@ -6,9 +6,8 @@
 // the gateway and reports errors, latency percentiles per minute and the RSS
 // growth of every process after warm-up. `--url` targets a running graph
 // instead (no RSS figures then). Not part of npm test.
-import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,8 +18,8 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const services = require('./lib/services.js');
 const { subgraphs } = require('./lib/subgraphList.js');
+const { ensureDevKeysIn } = require('./lib/devKeys.js');
 // Same launcher the reliability tests use to run a service from its TypeScript sources.
-const RUN_TS = path.join(root, 'gateway/test/e2e/reliability/runTs.js');
 
 const HELP = `usage: npm run soak -- [--minutes N] [--concurrency N] [--users N] [--warmup-minutes N] [--url URL]
   --minutes N         how long to drive load (default 10)
@@ -56,13 +55,6 @@ function parseArgs(argv) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function pem(pair) {
-  return {
-    publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-  };
-}
-
 async function waitReady(url, child, name) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -77,12 +69,15 @@ async function waitReady(url, child, name) {
 async function startGraph() {
   const nats = await services.startNats({});
   const mongo = await services.startMongo({});
-  const viewer = pem(generateKeyPairSync('ed25519'));
-  const session = pem(generateKeyPairSync('ed25519'));
+  // Production mode over the built services, as operators run them.
+  execFileSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  const keys = ensureDevKeysIn(mkdtempSync(path.join(os.tmpdir(), 'soak-keys-')));
+  const viewer = keys.viewer;
+  const session = keys.session;
   const children = [];
   const logs = {};
   const spawnService = (name, entry, env, args = []) => {
-    const child = spawn(process.execPath, [RUN_TS, entry, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     logs[name] = '';
     const keep = (chunk) => (logs[name] = (logs[name] + chunk.toString('utf8')).slice(-20_000));
     child.stdout.on('data', keep);
@@ -92,7 +87,7 @@ async function startGraph() {
     return child;
   };
   const common = {
-    NODE_ENV: 'test',
+    NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     MONGODB_URI: mongo.uri,
     NATS_URL: nats.url,
@@ -102,10 +97,14 @@ async function startGraph() {
   const urls = {};
   for (const { name } of subgraphs) {
     const port = await services.getFreePort();
-    const child = spawnService(name, path.join(root, 'subgraphs', name, 'src', 'main.ts'), {
+    const child = spawnService(name, path.join(root, 'subgraphs', name, 'dist', 'main.js'), {
       ...common,
       PORT: String(port),
       SESSION_PRIVATE_KEY: session.privateKey,
+      ...keys.identitySecrets,
+      // The soak never verifies anyone: a provider is required in production, this one is never called.
+      VERIFICATION_PROVIDER: 'http',
+      VERIFICATION_PROVIDER_URL: 'http://127.0.0.1:9/unused-by-the-soak',
       // A soak measures the graph, not scrypt; sign-ins still run the real hash, at test cost.
       SCRYPT_LOG_N: '12',
     });
@@ -115,7 +114,7 @@ async function startGraph() {
   const gatewayPort = await services.getFreePort();
   const gateway = spawnService(
     'gateway',
-    path.join(root, 'gateway', 'src', 'main.ts'),
+    path.join(root, 'gateway', 'dist', 'main.js'),
     {
       ...common,
       VIEWER_PRIVATE_KEY: viewer.privateKey,
