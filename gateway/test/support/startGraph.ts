@@ -1,23 +1,12 @@
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { createCalls, loadCallsConfig } from '@profile-graph/calls';
-import { createConsent, loadConsentConfig } from '@profile-graph/consent';
-import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
-import { createIdentity, loadIdentityConfig } from '@profile-graph/identity';
 import { postGraphQL, startTestEnvironment, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createGateway } from '../../src/createGateway';
-import { loadGatewayConfig } from '../../src/config/loadGatewayConfig';
+import { OPERATOR_TOKEN, startSubgraphs, testGatewayConfig, type SubgraphUrls, type TestSubgraphs } from './startSubgraphs';
 
 export interface TestGraph {
   env: TestEnvironment;
   gatewayUrl: string;
-  subgraphs: {
-    identity: Awaited<ReturnType<typeof createIdentity>>;
-    hiring: Awaited<ReturnType<typeof createHiring>>;
-    consent: Awaited<ReturnType<typeof createConsent>>;
-    calls: Awaited<ReturnType<typeof createCalls>>;
-  };
-  subgraphUrls: Record<'identity' | 'hiring' | 'consent' | 'calls', string>;
+  subgraphs: TestSubgraphs;
+  subgraphUrls: SubgraphUrls;
   /** Sends an operation through the gateway, optionally as a signed-in user. */
   query<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Signs up a user through the gateway and returns its id, access token and refresh token. */
@@ -30,7 +19,6 @@ export interface TestGraph {
 }
 
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { token refreshToken user { id } } }';
-const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 
 /**
  * The whole graph in-process for end-to-end tests: the four real subgraphs on
@@ -40,37 +28,8 @@ const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
  */
 export async function startGraph(extraEnv: Record<string, string> = {}): Promise<TestGraph> {
   const env = await startTestEnvironment();
-  const source = env.subgraphEnv(extraEnv);
-  const subgraphs = {
-    identity: await createIdentity(loadIdentityConfig(source)),
-    hiring: await createHiring(loadHiringConfig(source)),
-    consent: await createConsent(loadConsentConfig(source)),
-    calls: await createCalls(loadCallsConfig(source)),
-  };
-  const subgraphUrls = {
-    identity: (await subgraphs.identity.listen(0)).url,
-    hiring: (await subgraphs.hiring.listen(0)).url,
-    consent: (await subgraphs.consent.listen(0)).url,
-    calls: (await subgraphs.calls.listen(0)).url,
-  };
-  const gatewayEnv = (extra: Record<string, string>) =>
-    loadGatewayConfig(['--supergraph', join(__dirname, '../../../schema/supergraph.graphql'), '--port', '0'], {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      VIEWER_PRIVATE_KEY: env.viewerKeys.privateKey,
-      SESSION_PUBLIC_KEY: env.sessionKeys.publicKey,
-      SUBGRAPH_IDENTITY_URL: subgraphUrls.identity,
-      SUBGRAPH_HIRING_URL: subgraphUrls.hiring,
-      SUBGRAPH_CONSENT_URL: subgraphUrls.consent,
-      SUBGRAPH_CALLS_URL: subgraphUrls.calls,
-      NATS_URL: env.nats.url,
-      OPERATOR_TOKEN_SHA256: createHash('sha256').update(OPERATOR_TOKEN).digest('hex'),
-      // Tests send many requests from one address; the rate limit has its own test with its own gateway.
-      RATE_LIMIT_CAPACITY: '100000',
-      RATE_LIMIT_REFILL_PER_SECOND: '10000',
-      ...extraEnv,
-      ...extra,
-    });
+  const { subgraphs, subgraphUrls } = await startSubgraphs(env.subgraphEnv(extraEnv));
+  const gatewayEnv = (extra: Record<string, string>) => testGatewayConfig(env, subgraphUrls, { ...extraEnv, ...extra });
   const gateway = createGateway(gatewayEnv({}));
   const gatewayUrl = (await gateway.listen(0)).url;
   const extraGateways: ReturnType<typeof createGateway>[] = [];

@@ -1,11 +1,6 @@
-import { join } from 'node:path';
-import { createCalls, loadCallsConfig } from '@profile-graph/calls';
-import { createConsent, loadConsentConfig } from '@profile-graph/consent';
-import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
-import { createIdentity, loadIdentityConfig } from '@profile-graph/identity';
 import { postGraphQL, startTestEnvironment, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createGateway } from '../../src/createGateway';
-import { loadGatewayConfig } from '../../src/config/loadGatewayConfig';
+import { startSubgraphs, testGatewayConfig } from './startSubgraphs';
 import type { TestGraph } from './startGraph';
 
 /** One replica of the whole graph: an instance of every subgraph and a gateway routing to exactly those. */
@@ -44,35 +39,9 @@ export async function startInstances(count: number, extraEnv: Record<string, str
   };
   try {
     for (let i = 0; i < count; i++) {
-      const subgraphs = {
-        identity: await createIdentity(loadIdentityConfig(source)),
-        hiring: await createHiring(loadHiringConfig(source)),
-        consent: await createConsent(loadConsentConfig(source)),
-        calls: await createCalls(loadCallsConfig(source)),
-      };
+      const { subgraphs, subgraphUrls } = await startSubgraphs(source);
       closers.push(...Object.values(subgraphs).map((subgraph) => () => subgraph.close()));
-      const subgraphUrls = {
-        identity: (await subgraphs.identity.listen(0)).url,
-        hiring: (await subgraphs.hiring.listen(0)).url,
-        consent: (await subgraphs.consent.listen(0)).url,
-        calls: (await subgraphs.calls.listen(0)).url,
-      };
-      const gateway = createGateway(
-        loadGatewayConfig(['--supergraph', join(__dirname, '../../../schema/supergraph.graphql'), '--port', '0'], {
-          NODE_ENV: 'test',
-          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-          VIEWER_PRIVATE_KEY: env.viewerKeys.privateKey,
-          SESSION_PUBLIC_KEY: env.sessionKeys.publicKey,
-          SUBGRAPH_IDENTITY_URL: subgraphUrls.identity,
-          SUBGRAPH_HIRING_URL: subgraphUrls.hiring,
-          SUBGRAPH_CONSENT_URL: subgraphUrls.consent,
-          SUBGRAPH_CALLS_URL: subgraphUrls.calls,
-          NATS_URL: env.nats.url,
-          RATE_LIMIT_CAPACITY: '100000',
-          RATE_LIMIT_REFILL_PER_SECOND: '10000',
-          ...extraEnv,
-        }),
-      );
+      const gateway = createGateway(testGatewayConfig(env, subgraphUrls, extraEnv));
       const gatewayUrl = (await gateway.listen(0)).url;
       closers.push(() => gateway.close());
       const query: GraphInstance['query'] = (text, variables, token) =>

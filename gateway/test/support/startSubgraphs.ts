@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createCalls, loadCallsConfig } from '@profile-graph/calls';
+import { createConsent, loadConsentConfig } from '@profile-graph/consent';
+import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
+import { createIdentity, loadIdentityConfig } from '@profile-graph/identity';
+import type { TestEnvironment } from '@profile-graph/kit/testing';
+import { loadGatewayConfig, type GatewayConfig } from '../../src/config/loadGatewayConfig';
+
+// A type alias, not an interface: Object.entries keeps the value types of an alias.
+export type TestSubgraphs = {
+  identity: Awaited<ReturnType<typeof createIdentity>>;
+  hiring: Awaited<ReturnType<typeof createHiring>>;
+  consent: Awaited<ReturnType<typeof createConsent>>;
+  calls: Awaited<ReturnType<typeof createCalls>>;
+};
+
+export type SubgraphUrls = Record<keyof TestSubgraphs, string>;
+
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
+
+/** The four real subgraphs on port 0, configured from the test environment. */
+export async function startSubgraphs(source: NodeJS.ProcessEnv): Promise<{ subgraphs: TestSubgraphs; subgraphUrls: SubgraphUrls }> {
+  const subgraphs: TestSubgraphs = {
+    identity: await createIdentity(loadIdentityConfig(source)),
+    hiring: await createHiring(loadHiringConfig(source)),
+    consent: await createConsent(loadConsentConfig(source)),
+    calls: await createCalls(loadCallsConfig(source)),
+  };
+  const subgraphUrls: SubgraphUrls = {
+    identity: (await subgraphs.identity.listen(0)).url,
+    hiring: (await subgraphs.hiring.listen(0)).url,
+    consent: (await subgraphs.consent.listen(0)).url,
+    calls: (await subgraphs.calls.listen(0)).url,
+  };
+  return { subgraphs, subgraphUrls };
+}
+
+/** A gateway's configuration over the committed supergraph, routed to `subgraphUrls`. */
+export function testGatewayConfig(env: TestEnvironment, subgraphUrls: SubgraphUrls, extra: Record<string, string> = {}): GatewayConfig {
+  return loadGatewayConfig(['--supergraph', join(__dirname, '../../../schema/supergraph.graphql'), '--port', '0'], {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    VIEWER_PRIVATE_KEY: env.viewerKeys.privateKey,
+    SESSION_PUBLIC_KEY: env.sessionKeys.publicKey,
+    SUBGRAPH_IDENTITY_URL: subgraphUrls.identity,
+    SUBGRAPH_HIRING_URL: subgraphUrls.hiring,
+    SUBGRAPH_CONSENT_URL: subgraphUrls.consent,
+    SUBGRAPH_CALLS_URL: subgraphUrls.calls,
+    NATS_URL: env.nats.url,
+    OPERATOR_TOKEN_SHA256: createHash('sha256').update(OPERATOR_TOKEN).digest('hex'),
+    // Tests send many requests from one address; the rate limit has its own test with its own gateway.
+    RATE_LIMIT_CAPACITY: '100000',
+    RATE_LIMIT_REFILL_PER_SECOND: '10000',
+    ...extra,
+  });
+}
