@@ -8,14 +8,25 @@ const SUBMIT = `mutation($id: String!, $selfie: String!) {
 const ME = '{ me { id verification { status method verifiedAt } biometricEnrollment { enrolledAt lastInteractionAt retentionUntil } biometricDestructions { what enrolledAt destroyedAt reason } } }';
 const images = (label: string) => ({ id: jpeg(`id-${label}`).toString('base64'), selfie: png(`selfie-${label}`).toString('base64') });
 
-/** Every event identity publishes on these subjects, as they arrive. */
+/**
+ * Every distinct event identity publishes on these subjects. Publishing is
+ * at-least-once (two relays may publish one event; JetStream stores it once by
+ * its id), and a plain subscription sees every publish, so events are counted
+ * by id as a JetStream consumer would.
+ */
 async function recordEvents(harness: IdentityHarness, subjects: string[]) {
   const nc: NatsConnection = await connect({ servers: harness.env.nats.url });
   const seen: { subject: string; data: any }[] = [];
+  const ids = new Set<string>();
   for (const subject of subjects) {
     const sub = nc.subscribe(subject);
     void (async () => {
-      for await (const message of sub) seen.push({ subject: message.subject, data: JSON.parse(Buffer.from(message.data).toString()).data });
+      for await (const message of sub) {
+        const event = JSON.parse(Buffer.from(message.data).toString());
+        if (ids.has(event.id)) continue;
+        ids.add(event.id);
+        seen.push({ subject: message.subject, data: event.data });
+      }
     })();
   }
   return { seen, close: () => nc.close() };

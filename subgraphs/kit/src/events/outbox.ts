@@ -133,11 +133,27 @@ export class OutboxRelay {
     }
   }
 
+  /** Documents being relayed right now, so the by-id path and a full pass do not publish one twice. */
+  private readonly inFlight = new Set<string>();
+  private readonly rerun = new Set<string>();
+
   private async relayPending(model: Model<any>, doc: PendingDoc): Promise<void> {
-    for (const { _meta, ...event } of doc._outbox) await this.bus.publish(event, _meta);
-    // Clear only if no event was queued meanwhile; otherwise the next pass
-    // republishes the lot and JetStream drops the duplicates by id.
-    await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
+    const key = `${model.modelName}:${String(doc._id)}`;
+    if (this.inFlight.has(key)) {
+      // Events may have been queued after the in-flight read: look at the document again when it is done.
+      this.rerun.add(key);
+      return;
+    }
+    this.inFlight.add(key);
+    try {
+      for (const { _meta, ...event } of doc._outbox) await this.bus.publish(event, _meta);
+      // Clear only if no event was queued meanwhile; otherwise the next pass
+      // republishes the lot and JetStream drops the duplicates by id.
+      await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
+    } finally {
+      this.inFlight.delete(key);
+      if (this.rerun.delete(key)) this.relayDocument(model, String(doc._id));
+    }
   }
 
   start(): void {
