@@ -35,6 +35,20 @@ export async function organizationForMember(context: Context, organizationId: un
   return organization;
 }
 
+/**
+ * The organization (the viewer must be its ADMIN) and the user a handle names,
+ * for adding or inviting a member: validated, and not a member already.
+ */
+async function prospectiveMember(context: Context, args: { organizationId: string; handle: string; role: OrganizationRole }) {
+  if (!ROLES.has(args.role)) throw badInput('role', 'use ADMIN or RECRUITER.');
+  if (typeof args.handle !== 'string' || args.handle.length > 30) throw badInput('handle', 'give a user handle.');
+  const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
+  const user = await context.services.users.findOne({ handleLower: args.handle.trim().toLowerCase() }).lean().exec();
+  if (!user) throw badInput('handle', 'no user has this handle.');
+  if (roleOf(organization, user._id)) throw new AppError('CONFLICT', 'This user is already a member.');
+  return { organization, user };
+}
+
 export const organizationResolvers = {
   Query: {
     myOrganizations: (_: unknown, __: unknown, context: Context) =>
@@ -76,19 +90,14 @@ export const organizationResolvers = {
       return created.toObject();
     },
     addOrganizationMember: async (_: unknown, args: { organizationId: string; handle: string; role: OrganizationRole }, context: Context) => {
-      if (!ROLES.has(args.role)) throw badInput('role', 'use ADMIN or RECRUITER.');
-      if (typeof args.handle !== 'string' || args.handle.length > 30) throw badInput('handle', 'give a user handle.');
-      const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
-      const { users, organizations, relay } = context.services;
-      const user = await users.findOne({ handleLower: args.handle.trim().toLowerCase() }).lean().exec();
-      if (!user) throw badInput('handle', 'no user has this handle.');
-      if (roleOf(organization, user._id)) throw new AppError('CONFLICT', 'This user is already a member.');
+      const { organization, user } = await prospectiveMember(context, args);
+      const { organizations, relay } = context.services;
       const member = { userId: user._id, role: args.role, addedAt: new Date() };
       const event = createEvent('identity.v1.organization.member_added', { organizationId: organization._id, userId: user._id, role: args.role }, user._id);
       // Conditional on the user not being a member yet: two racing adds cannot both succeed.
       const result = await organizations.updateOne(
         { _id: organization._id, 'members.userId': { $ne: user._id } },
-        { $push: { members: member, _outbox: { $each: [event] } }, $inc: { _outboxSeq: 1 } },
+        outboxOnUpdate([event], { $push: { members: member } }),
       );
       if (result.modifiedCount !== 1) throw new AppError('CONFLICT', 'This user is already a member.');
       relay.kick();
@@ -108,13 +117,8 @@ export const organizationResolvers = {
       return updated ?? (await organizations.findById(existing._id).lean().exec()) ?? existing;
     },
     inviteOrganizationMember: async (_: unknown, args: { organizationId: string; handle: string; role: OrganizationRole }, context: Context) => {
-      if (!ROLES.has(args.role)) throw badInput('role', 'use ADMIN or RECRUITER.');
-      if (typeof args.handle !== 'string' || args.handle.length > 30) throw badInput('handle', 'give a user handle.');
-      const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
-      const { users, organizations, relay } = context.services;
-      const user = await users.findOne({ handleLower: args.handle.trim().toLowerCase() }).lean().exec();
-      if (!user) throw badInput('handle', 'no user has this handle.');
-      if (roleOf(organization, user._id)) throw new AppError('CONFLICT', 'This user is already a member.');
+      const { organization, user } = await prospectiveMember(context, args);
+      const { organizations, relay } = context.services;
       if (organization.invitations?.some((invitation) => invitation.userId === user._id)) throw new AppError('CONFLICT', 'This user is already invited.');
       if ((organization.invitations?.length ?? 0) >= MAX_PENDING_INVITATIONS) throw new AppError('CONFLICT', `At most ${MAX_PENDING_INVITATIONS} invitations may be pending; cancel some first.`);
       const invitation = { userId: user._id, role: args.role, invitedBy: context.viewer.userId!, invitedAt: new Date() };
