@@ -3,7 +3,7 @@
 // brings the graph up in production mode beside a bare @apollo/gateway, and
 // measures the scenarios of issue 9 side by side. Results: scripts/bench/results/.
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,8 +15,12 @@ import { renderChart } from './lib/renderChart.mjs';
 import { fromWorkspace, kit, root, scriptLib } from './lib/repoRequire.mjs';
 import { seedDataset } from './lib/seedDataset.mjs';
 import { startApolloBaseline } from './lib/startApolloBaseline.mjs';
+import { startCountingMongoProxy } from './lib/countingMongoProxy.mjs';
 import { startGraph } from './lib/startGraph.mjs';
 import { detectFeatures } from './scenarios/detectFeatures.mjs';
+import { recommendationsTarget } from './scenarios/jobRecommendations.mjs';
+import { createPartnerKey, partnerSearchTarget } from './scenarios/partnerSearch.mjs';
+import { runCommandCount } from './scenarios/runCommandCount.mjs';
 import { runConsentPropagation } from './scenarios/runConsentPropagation.mjs';
 import { runProfileScreen } from './scenarios/runProfileScreen.mjs';
 
@@ -78,7 +82,10 @@ async function main() {
 
   const supergraphSdl = fs.readFileSync(path.join(root, 'schema', 'supergraph.graphql'), 'utf8');
   const features = detectFeatures(supergraphSdl);
-  const graphOptions = { group, mongoUri: mongo.uri, natsUrl: nats.url, prefix, keys, onCrash };
+  // The operator token of this run: it verifies the bench's partner organization (S2/S6).
+  const operatorToken = randomBytes(24).toString('base64url');
+  const operatorTokenSha256 = createHash('sha256').update(operatorToken).digest('hex');
+  const graphOptions = { group, mongoUri: mongo.uri, natsUrl: nats.url, prefix, keys, operatorTokenSha256, onCrash };
   const graph = await startGraph({ ...graphOptions, label: '' });
   log(`graph: ${graph.processes.map((p) => `${p.name} ready in ${p.readyMs} ms`).join(', ')}`);
   const baseline = await startApolloBaseline({ group, tmpDir, subgraphUrls: graph.subgraphUrls, keys, onCrash });
@@ -95,7 +102,26 @@ async function main() {
     { name: '@apollo/gateway', url: baseline.url },
     ...(enforcementOff ? [{ name: 'this gateway, enforcement off', url: enforcementOff.gatewayUrl }] : []),
   ];
-  const profile = await runProfileScreen({ targets, tokens: [...tokens.values()], options, log });
+  // S2 and S3 run in the same interleaved rounds as S1, on this gateway only.
+  const grantedNow = (purpose) => new Set(dataset.consentStates.filter((s) => s.purpose === purpose && s.status === 'GRANTED').map((s) => s.userId));
+  const candidatePool = grantedNow('CANDIDATE_DISCOVERY').size;
+  const extraTargets = [];
+  let partnerSecret = null;
+  let s2Problem = null;
+  try {
+    partnerSecret = await createPartnerKey({ gatewayUrl: graph.gatewayUrl, adminToken: tokens.get(dataset.users[0]._id), operatorToken });
+    const s2 = await partnerSearchTarget({ gatewayUrl: graph.gatewayUrl, secret: partnerSecret, candidatePool });
+    if (s2.target) extraTargets.push(s2.target);
+    else s2Problem = `this gateway does not answer the candidate search correctly: ${s2.problem}`;
+  } catch (error) {
+    s2Problem = `partner key setup failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (s2Problem) log(`S2: ${s2Problem}`);
+  const recommendationUsers = [...grantedNow('HIRING_RECOMMENDATIONS')];
+  const s3 = await recommendationsTarget({ gatewayUrl: graph.gatewayUrl, tokens: recommendationUsers.map((id) => tokens.get(id)) });
+  if (s3.target) extraTargets.push(s3.target);
+  else log(`S3: this gateway does not answer job recommendations correctly: ${s3.problem}`);
+  const profile = await runProfileScreen({ targets, extraTargets, tokens: [...tokens.values()], options, log });
   // Read right after the load: VmHWM is the peak since start, which is the peak under load.
   const rss = new Map([...graph.processes, baseline.process, ...(enforcementOff?.processes ?? [])].map((p) => [p.name, readPeakRss(p.pid)]));
 
@@ -111,6 +137,22 @@ async function main() {
     budgetSeconds: options.s7BudgetSeconds,
     log,
   });
+  // S6 last, on its own copy of the graph whose MongoDB traffic goes through a counting proxy.
+  let commandCount = null;
+  let s6Problem = null;
+  if (partnerSecret) {
+    try {
+      const proxy = await startCountingMongoProxy(mongo.uri);
+      handles.push(proxy);
+      // 200 candidates with nested fields cost more than the default operation cost limit; that limit is not under test.
+      const counted = await startGraph({ ...graphOptions, mongoUri: proxy.uri, label: 's6-', gatewayEnv: { MAX_COST: '1000000' } });
+      log(`S6: MongoDB commands per candidate search, counted through a proxy (graph s6-*)`);
+      commandCount = await runCommandCount({ gatewayUrl: counted.gatewayUrl, proxy, secret: partnerSecret, candidatePool, log });
+    } catch (error) {
+      s6Problem = `S6 failed: ${error instanceof Error ? error.message : String(error)}`;
+      log(s6Problem);
+    }
+  } else s6Problem = `not measured: needs S2's partner key (${s2Problem})`;
   await stopAll();
 
   const hive = profile.results['this gateway'];
@@ -128,14 +170,20 @@ async function main() {
     lookupProbe,
     scenarios: {
       S1: hive ? { status: 'measured', ...hive } : unmeasured('this gateway'),
-      S2: { status: 'not available yet', reason: features.S2.reason },
-      S3: { status: 'not available yet', reason: features.S3.reason },
+      S2: profile.results[extraTargets.find((t) => t.name.startsWith('S2'))?.name]
+        ? { status: 'measured', candidatesPerRequest: 50, candidatePool, baseline: 'not run: the @apollo/gateway baseline has the security directives stripped and no API key auth', ...profile.results[extraTargets.find((t) => t.name.startsWith('S2')).name] }
+        : { status: 'not measured', reason: s2Problem ?? `not measured: ${profile.invalid['S2'] ?? 'no result'}` },
+      S3: s3.target && profile.results[s3.target.name]
+        ? { status: 'measured', jobs: dataset.jobs.length, users: recommendationUsers.length, sampleSizes: s3.sampleSizes, ...profile.results[s3.target.name] }
+        : { status: 'not measured', reason: `not measured: ${s3.problem ?? 'no result'}` },
       S4: off && hive ? { status: 'measured', on: hive, off, ratio: hive.rps / off.rps, met: hive.rps / off.rps >= 0.97 } : { status: 'not available yet', reason: features.S4.reason ?? 'not measured' },
       S5:
         hive && apollo
           ? { status: 'measured', hive, apollo, throughputRatio: hive.rps / apollo.rps, met: hive.rps / apollo.rps >= 3.5 && hive.p99 < apollo.p99 }
           : unmeasured(hive ? '@apollo/gateway' : 'this gateway'),
-      S6: { status: 'not available yet', reason: features.S6.reason },
+      S6: commandCount?.some((row) => row.status === 'measured')
+        ? { status: 'measured', method: 'commands (OP_MSG) sent by a separate copy of the graph through a counting TCP proxy; background work (outbox polls, consent projection, API key lookups, handshakes) excluded; median of 3 single requests', rows: commandCount }
+        : { status: 'not measured', reason: s6Problem ?? `not measured: ${commandCount?.map((row) => row.reason).join('; ')}` },
       S7: propagation.withdrawals ? { status: 'measured', ...propagation, met: propagation.latency.p99 < 50 && propagation.timedOut === 0 } : { status: 'not measured', reason: 'no withdrawal could be measured', ...propagation },
       S8: { status: 'measured', processes, met: gatewayRss === undefined ? undefined : gatewayRss < 300 },
     },
@@ -148,6 +196,8 @@ async function main() {
     ...(hive ? [{ scenario: 'S1 profile screen', target: 'this gateway', rps: hive.rps, p99: hive.p99 }] : []),
     ...(apollo ? [{ scenario: 'S1 profile screen', target: '@apollo/gateway (S5)', rps: apollo.rps, p99: apollo.p99 }] : []),
     ...(off ? [{ scenario: 'S1 profile screen', target: 'enforcement off (S4)', rps: off.rps, p99: off.p99 }] : []),
+    ...(results.scenarios.S2.status === 'measured' ? [{ scenario: 'S2 candidate search', target: 'this gateway', rps: results.scenarios.S2.rps, p99: results.scenarios.S2.p99 }] : []),
+    ...(results.scenarios.S3.status === 'measured' ? [{ scenario: 'S3 job recommendations', target: 'this gateway', rps: results.scenarios.S3.rps, p99: results.scenarios.S3.p99 }] : []),
   ];
   fs.writeFileSync(path.join(options.out, 'latest.svg'), await renderChart(bars));
   console.log(`\n${fs.readFileSync(path.join(options.out, 'latest.md'), 'utf8').split('\n## ')[0]}`);

@@ -16,7 +16,12 @@ export function formatResultsMarkdown(r) {
   if (s.S1.status === 'measured') {
     rows.push(['S1', `profile screen (me + hiringProfile + consents + recentCalls, 4 subgraphs), ${load}`, `${f0(s.S1.rps)} req/s, p50 ${f0(s.S1.p50)} ms, p99 ${f0(s.S1.p99)} ms`, '–', '']);
   } else rows.push(['S1', 'profile screen', s.S1.reason, '–', '']);
-  for (const id of ['S2', 'S3']) rows.push([id, id === 'S2' ? 'partner candidate search, 50 candidates' : 'job recommendations', s[id].reason, '–', '']);
+  if (s.S2.status === 'measured') {
+    rows.push(['S2', `partner candidate search, ${s.S2.candidatesPerRequest} candidates per request (partner API key), this gateway only, same rounds as S1 (${s.S2.baseline})`, `${f0(s.S2.rps)} req/s, p50 ${f0(s.S2.p50)} ms, p99 ${f0(s.S2.p99)} ms`, '–', '']);
+  } else rows.push(['S2', 'partner candidate search, 50 candidates', s.S2.reason, '–', '']);
+  if (s.S3.status === 'measured') {
+    rows.push(['S3', `job recommendations (me.jobRecommendations(first: 10) over ${s.S3.jobs} seeded open jobs, the ${s.S3.users} users with HIRING_RECOMMENDATIONS), same rounds as S1`, `${f0(s.S3.rps)} req/s, p50 ${f0(s.S3.p50)} ms, p99 ${f0(s.S3.p99)} ms`, '–', '']);
+  } else rows.push(['S3', 'job recommendations', s.S3.reason, '–', '']);
   if (s.S4.status === 'measured') {
     rows.push(['S4', 'S1 with CONSENT_ENFORCEMENT=disabled-for-benchmark (overhead ratio = on / off throughput)', `ratio ${f2(s.S4.ratio)} (on ${f0(s.S4.on.rps)} / off ${f0(s.S4.off.rps)} req/s)`, '≥ 0.97', ratioVerdict(s.S4.met, s.S4.on, s.S4.off)]);
   } else rows.push(['S4', 'enforcement overhead', s.S4.reason, '≥ 0.97', '']);
@@ -29,7 +34,12 @@ export function formatResultsMarkdown(r) {
       ratioVerdict(s.S5.met, s.S5.hive, s.S5.apollo),
     ]);
   } else rows.push(['S5', 'this gateway vs bare @apollo/gateway', s.S5.reason, '≥ 3.5×, lower p99', '']);
-  rows.push(['S6', 'MongoDB commands per S2 request at N = 10/50/200', s.S6.reason, 'flat in N', '']);
+  if (s.S6.status === 'measured') {
+    const counts = s.S6.rows.map((row) => (row.status === 'measured' ? `N=${row.n}: ${row.commands}` : `N=${row.n}: –`));
+    const measured = s.S6.rows.filter((row) => row.status === 'measured').map((row) => row.commands);
+    const flat = measured.length >= 2 ? measured.every((n) => n === measured[0]) : undefined;
+    rows.push(['S6', 'MongoDB commands per S2 request (counted through a proxy, see S6 detail)', counts.join(', '), 'flat in N', verdict(flat)]);
+  } else rows.push(['S6', 'MongoDB commands per S2 request at N = 10/50/200', s.S6.reason, 'flat in N', '']);
   if (s.S7.status === 'measured') {
     rows.push(['S7', `consent withdrawal → other subgraph denies (${s.S7.withdrawals} of ${s.S7.requested} withdrawals within the ${s.S7.budgetSeconds} s cap, ${s.S7.workers} at a time)`, `p50 ${f1(s.S7.latency.p50)} ms, p99 ${f1(s.S7.latency.p99)} ms (probe resolution ${f1(s.S7.probeRoundTripMs)} ms)`, 'p99 < 50 ms', verdict(s.S7.met)]);
   } else {
@@ -88,6 +98,17 @@ export function formatResultsMarkdown(r) {
       `| snapshot seen on NATS by the bench (negative: before the response) | ${s.S7.snapshotOnNats.n} | ${f1(s.S7.snapshotOnNats.p50)} | ${f1(s.S7.snapshotOnNats.p99)} | ${f1(s.S7.snapshotOnNats.max)} |`,
       '',
     );
+  }
+  const extraRounds = ['S2', 'S3'].filter((id) => s[id].status === 'measured');
+  if (extraRounds.length) {
+    lines.push(`## Rounds (${extraRounds.join('/')})`, '', `| round | ${extraRounds.map((id) => `${id} req/s | p99 ms`).join(' | ')} |`, `| --- | ${extraRounds.map(() => '--- | ---').join(' | ')} |`);
+    s[extraRounds[0]].rounds.forEach((_, i) => lines.push(`| ${i + 1} | ${extraRounds.map((id) => `${f0(s[id].rounds[i]?.rps)} | ${s[id].rounds[i]?.p99 ?? '–'}`).join(' | ')} |`));
+    lines.push('', `Failed requests: ${extraRounds.map((id) => `${id} ${s[id].failed} of ${s[id].requests}`).join(', ')}. S2 counts CONSENT_REQUIRED errors (skills and history withheld from candidates without EMPLOYER_SHARING) as correct; any other error, or a page without the 50 candidates, as failed.`, '');
+  }
+  if (s.S6.status === 'measured') {
+    lines.push('## S6 detail', '', `Method: ${s.S6.method}.`, '', '| N | commands (median) | samples | commands of a typical request |', '| --- | --- | --- | --- |');
+    for (const row of s.S6.rows) lines.push(row.status === 'measured' ? `| ${row.n} | ${row.commands} | ${row.samples.join(', ')} | ${row.example.join(', ') || '–'} |` : `| ${row.n} | – | – | ${row.reason} |`);
+    lines.push('');
   }
   lines.push('## S8 detail', '', 'Each process started alone over the seeded dataset (subgraphs replay the consent state stream before they report ready).', '', '| process | start to ready ms | peak RSS MB (VmHWM) |', '| --- | --- | --- |');
   for (const p of s.S8.processes) lines.push(`| ${p.name} | ${p.readyMs} | ${f1(p.peakRssMb)} |`);

@@ -66,7 +66,33 @@ export function generateDataset({ users: userCount, calls: callCount, seed = 202
     calls.push(call);
     callChanges.push(...changes);
   }
-  return { users, profiles, consentStates, calls, callChanges };
+  const jobs = Array.from({ length: Math.max(20, Math.min(2_000, Math.round(userCount / 10))) }, () => jobFor(rnd, users[rnd.int(0, userCount - 1)]._id, now));
+  return { users, profiles, consentStates, calls, callChanges, jobs };
+}
+
+/** An open job as postJob writes it (S3 scores them against profiles): a tenth of the users' count, 20 to 2,000. */
+function jobFor(rnd, postedBy, now) {
+  const title = rnd.pick(TITLES);
+  const location = rnd.chance(0.5) ? rnd.pick(['Berlin', 'London', 'New York', 'Toronto', 'Lisbon']) : null;
+  const at = new Date(now.getTime() - rnd.int(1, 60) * 86_400_000);
+  const employer = rnd.pick(EMPLOYERS);
+  return {
+    _id: rnd.uuid(),
+    organizationId: `bench-org-${employer.toLowerCase().replace(/\W+/g, '-')}`,
+    organizationName: employer,
+    title,
+    titleLower: title.toLowerCase(),
+    description: `${title} at ${employer}.`,
+    location,
+    locationLower: location?.toLowerCase() ?? null,
+    remote: rnd.chance(0.4),
+    skills: [...new Set(Array.from({ length: rnd.int(2, 6) }, () => rnd.pick(SKILLS)))],
+    seniority: rnd.pick(['JUNIOR', 'MID', 'SENIOR', 'LEAD', null]),
+    status: 'OPEN',
+    postedBy: { kind: 'user', id: postedBy },
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 function profileFor(rnd, id, createdAt) {

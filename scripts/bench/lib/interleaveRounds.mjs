@@ -5,19 +5,21 @@ import { measureLoad } from './measureLoad.mjs';
 import { median } from './median.mjs';
 
 /**
- * @param {{ targets: { name: string, url: string }[], body: string, tokens: string[], connections: number,
+ * A target may bring its own request (S2 and S3 run in the same rounds as S1): body, tokens, authHeaders, check.
+ * @param {{ targets: { name: string, url: string, body?: string, tokens?: string[], authHeaders?: (token: string) => Record<string, string>, check?: (body: string) => string | null }[], body: string, tokens: string[], connections: number,
  *   durationSeconds: number, warmupSeconds: number, rounds: number, log: (line: string) => void }} options
  */
 export async function interleaveRounds({ targets, body, tokens, connections, durationSeconds, warmupSeconds, rounds, log }) {
+  const request = (target) => ({ url: target.url, body: target.body ?? body, tokens: target.tokens ?? tokens, authHeaders: target.authHeaders, check: target.check, connections });
   for (const target of targets) {
-    const warm = await measureLoad({ url: target.url, body, tokens, connections, durationSeconds: warmupSeconds });
+    const warm = await measureLoad({ ...request(target), durationSeconds: warmupSeconds });
     log(`  warm-up ${target.name}: ${warm.rps.toFixed(0)} req/s`);
   }
   const samples = Object.fromEntries(targets.map((target) => [target.name, []]));
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
-      const sample = await measureLoad({ url: target.url, body, tokens, connections, durationSeconds });
+      const sample = await measureLoad({ ...request(target), durationSeconds });
       samples[target.name].push(sample);
       const bad = sample.graphqlErrors + sample.non2xx + sample.socketErrors + sample.timeouts;
       log(`  round ${round + 1}/${rounds} ${target.name}: ${sample.rps.toFixed(0)} req/s, p99 ${sample.p99} ms${bad ? `, ${bad} failed (${sample.firstError ?? 'non-2xx/socket'})` : ''}`);

@@ -7,10 +7,16 @@ import { createRequire } from 'node:module';
 const autocannon = createRequire(import.meta.url)('autocannon');
 
 /**
- * @param {{ url: string, body: string, tokens: string[], connections: number, durationSeconds: number }} options
+ * @param {{ url: string, body: string, tokens: string[], connections: number, durationSeconds: number,
+ *   authHeaders?: (token: string) => Record<string, string>, check?: (responseBody: string) => string | null }} options
+ *   authHeaders: how a credential is sent (default: a bearer token); check: why a 200 response is wrong, or null
+ *   (default: any "errors" in the body is wrong).
  * @returns {Promise<{ rps: number, p50: number, p90: number, p99: number, requests: number, graphqlErrors: number, non2xx: number, socketErrors: number, timeouts: number, firstError?: string }>}
  */
-export async function measureLoad({ url, body, tokens, connections, durationSeconds }) {
+const bearer = (token) => ({ authorization: `Bearer ${token}` });
+const noErrors = (responseBody) => (responseBody.includes('"errors"') ? responseBody.slice(0, 300) : null);
+
+export async function measureLoad({ url, body, tokens, connections, durationSeconds, authHeaders = bearer, check = noErrors }) {
   let next = 0;
   let graphqlErrors = 0;
   let firstError;
@@ -27,12 +33,13 @@ export async function measureLoad({ url, body, tokens, connections, durationSeco
         setupRequest: (request) => {
           const token = tokens[next];
           next = (next + 1) % tokens.length;
-          return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
+          return { ...request, headers: { ...request.headers, ...authHeaders(token) } };
         },
         onResponse: (status, responseBody) => {
-          if (status === 200 && responseBody.includes('"errors"')) {
+          const problem = status === 200 ? check(responseBody) : null;
+          if (problem) {
             graphqlErrors += 1;
-            firstError ??= responseBody.slice(0, 300);
+            firstError ??= problem;
           }
         },
       },

@@ -24,6 +24,7 @@ export async function seedDataset({ mongoUri, natsUrl, prefix, dataset, log }) {
       calls: dist('subgraphs/calls', 'models/callModel.js').callModel(dbs.calls),
       callChanges: dist('subgraphs/calls', 'models/callChangeModel.js').callChangeModel(dbs.calls),
       callUsers: dist('subgraphs/calls', 'models/callUserModel.js').callUserModel(dbs.calls),
+      jobs: dist('subgraphs/hiring', 'models/jobModel.js').jobModel(dbs.hiring),
     };
     const callUsers = dataset.users.map((user) => ({ _id: user._id, handleLower: user.handleLower }));
     for (const [name, docs] of Object.entries({ ...dataset, callUsers })) {

@@ -13,7 +13,7 @@ const READY_TIMEOUT_MS = 120_000;
 /**
  * @param {{ group: import('../../lib/processGroup.js').ProcessGroup, label: string, mongoUri: string, natsUrl: string, prefix: string,
  *   keys: { viewer: { publicKey: string, privateKey: string }, session: { publicKey: string, privateKey: string } },
- *   subgraphEnv?: Record<string, string>, onCrash: (name: string, code: number | null) => void }} options
+ *   subgraphEnv?: Record<string, string>, gatewayEnv?: Record<string, string>, operatorTokenSha256?: string, onCrash: (name: string, code: number | null) => void }} options
  */
 /**
  * Identity in production needs its encryption keys and a real verification
@@ -30,7 +30,7 @@ function identityEnv(keys) {
   };
 }
 
-export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys, subgraphEnv = {}, onCrash }) {
+export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys, subgraphEnv = {}, gatewayEnv: extraGatewayEnv = {}, operatorTokenSha256, onCrash }) {
   const common = {
     ...process.env,
     NODE_ENV: 'production',
@@ -58,6 +58,9 @@ export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys
     SESSION_PUBLIC_KEY: keys.session.publicKey,
     SESSION_KEY_ID: 'k1',
     ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
+    // The operator verifies the bench's partner organization (S2/S6); NATS_URL (common) resolves its API key.
+    ...(operatorTokenSha256 ? { OPERATOR_TOKEN_SHA256: operatorTokenSha256 } : {}),
+    ...extraGatewayEnv,
   };
   const gateway = await startTimed(group, `${label}gateway`, [path.join(root, 'gateway', 'dist', 'main.js')], gatewayEnv, `http://127.0.0.1:${port}/ready`, onCrash);
   return { gatewayUrl: `http://127.0.0.1:${port}/graphql`, subgraphUrls: urls, processes: [...processes, gateway] };

@@ -7,9 +7,10 @@ import { interleaveRounds } from '../lib/interleaveRounds.mjs';
 import { PROFILE_SCREEN_QUERY, profileScreenProblem } from './profileScreenQuery.mjs';
 
 /**
- * @param {{ targets: { name: string, url: string }[], tokens: string[], options: any, log: (line: string) => void }} context
+ * extraTargets (S2, S3): checked by their scenario already, measured in the same rounds.
+ * @param {{ targets: { name: string, url: string }[], extraTargets?: any[], tokens: string[], options: any, log: (line: string) => void }} context
  */
-export async function runProfileScreen({ targets, tokens, options, log }) {
+export async function runProfileScreen({ targets, extraTargets = [], tokens, options, log }) {
   // A target that answers wrongly is reported, never timed.
   const valid = [];
   const invalid = {};
@@ -25,7 +26,8 @@ export async function runProfileScreen({ targets, tokens, options, log }) {
       log(`S1: ${target.name} does not answer the profile screen correctly: ${problems[0]}`);
     } else valid.push(target);
   }
-  log(`S1/S5: ${valid.map((t) => t.name).join(' vs ')}, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.durationSeconds} s`);
+  valid.push(...extraTargets);
+  log(`S1/S5${extraTargets.length ? '/S2/S3' : ''}: ${valid.map((t) => t.name).join(' vs ')}, ${options.connections} connections, ${options.rounds} interleaved rounds of ${options.durationSeconds} s`);
   const results = valid.length
     ? await interleaveRounds({
         targets: valid,
