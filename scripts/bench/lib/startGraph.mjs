@@ -60,6 +60,9 @@ export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys
     ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
     // The operator verifies the bench's partner organization (S2/S6); NATS_URL (common) resolves its API key.
     ...(operatorTokenSha256 ? { OPERATOR_TOKEN_SHA256: operatorTokenSha256 } : {}),
+    // One partner key drives all of S2: the per-key rate limit (120, refilling 10/s) would measure itself.
+    RATE_LIMIT_CAPACITY: '1000000',
+    RATE_LIMIT_REFILL_PER_SECOND: '1000000',
     ...extraGatewayEnv,
   };
   const gateway = await startTimed(group, `${label}gateway`, [path.join(root, 'gateway', 'dist', 'main.js')], gatewayEnv, `http://127.0.0.1:${port}/ready`, onCrash);
