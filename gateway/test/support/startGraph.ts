@@ -1,6 +1,6 @@
-import { postGraphQL, startTestEnvironment, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
+import { startTestEnvironment, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createGateway } from '../../src/createGateway';
-import { OPERATOR_TOKEN, startSubgraphs, testGatewayConfig, type SubgraphUrls, type TestSubgraphs } from './startSubgraphs';
+import { OPERATOR_TOKEN, gatewayClient, startSubgraphs, testGatewayConfig, type SubgraphUrls, type TestSubgraphs } from './startSubgraphs';
 
 export interface TestGraph {
   env: TestEnvironment;
@@ -18,7 +18,6 @@ export interface TestGraph {
   stop(): Promise<void>;
 }
 
-const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { token refreshToken user { id } } }';
 
 /**
  * The whole graph in-process for end-to-end tests: the four real subgraphs on
@@ -34,8 +33,7 @@ export async function startGraph(extraEnv: Record<string, string> = {}): Promise
   const gatewayUrl = (await gateway.listen(0)).url;
   const extraGateways: ReturnType<typeof createGateway>[] = [];
 
-  const query: TestGraph['query'] = (text, variables, token, headers = {}) =>
-    postGraphQL(gatewayUrl, text, variables, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers });
+  const { query, signUp } = gatewayClient(gatewayUrl);
 
   return {
     env,
@@ -43,12 +41,7 @@ export async function startGraph(extraEnv: Record<string, string> = {}): Promise
     subgraphs,
     subgraphUrls,
     query,
-    signUp: async (handle, displayName = handle) => {
-      const response = await query(SIGN_UP, { input: { handle, password: 'correct horse battery', displayName } });
-      if (!response.body.data?.signUp) throw new Error(`signUp ${handle} failed: ${JSON.stringify(response.body.errors)}`);
-      const { user, token, refreshToken } = response.body.data.signUp;
-      return { id: user.id, token, refreshToken };
-    },
+    signUp,
     operatorToken: OPERATOR_TOKEN,
     startGateway: async (extra = {}) => {
       const another = createGateway(gatewayEnv(extra));

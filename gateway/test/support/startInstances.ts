@@ -1,6 +1,6 @@
-import { postGraphQL, startTestEnvironment, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
+import { startTestEnvironment, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createGateway } from '../../src/createGateway';
-import { startSubgraphs, testGatewayConfig } from './startSubgraphs';
+import { gatewayClient, startSubgraphs, testGatewayConfig } from './startSubgraphs';
 import type { TestGraph } from './startGraph';
 
 /** One replica of the whole graph: an instance of every subgraph and a gateway routing to exactly those. */
@@ -18,7 +18,6 @@ export interface GraphInstances {
   stop(): Promise<void>;
 }
 
-const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { token user { id } } }';
 
 /**
  * `count` replicas of the graph in-process, all against the same NATS and the
@@ -44,18 +43,13 @@ export async function startInstances(count: number, extraEnv: Record<string, str
       const gateway = createGateway(testGatewayConfig(env, subgraphUrls, extraEnv));
       const gatewayUrl = (await gateway.listen(0)).url;
       closers.push(() => gateway.close());
-      const query: GraphInstance['query'] = (text, variables, token) =>
-        postGraphQL(gatewayUrl, text, variables, token ? { authorization: `Bearer ${token}` } : {});
+      const { query, signUp } = gatewayClient(gatewayUrl);
       instances.push({
         gatewayUrl,
         subgraphs,
         subgraphUrls,
         query,
-        signUp: async (handle, displayName = handle) => {
-          const response = await query(SIGN_UP, { input: { handle, password: 'correct horse battery', displayName } });
-          if (!response.body.data?.signUp) throw new Error(`signUp ${handle} failed: ${JSON.stringify(response.body.errors)}`);
-          return { id: response.body.data.signUp.user.id, token: response.body.data.signUp.token };
-        },
+        signUp,
       });
     }
   } catch (error) {

@@ -4,7 +4,7 @@ import { createCalls, loadCallsConfig } from '@profile-graph/calls';
 import { createConsent, loadConsentConfig } from '@profile-graph/consent';
 import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
 import { createIdentity, loadIdentityConfig } from '@profile-graph/identity';
-import type { TestEnvironment } from '@profile-graph/kit/testing';
+import { postGraphQL, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config/loadGatewayConfig';
 
 // A type alias, not an interface: Object.entries keeps the value types of an alias.
@@ -54,4 +54,19 @@ export function testGatewayConfig(env: TestEnvironment, subgraphUrls: SubgraphUr
     RATE_LIMIT_REFILL_PER_SECOND: '10000',
     ...extra,
   });
+}
+
+const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { token refreshToken user { id } } }';
+
+/** Operations through one gateway, optionally as a signed-in user, and sign-up of test users. */
+export function gatewayClient(gatewayUrl: string) {
+  const query = <T = any>(text: string, variables?: Record<string, unknown>, token?: string, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> =>
+    postGraphQL<T>(gatewayUrl, text, variables, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers });
+  const signUp = async (handle: string, displayName = handle): Promise<{ id: string; token: string; refreshToken: string }> => {
+    const response = await query(SIGN_UP, { input: { handle, password: 'correct horse battery', displayName } });
+    if (!response.body.data?.signUp) throw new Error(`signUp ${handle} failed: ${JSON.stringify(response.body.errors)}`);
+    const { user, token, refreshToken } = response.body.data.signUp;
+    return { id: user.id, token, refreshToken };
+  };
+  return { query, signUp };
 }
