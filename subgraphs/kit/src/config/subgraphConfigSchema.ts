@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BATCH_LOOKUP_SETTINGS } from '../db/connectDatabase';
 import { FAULTS } from '../observability/faultInjection';
 import { env } from './loadConfig';
 
@@ -23,6 +24,8 @@ export const subgraphConfigSchema = z.object({
    * by a crashed process; it scans the tracked collections, hence not often.
    */
   OUTBOX_POLL_MS: env.durationMs(5_000),
+  /** How DataLoader batches are read: `auto` is one `$in` on MongoDB, one equality query per key on FerretDB (see connectDatabase). */
+  BATCH_LOOKUP: z.enum(BATCH_LOOKUP_SETTINGS).default('auto'),
   /** How long NATS may be unreachable before consent can no longer be vouched for and others' gated reads are refused. */
   CONSENT_STALE_AFTER_MS: env.durationMs(5_000),
   /**

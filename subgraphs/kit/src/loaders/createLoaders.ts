@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Model } from 'mongoose';
+import { batchLookupOf } from '../db/connectDatabase';
 
 /**
  * Per-request DataLoaders. One registry is made for each request, so batching
@@ -20,34 +21,50 @@ export class Loaders {
 }
 
 /**
- * Loads documents of `model` by a unique field (default `_id`) with one
- * `$in` query per batch, answering in the order of the keys asked for.
+ * Loads documents of `model` by a unique field (default `_id`), answering in
+ * the order of the keys asked for: one `$in` query per batch, or on FerretDB
+ * one equality query per key sent together (see batchLookupOf).
  */
 export function batchByField<T extends Record<string, unknown>>(model: Model<any>, field = '_id', projection?: Record<string, 0 | 1>) {
   return async (keys: readonly string[]): Promise<(T | null)[]> => {
     const unique = [...new Set(keys)];
-    // One reply for the whole batch: the driver's default first batch (101) would add a getMore per 101 keys.
-    const docs = (await model.find({ [field]: { $in: unique } }, projection).batchSize(unique.length + 1).lean()) as unknown as T[];
+    let docs: T[];
+    if (batchLookupOf(model.db) === 'per-key') {
+      const found = await Promise.all(unique.map((key) => model.findOne({ [field]: key }, projection).lean()));
+      docs = found.filter((doc) => doc !== null) as unknown as T[];
+    } else {
+      // One reply for the whole batch: the driver's default first batch (101) would add a getMore per 101 keys.
+      docs = (await model.find({ [field]: { $in: unique } }, projection).batchSize(unique.length + 1).lean()) as unknown as T[];
+    }
     const byKey = new Map(docs.map((doc) => [String(doc[field]), doc]));
     return keys.map((key) => byKey.get(key) ?? null);
   };
 }
 
 /**
- * Loads the documents that belong to each key (e.g. all calls of a user) with
- * one query per batch.
+ * Loads the documents that belong to each key (e.g. all changes of a call),
+ * per batch with one `$in` query, or on FerretDB one equality query per key.
  */
 export function batchGroupedByField<T extends Record<string, unknown>>(
   model: Model<any>,
   field: string,
   options: { sort?: Record<string, 1 | -1>; limitPerKey?: number } = {},
 ) {
-  return async (keys: readonly string[]): Promise<T[][]> => {
-    let query = model.find({ [field]: { $in: [...new Set(keys)] } });
+  const find = (filter: Record<string, unknown>, limit?: number) => {
+    let query = model.find(filter);
     if (options.sort) query = query.sort(options.sort);
-    const docs = (await query.lean()) as unknown as T[];
-    const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
-    for (const doc of docs) {
+    if (limit !== undefined) query = query.limit(limit);
+    return query.lean() as unknown as Promise<T[]>;
+  };
+  return async (keys: readonly string[]): Promise<T[][]> => {
+    const unique = [...new Set(keys)];
+    if (batchLookupOf(model.db) === 'per-key') {
+      const found = await Promise.all(unique.map((key) => find({ [field]: key }, options.limitPerKey)));
+      const byKey = new Map(unique.map((key, i) => [key, found[i]!]));
+      return keys.map((key) => byKey.get(key) ?? []);
+    }
+    const groups = new Map<string, T[]>(unique.map((key) => [key, []]));
+    for (const doc of await find({ [field]: { $in: unique } })) {
       const values = Array.isArray(doc[field]) ? (doc[field] as unknown[]) : [doc[field]];
       for (const value of values) {
         const group = groups.get(String(value));

@@ -80,7 +80,7 @@ export async function createSubgraphService<S>(
   const dbName = `${config.DATABASE_PREFIX}_${definition.name}`;
   // Connect both at once; if either fails, close the other so nothing lingers.
   const [dbResult, busResult] = await Promise.allSettled([
-    connectDatabase(config.MONGODB_URI, dbName, config.STARTUP_TIMEOUT_MS),
+    connectDatabase(config.MONGODB_URI, dbName, config.STARTUP_TIMEOUT_MS, config.BATCH_LOOKUP),
     EventBus.connect({
       url: config.NATS_URL,
       name: `${definition.name}-subgraph`,
