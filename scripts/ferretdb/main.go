@@ -1,4 +1,4 @@
-// Command ferretdb starts FerretDB 1.x (MongoDB wire protocol over SQLite)
+// Command ferretdb starts FerretDB 1.x (MongoDB wire protocol over SQLite or PostgreSQL)
 // for local development and tests.
 //
 // Why a launcher of our own: `go install .../cmd/ferretdb@v1.24.2` builds a
@@ -22,8 +22,9 @@ import (
 
 func main() {
 	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
-	handler := flag.String("handler", "sqlite", "backend; only sqlite is built in")
+	handler := flag.String("handler", "sqlite", "backend: sqlite or postgresql")
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URI (must end with /)")
+	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL connection string, for --handler=postgresql")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	// Accepted for command-line compatibility with cmd/ferretdb; the embedded
@@ -34,11 +35,18 @@ func main() {
 	flag.Parse()
 
 	if *showVersion {
-		fmt.Println("version: v1.24.2 (profile-graph launcher embedding github.com/FerretDB/FerretDB/ferretdb)")
+		// services.js rebuilds a launcher whose revision is older than LAUNCHER_REVISION there.
+		fmt.Println("version: v1.24.2 (profile-graph launcher revision 2: sqlite, postgresql; embeds github.com/FerretDB/FerretDB/ferretdb)")
 		return
 	}
-	if *handler != "sqlite" {
-		fmt.Fprintf(os.Stderr, "ferretdb: --handler=%s is not supported by this launcher; use sqlite\n", *handler)
+	switch {
+	case *handler == "sqlite":
+	case *handler == "postgresql" && *postgresqlURL != "":
+	case *handler == "postgresql":
+		fmt.Fprintln(os.Stderr, "ferretdb: --handler=postgresql needs --postgresql-url")
+		os.Exit(2)
+	default:
+		fmt.Fprintf(os.Stderr, "ferretdb: --handler=%s is not supported; use sqlite or postgresql\n", *handler)
 		os.Exit(2)
 	}
 
@@ -50,10 +58,11 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
-		Handler:   "sqlite",
-		SQLiteURL: *sqliteURL,
-		Logger:    logger,
+		Listener:      ferretdb.ListenerConfig{TCP: *listenAddr},
+		Handler:       *handler,
+		SQLiteURL:     *sqliteURL,
+		PostgreSQLURL: *postgresqlURL,
+		Logger:        logger,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)

@@ -10,6 +10,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
+const { startPostgres } = require('./postgres');
 
 const NATS_SERVER_MODULE = 'github.com/nats-io/nats-server/v2';
 const NATS_SERVER_VERSION = 'v2.11.12';
@@ -27,7 +28,7 @@ const DEV_PORTS = { nats: 4222, mongo: 27017 };
 /**
  * @typedef {{ url: string, port: number, pid: number, bin: string, storeDir: string, logFile: string,
  *   stop(): Promise<void>, restart(): Promise<void> }} NatsHandle
- * @typedef {{ uri: string, port: number, pid: number, bin: string, kind: MongoKind, dataDir: string, logFile: string,
+ * @typedef {{ uri: string, port: number, pid: number, bin: string, kind: MongoKind, backend: 'sqlite' | 'postgresql' | null, dataDir: string, logFile: string,
  *   stop(): Promise<void>, restart(): Promise<void> }} MongoHandle
  * @typedef {'mongod' | 'ferretdb'} MongoKind
  * @typedef {{ pid: number, port: number, url: string, bin: string, kind: string, logFile: string, startedAt: string }} ServiceRecord
@@ -126,9 +127,16 @@ function findOrInstallNatsServer() {
   return (natsBinCache = path.join(goBinDir(), 'nats-server'));
 }
 
+/** Our launcher's revision that added --handler=postgresql; an older build in Go's bin dir is rebuilt. */
+const LAUNCHER_REVISION = 2;
+
 /** FerretDB must be 1.x (2.x has no SQLite backend) and actually start (see installFerretDb). @param {string} bin */
 function ferretDbWorks(bin) {
-  return /version: v1\./.test(tryRun(bin, ['--version']) || '');
+  const version = tryRun(bin, ['--version']) || '';
+  if (!/version: v1\./.test(version)) return false;
+  if (path.basename(bin) !== FERRETDB_LAUNCHER) return true;
+  const revision = Number(/launcher revision (\d+)/.exec(version)?.[1] ?? 1);
+  return revision >= LAUNCHER_REVISION;
 }
 
 /** Our launcher's binary name, so it never shadows or is shadowed by a real `ferretdb`. */
@@ -554,13 +562,25 @@ async function startNats(opts = {}) {
 
 // ---------------------------------------------------------------- MongoDB / FerretDB
 
+/** FerretDB's storage: `sqlite` (default; nothing to install) or `postgresql` (filters pushed down to SQL, see postgres.js). */
+function ferretDbBackend(/** @type {string | undefined} */ requested) {
+  const backend = requested ?? process.env.FERRETDB_BACKEND ?? 'sqlite';
+  if (backend !== 'sqlite' && backend !== 'postgresql') throw new Error(`FERRETDB_BACKEND must be sqlite or postgresql, got ${JSON.stringify(backend)}`);
+  return backend;
+}
+
 /**
- * Starts mongod or FerretDB (SQLite) on 127.0.0.1. port 0 (default) picks a free port.
- * @param {{ port?: number, dataDir?: string, logFile?: string, detached?: boolean }} [opts]
+ * Starts mongod or FerretDB on 127.0.0.1. port 0 (default) picks a free port.
+ * FerretDB stores in SQLite, or with backend 'postgresql' (or FERRETDB_BACKEND=postgresql)
+ * in a PostgreSQL server of its own, started here and stopped with it (attached only).
+ * @param {{ port?: number, dataDir?: string, logFile?: string, detached?: boolean, backend?: 'sqlite' | 'postgresql' }} [opts]
  * @returns {Promise<MongoHandle>}
  */
 async function startMongo(opts = {}) {
   const { kind, path: bin } = findOrInstallMongo();
+  const backend = kind === 'ferretdb' ? ferretDbBackend(opts.backend) : null;
+  if (backend === 'postgresql' && opts.detached) throw new Error('FERRETDB_BACKEND=postgresql is for attached servers (tests, benchmarks); long-running dev services use sqlite');
+  const postgres = backend === 'postgresql' ? await startPostgres({ port: await getFreePort() }) : null;
   const detached = Boolean(opts.detached);
   const tmp = !opts.dataDir || !opts.logFile ? makeTempDir('mongo', !detached) : '';
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : path.join(tmp, 'data');
@@ -573,9 +593,10 @@ async function startMongo(opts = {}) {
       ? ['--dbpath', dataDir, '--port', String(port), '--bind_ip', HOST]
       : [
           `--listen-addr=${HOST}:${port}`,
-          '--handler=sqlite',
-          // must be a file: URL of an existing directory ending in "/"
-          `--sqlite-url=${pathToFileURL(dataDir + path.sep).href}`,
+          ...(postgres
+            ? ['--handler=postgresql', `--postgresql-url=${postgres.url}`]
+            : // must be a file: URL of an existing directory ending in "/"
+              ['--handler=sqlite', `--sqlite-url=${pathToFileURL(dataDir + path.sep).href}`]),
           `--state-dir=${dataDir}`,
           '--telemetry=disable',
           '--log-level=warn',
@@ -594,7 +615,21 @@ async function startMongo(opts = {}) {
       ready: async () => ((await probeMongo(port)) ? port : null),
     });
   const port = opts.port || (await getFreePort());
-  return supervise(start, port, (p) => ({ uri: `mongodb://${HOST}:${p}`, kind, bin, dataDir, logFile }));
+  let handle;
+  try {
+    handle = await supervise(start, port, (p) => ({ uri: `mongodb://${HOST}:${p}`, kind, backend, bin, dataDir, logFile }));
+  } catch (error) {
+    await postgres?.stop();
+    throw error;
+  }
+  if (postgres) {
+    const stopFerretDb = handle.stop;
+    handle.stop = async () => {
+      await stopFerretDb();
+      await postgres.stop();
+    };
+  }
+  return handle;
 }
 
 // ---------------------------------------------------------------- long-running dev services
