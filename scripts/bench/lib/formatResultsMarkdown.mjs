@@ -64,7 +64,7 @@ export function formatResultsMarkdown(r) {
       ? [
           `Database probe after seeding (${r.lookupProbe.documents} consent states): a lookup by \`_id\` takes ${r.lookupProbe.byIdMs} ms, by the indexed \`userId\` ${r.lookupProbe.byFieldMs} ms (medians).` +
             (r.lookupProbe.byFieldMs > 5 * Math.max(1, r.lookupProbe.byIdMs)
-              ? ' The database does not serve non-_id filters from indexes (FerretDB 1.x on SQLite pushes down only _id equality), so every consents/recentCalls query and every outbox relay poll is a full collection scan: S1, S7 and the S5 ratio below measure that first. Run with `MONGODB_URI=` pointing at a real MongoDB to measure the gateway and subgraphs instead.'
+              ? ' The database does not serve non-_id filters from indexes (FerretDB 1.x on SQLite pushes down only _id equality), so every consents/recentCalls query and every outbox relay poll is a full collection scan: S1, S7 and the S5 ratio below measure that first. Run with `--backend postgresql`, or `MONGODB_URI=` pointing at a real MongoDB, to measure the gateway and subgraphs instead.'
               : ''),
         ]
       : []),

@@ -15,6 +15,8 @@ export const USAGE = `npm run bench [-- options]
   --rounds N           interleaved rounds (default 5)
   --withdrawals N      S7 consent withdrawals (default 1000)
   --s7-budget S        time cap for S7 in seconds (default 240)
+  --backend B          FerretDB storage when no MONGODB_URI is set: postgresql (default;
+                       pushes filters down to SQL) or sqlite (what npm start and npm test use)
   --out DIR            results folder (default scripts/bench/results)
   --no-build           skip turbo build (dist/ must be current)`;
 
@@ -32,6 +34,7 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
       withdrawals: { type: 'string' },
       's7-budget': { type: 'string' },
       out: { type: 'string' },
+      backend: { type: 'string', default: 'postgresql' },
       'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -45,8 +48,10 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} expects a whole number ≥ ${min}, got ${values[name]}`);
     return n;
   };
+  if (!['postgresql', 'sqlite'].includes(values.backend)) throw new Error(`--backend expects postgresql or sqlite, got ${values.backend}`);
   return {
     help: values.help,
+    backend: values.backend,
     quick: values.quick,
     build: !values['no-build'],
     users: number('users', base.users, 10),
