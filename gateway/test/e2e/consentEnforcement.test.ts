@@ -116,10 +116,16 @@ describe('consent enforcement through the gateway', () => {
 
   it('lets the subject list who read their gated data, and their consent history', async () => {
     const log = await eventually(async () => {
-      const response = await as('owner', '{ me { dataAccessLog(first: 100) { edges { node { viewerKind field purpose } } } consentHistory { purpose status } } }');
+      const response = await as('owner', '{ me { dataAccessLog(first: 100) { edges { node { viewerKind fields count firstAt lastAt purpose } } } consentHistory { purpose status } } }');
       expect(response.body.errors).toBeUndefined();
       const entries = response.body.data.me.dataAccessLog.edges.map((edge: { node: unknown }) => edge.node);
-      expect(entries).toEqual(expect.arrayContaining([{ viewerKind: 'PARTNER', field: 'HiringProfile.employmentHistory', purpose: 'EMPLOYER_SHARING' }]));
+      // A partner's read of the profile: both gated fields it asked for in one entry.
+      expect(entries).toEqual(
+        expect.arrayContaining([
+          { viewerKind: 'PARTNER', fields: ['HiringProfile.employmentHistory', 'HiringProfile.skills'], count: expect.any(Number), firstAt: expect.any(String), lastAt: expect.any(String), purpose: 'EMPLOYER_SHARING' },
+        ]),
+      );
+      for (const entry of entries) expect(entry.count).toBeGreaterThanOrEqual(entry.fields.length);
       return response.body.data.me;
     });
     const kinds = new Set(log.dataAccessLog.edges.map((edge: { node: { viewerKind: string } }) => edge.node.viewerKind));

@@ -68,6 +68,12 @@ describe('exportMyData', () => {
     const reads = archive.sections.consent.items.filter((item: any) => item.collection === 'data_access_log');
     expect(reads.length).toBeGreaterThan(0);
     expect(reads[0].recipients[0]).toMatchObject({ kind: 'ORGANIZATION', id: world.acme.orgId, what: expect.stringMatching(/candidateProfile|^HiringProfile\./) });
+    // Each entry: which fields, how many reads, from when to when; one recipient line per field read.
+    for (const read of reads) {
+      expect(read.data).toEqual({ id: expect.any(String), fields: expect.any(Array), count: expect.any(Number), purpose: read.purpose, subgraph: expect.any(String), viewerKind: expect.any(String), firstAt: expect.any(String), lastAt: expect.any(String) });
+      expect(read.data.count).toBeGreaterThanOrEqual(read.data.fields.length);
+      expect(read.recipients.map((recipient: any) => recipient.what)).toEqual(read.data.fields);
+    }
 
     const acme = archive.recipients.find((recipient: any) => recipient.id === world.acme.orgId);
     expect(acme).toMatchObject({ kind: 'ORGANIZATION', name: 'Acme Hiring' });

@@ -53,8 +53,26 @@ describe('retention sweeps', () => {
     const consent = await createConsent(loadConsentConfig(env.subgraphEnv({ RETENTION_ACCESS_LOG_DAYS: '365' })), { clock });
     closers.push(() => consent.close());
     await consent.retention.runOnce(); // the pass every start runs, before seeding
-    const read = (daysAgo: number) => ({
-      _id: randomUUID(),
+    // An aggregated entry: its reads span a flush window, and it is kept for the days counted from its last read (`at`).
+    const reads = (id: string, daysAgo: number) => {
+      const lastAt = new Date(now.getTime() - daysAgo * DAY);
+      return {
+        _id: id,
+        viewerKind: 'partner',
+        viewerId: 'key-1',
+        viewerOrgId: 'org-1',
+        subjectUserId: 'u-ret',
+        fields: ['HiringProfile.employmentHistory', 'HiringProfile.skills'],
+        count: 12,
+        firstAt: new Date(lastAt.getTime() - 250),
+        at: lastAt,
+        purpose: 'EMPLOYER_SHARING',
+        subgraph: 'hiring',
+      };
+    };
+    // One stored before aggregation: one read, `field` and `at`.
+    const oneRead = (id: string, daysAgo: number) => ({
+      _id: id,
       viewerKind: 'partner',
       viewerId: 'key-1',
       viewerOrgId: 'org-1',
@@ -64,9 +82,9 @@ describe('retention sweeps', () => {
       subgraph: 'hiring',
       at: new Date(now.getTime() - daysAgo * DAY),
     });
-    await consent.services.accessLog.insertMany([read(400), read(366), read(10)]);
+    await consent.services.accessLog.insertMany([reads('old', 400), oneRead('old-one-read', 366), reads('recent', 10), oneRead('recent-one-read', 10)]);
     expect(await consent.retention.runOnce()).toEqual({ access_log: 2 });
-    expect(await consent.services.accessLog.countDocuments({ subjectUserId: 'u-ret' })).toBe(1);
+    expect((await consent.services.accessLog.find({ subjectUserId: 'u-ret' }).select({ _id: 1 }).lean()).map((doc) => doc._id).sort()).toEqual(['recent', 'recent-one-read']);
     expect(await removedCounter(consent, 'access_log')).toBe(2);
   });
 

@@ -1,4 +1,5 @@
 import { createSubgraphService, erasureHandler, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import type { Logger } from 'pino';
 import type { ConsentConfig } from './consentConfig';
 import type { ConsentServices } from './consentServices';
 import { storeDataAccess } from './consumers/storeDataAccess';
@@ -17,6 +18,8 @@ import { jsonObjectScalar } from './resolvers/jsonObjectScalar';
 export interface ConsentOptions {
   /** Now; tests inject one to move time (retention sweep). */
   clock?: () => Date;
+  /** Instead of the one built from LOG_LEVEL; tests pass one that keeps its lines. */
+  logger?: Logger;
 }
 
 export type ConsentService = SubgraphService<ConsentServices> & { retention: RetentionSweep };
@@ -73,12 +76,12 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       return {
         services,
         resolvers: resolvers as never,
-        consumers: [storeDataAccess(accessLog), erasure, recordErasureProgress(privacyProgress)],
+        consumers: [storeDataAccess(accessLog, logger), erasure, recordErasureProgress(privacyProgress)],
         onClose: () => retention.stop(),
       };
     },
   };
-  const service = await createSubgraphService(definition, config);
+  const service = await createSubgraphService(definition, config, { logger: options.logger });
   retention.attachMetrics(service.metrics);
   return Object.assign(service, { retention });
 }

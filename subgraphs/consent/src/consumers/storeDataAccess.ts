@@ -1,25 +1,59 @@
-import { ACCESS_RECORDED_SUBJECT, type AccessLogEntry, type ConsumeOptions, type EventEnvelope } from '@profile-graph/kit';
-import type { DataAccessModel } from '../models/dataAccessModel';
+import { ACCESS_RECORDED_SUBJECT, type ConsumeOptions, type EventEnvelope } from '@profile-graph/kit';
+import type { Logger } from 'pino';
+import type { DataAccessDoc, DataAccessModel } from '../models/dataAccessModel';
+import { parseAccessEntry } from './parseAccessEntry';
+
+const DUPLICATE_KEY = 11000;
+/** Problems named per event in the warning; the count says how many more. */
+const PROBLEMS_LOGGED = 10;
+
+/** True when every write error of a bulk insert is a duplicate `_id` (an entry stored before). */
+function onlyDuplicates(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: unknown })?.writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length === 0) return (error as { code?: number })?.code === DUPLICATE_KEY;
+  return list.every((writeError: { code?: number; err?: { code?: number } }) => (writeError.code ?? writeError.err?.code) === DUPLICATE_KEY);
+}
 
 /**
- * Stores the access-log batches every subgraph publishes. Each entry is
- * upserted by its own id, so a redelivered or republished batch adds nothing.
+ * Stores the access-log batches every subgraph publishes: one document per
+ * entry, each entry already the aggregate of one viewer's reads of one
+ * subject's data for one purpose within one flush window, so a page of 50
+ * candidates is about 50 inserts, not 200, and rereads within the window
+ * cost nothing. Old one-read entries still on the stream are stored as
+ * one-field aggregates. Insert-only by entry id: a redelivered or republished
+ * batch adds nothing and cannot undo what erasure anonymized since. Malformed
+ * entries are dropped with a warning naming what was wrong; the rest of the
+ * batch is stored.
  */
-export function storeDataAccess(log: DataAccessModel): ConsumeOptions {
+export function storeDataAccess(log: DataAccessModel, logger: Logger): ConsumeOptions {
   return {
     stream: 'PRIVACY',
     durable: 'consent-access-recorded',
     filterSubjects: [ACCESS_RECORDED_SUBJECT],
     handler: async (event: EventEnvelope) => {
-      const entries = Array.isArray(event.data.entries) ? (event.data.entries as AccessLogEntry[]) : [];
-      const valid = entries.filter((entry) => typeof entry?.id === 'string' && typeof entry.subjectUserId === 'string' && typeof entry.field === 'string');
-      if (valid.length === 0) return;
-      await log.bulkWrite(
-        valid.map(({ id, at, ...rest }) => ({
-          replaceOne: { filter: { _id: id }, replacement: { ...rest, _id: id, at: new Date(at) }, upsert: true },
-        })),
-        { ordered: false },
-      );
+      const entries: unknown = event.data?.entries;
+      if (!Array.isArray(entries)) {
+        logger.warn({ eventId: event.id, problem: 'data.entries: expected an array' }, 'dropped an access log batch');
+        return;
+      }
+      const docs: DataAccessDoc[] = [];
+      const dropped: { index: number; id?: string; problems: string[] }[] = [];
+      entries.forEach((raw: unknown, index: number) => {
+        const parsed = parseAccessEntry(raw);
+        if (parsed.doc) docs.push(parsed.doc);
+        else dropped.push({ index, ...(typeof (raw as { id?: unknown })?.id === 'string' ? { id: (raw as { id: string }).id } : {}), problems: parsed.problems });
+      });
+      if (dropped.length > 0) {
+        logger.warn({ eventId: event.id, dropped: dropped.length, stored: docs.length, entries: dropped.slice(0, PROBLEMS_LOGGED) }, 'dropped malformed access log entries');
+      }
+      if (docs.length === 0) return;
+      try {
+        await log.insertMany(docs, { ordered: false });
+      } catch (error) {
+        // The others were inserted; anything but a duplicate is retried (the whole batch, which is idempotent).
+        if (!onlyDuplicates(error)) throw error;
+      }
     },
   };
 }

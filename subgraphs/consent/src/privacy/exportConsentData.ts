@@ -1,19 +1,24 @@
 import { consentPurposes, exportConsentProjection, type ExportItem, type ExportRecipient, type ExportSection } from '@profile-graph/kit';
 import type { Connection } from 'mongoose';
 import type { ConsentStateModel } from '../models/consentStateModel';
-import type { DataAccessDoc, DataAccessModel } from '../models/dataAccessModel';
+import { accessSummary, type DataAccessDoc, type DataAccessModel } from '../models/dataAccessModel';
 import type { PrivacyRequestModel } from './privacyRequestModels';
 
-/** Who read the data: an organization's API key, another person (not named), or a service. */
-export function accessRecipient(entry: Pick<DataAccessDoc, 'viewerKind' | 'viewerId' | 'viewerOrgId' | 'field' | 'at'>): ExportRecipient {
+/**
+ * Who read the data: an organization's API key, another person (not named), or a service.
+ * One recipient per field read, at the last read of the entry.
+ */
+export function accessRecipients(entry: Pick<DataAccessDoc, 'viewerKind' | 'viewerId' | 'viewerOrgId' | 'fields' | 'field' | 'count' | 'firstAt' | 'at'>): ExportRecipient[] {
   const at = entry.at.toISOString();
-  if (entry.viewerKind === 'partner') {
-    return entry.viewerOrgId
-      ? { kind: 'ORGANIZATION', id: entry.viewerOrgId, what: entry.field, at }
-      : { kind: 'PARTNER_KEY', id: entry.viewerId, what: entry.field, at };
-  }
-  if (entry.viewerKind === 'service') return { kind: 'SERVICE', what: entry.field, at };
-  return { kind: 'USER', what: entry.field, at };
+  const who: Omit<ExportRecipient, 'what' | 'at'> =
+    entry.viewerKind === 'partner'
+      ? entry.viewerOrgId
+        ? { kind: 'ORGANIZATION', id: entry.viewerOrgId }
+        : { kind: 'PARTNER_KEY', id: entry.viewerId }
+      : entry.viewerKind === 'service'
+        ? { kind: 'SERVICE' }
+        : { kind: 'USER' };
+  return accessSummary(entry).fields.map((what) => ({ ...who, what, at }));
 }
 
 /**
@@ -44,12 +49,13 @@ export async function exportConsentData(
     });
   }
   for (const entry of await deps.accessLog.find({ subjectUserId: userId }).sort({ at: 1 }).lean()) {
+    const { fields, count, firstAt, lastAt } = accessSummary(entry);
     items.push({
       collection: 'data_access_log',
-      kind: 'read of your consent-gated data by someone else',
+      kind: 'reads of your consent-gated data by someone else',
       purpose: entry.purpose,
-      recipients: [accessRecipient(entry)],
-      data: { id: entry._id, field: entry.field, purpose: entry.purpose, subgraph: entry.subgraph, viewerKind: entry.viewerKind.toUpperCase(), at: entry.at },
+      recipients: accessRecipients(entry),
+      data: { id: entry._id, fields, count, purpose: entry.purpose, subgraph: entry.subgraph, viewerKind: entry.viewerKind.toUpperCase(), firstAt, lastAt },
     });
   }
   for (const request of await deps.privacyRequests.find({ userId }).lean()) {

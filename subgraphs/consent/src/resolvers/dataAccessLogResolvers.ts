@@ -1,6 +1,6 @@
 import { badInput, type SubgraphContext } from '@profile-graph/kit';
 import type { ConsentServices } from '../consentServices';
-import type { DataAccessDoc } from '../models/dataAccessModel';
+import { accessSummary, type DataAccessDoc } from '../models/dataAccessModel';
 import { assertSubject } from './consentRecordResolvers';
 
 type Context = SubgraphContext<ConsentServices>;
@@ -20,7 +20,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 
 export const dataAccessLogResolvers = {
   User: {
-    /** Newest first, keyset-paginated on (at, id) so pages stay stable while new entries arrive. */
+    /** Newest last read first, keyset-paginated on (at = lastAt, id) so pages stay stable while new entries arrive. */
     dataAccessLog: async (user: { id: string }, args: { first?: number | null; after?: string | null }, context: Context) => {
       assertSubject(user.id, context, 'data access log');
       const first = args.first ?? 20;
@@ -39,5 +39,13 @@ export const dataAccessLogResolvers = {
   DataAccess: {
     id: (doc: DataAccessDoc) => doc._id,
     viewerKind: (doc: DataAccessDoc) => doc.viewerKind.toUpperCase(),
+    fields: (doc: DataAccessDoc) => accessSummary(doc).fields,
+    count: (doc: DataAccessDoc) => accessSummary(doc).count,
+    firstAt: (doc: DataAccessDoc) => accessSummary(doc).firstAt,
+    lastAt: (doc: DataAccessDoc) => accessSummary(doc).lastAt,
+    /** Deprecated: the first of `fields`. */
+    field: (doc: DataAccessDoc) => accessSummary(doc).fields[0] ?? '',
+    /** Deprecated: `lastAt`. */
+    at: (doc: DataAccessDoc) => doc.at,
   },
 };

@@ -178,9 +178,10 @@ describe('consent enforced across subgraphs', () => {
       expect(response.body.errors).toBeUndefined();
     });
     await hiringProfileOf(env, hiringUrls[1]!, userViewer(ada), ada); // owner: not logged
-    const query = 'query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on User { dataAccessLog(first: 2, after: $after) { edges { cursor node { viewerKind viewerId viewerOrgId field purpose subgraph at } } pageInfo { hasNextPage endCursor } } } } }';
+    const query = 'query($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on User { dataAccessLog(first: 2, after: $after) { edges { cursor node { viewerKind viewerId viewerOrgId fields count firstAt lastAt purpose subgraph } } pageInfo { hasNextPage endCursor } } } } }';
     const reps = { r: [{ __typename: 'User', id: ada }] };
-    const all: { field: string; viewerKind: string }[] = [];
+    type Entry = { fields: string[]; count: number; firstAt: string; lastAt: string; viewerKind: string; subgraph: string };
+    const all: Entry[] = [];
     await eventually(async () => {
       all.length = 0;
       let after: string | null = null;
@@ -189,13 +190,24 @@ describe('consent enforced across subgraphs', () => {
         expect(response.body.errors).toBeUndefined();
         const page = response.body.data._entities[0].dataAccessLog;
         expect(page.edges.length).toBeLessThanOrEqual(2);
-        all.push(...page.edges.map((edge: { node: { field: string; viewerKind: string } }) => edge.node));
+        all.push(...page.edges.map((edge: { node: Entry }) => edge.node));
         if (!page.pageInfo.hasNextPage) break;
         after = page.pageInfo.endCursor;
       }
-      expect(all.map((entry) => entry.field)).toEqual(expect.arrayContaining(['HiringProfile.skills', 'HiringProfile.employmentHistory', 'HiringProfile.educationHistory', 'User.phoneNumber']));
+      expect(all.flatMap((entry) => entry.fields)).toEqual(expect.arrayContaining(['HiringProfile.skills', 'HiringProfile.employmentHistory', 'HiringProfile.educationHistory', 'User.phoneNumber']));
     }, 5_000, 100);
     expect(all.every((entry) => entry.viewerKind === 'PARTNER' || entry.viewerKind === 'USER')).toBe(true);
+    // One entry per viewer, purpose, subgraph and window: the three profile fields a partner read at once share one.
+    for (const entry of all) {
+      expect(entry.fields).toEqual([...new Set(entry.fields)].sort());
+      expect(entry.count).toBeGreaterThanOrEqual(entry.fields.length);
+      expect(Date.parse(entry.firstAt)).toBeLessThanOrEqual(Date.parse(entry.lastAt));
+    }
+    expect(all.filter((entry) => entry.subgraph === 'hiring' && entry.viewerKind === 'PARTNER').map((entry) => entry.fields)).toContainEqual([
+      'HiringProfile.educationHistory',
+      'HiringProfile.employmentHistory',
+      'HiringProfile.skills',
+    ]);
     // The partner read above is the newest once it has crossed NATS.
     await eventually(async () => {
       const newest = await asViewer(env, consentUrl, 'consent', userViewer(ada), query, reps);

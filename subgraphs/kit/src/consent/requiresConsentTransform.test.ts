@@ -1,6 +1,6 @@
 import { buildSchema, graphql, type GraphQLObjectType } from 'graphql';
 import type { Viewer } from '../viewer/viewer';
-import type { AccessLogEntry } from './accessLogRecorder';
+import type { AccessLogRead } from './accessLogRecorder';
 import { ConsentStateMap, type ConsentLookup } from './consentProjection';
 import type { ConsentPurpose } from './consentPurposes';
 import { consentFilter } from './consentFilter';
@@ -31,7 +31,7 @@ class FakeLookup implements ConsentLookup {
 function setup() {
   const schema = buildSchema(sdl);
   const calls: string[] = [];
-  const logged: Omit<AccessLogEntry, 'id' | 'at' | 'subgraph'>[] = [];
+  const logged: AccessLogRead[] = [];
   const lookup = new FakeLookup();
   const user = schema.getType('User') as GraphQLObjectType;
   const profile = schema.getType('Profile') as GraphQLObjectType;

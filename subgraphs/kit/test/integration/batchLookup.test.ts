@@ -73,7 +73,7 @@ describe.each<BatchLookup>(['in', 'per-key'])('DataLoader batches read with %s',
   });
 
   it(`sends ${mode === 'in' ? 'one find per batch' : 'one find per distinct key'} for a DataLoader batch of 20 keys`, async () => {
-    const loader = new DataLoader<string, PersonDoc | null>(batchByField(people));
+    const loader = new DataLoader<string, (PersonDoc & Record<string, unknown>) | null>(batchByField<PersonDoc & Record<string, unknown>>(people));
     const keys = Array.from({ length: 20 }, (_, i) => `p${i % 10}`);
     const found = await Promise.all(keys.map((key) => loader.load(key)));
     expect(found.every((doc, i) => doc?._id === keys[i])).toBe(true);
