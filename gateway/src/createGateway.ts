@@ -110,6 +110,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maskError: createGatewayMaskError(logger, metrics),
     corsOrigins: config.corsOrigins,
     maxBatch: config.limits.maxBatch,
+    dedupSubgraphRequests: config.subgraphDedup !== false,
     // Schema exploration is for developers (Sandbox); partners never get it, production nobody.
     allowIntrospection: (context) => {
       const request = context['request'] as Request | undefined;

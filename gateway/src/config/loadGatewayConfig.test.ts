@@ -92,6 +92,13 @@ describe('loadGatewayConfig', () => {
     expect(configError(() => loadGatewayConfig(['--prot', '1'], valid))).toMatch(/unknown argument --prot; usage: gateway \[--supergraph FILE\] \[--port N\]/);
     expect(configError(() => loadGatewayConfig(['--port'], valid))).toMatch(/--port needs a value/);
   });
+
+  it('shares identical in-flight subgraph queries per viewer by default; SUBGRAPH_DEDUP=off turns it off', () => {
+    expect(loadGatewayConfig([], valid).subgraphDedup).toBe(true);
+    expect(loadGatewayConfig([], { ...valid, SUBGRAPH_DEDUP: 'on' }).subgraphDedup).toBe(true);
+    expect(loadGatewayConfig([], { ...valid, SUBGRAPH_DEDUP: 'off' }).subgraphDedup).toBe(false);
+    expect(configError(() => loadGatewayConfig([], { ...valid, SUBGRAPH_DEDUP: 'yes' }))).toMatch(/SUBGRAPH_DEDUP is invalid: expected on or off/);
+  });
 });
 
 describe('loadGatewayConfig secrets from files', () => {

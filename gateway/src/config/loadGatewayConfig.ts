@@ -83,6 +83,8 @@ const schema = z.object({
   RATE_LIMIT_REFILL_PER_SECOND: z.coerce.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).default(10),
   /** GET /metrics (Prometheus). Turn off, or block /metrics at the proxy, where the gateway port is public. */
   METRICS: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  /** Concurrent identical subgraph queries for the same viewer share one call; never across viewers, never mutations. */
+  SUBGRAPH_DEDUP: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   /** Where finished trace spans go: nowhere (traceparent still propagates), or stdout. */
   TRACES_EXPORTER: z.enum(['none', 'console'], { error: 'expected none or console' }).default('none'),
 });
@@ -117,6 +119,8 @@ export interface GatewayConfig {
   /** Default on. */
   metricsEnabled?: boolean;
   tracesExporter?: 'none' | 'console';
+  /** Share concurrent identical subgraph queries within one viewer. Default on. */
+  subgraphDedup?: boolean;
 }
 
 export interface OperationLimits {
@@ -211,5 +215,6 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     rateLimit: { capacity: value.RATE_LIMIT_CAPACITY, refillPerSecond: value.RATE_LIMIT_REFILL_PER_SECOND },
     metricsEnabled: value.METRICS === 'on',
     tracesExporter: value.TRACES_EXPORTER,
+    subgraphDedup: value.SUBGRAPH_DEDUP === 'on',
   };
 }

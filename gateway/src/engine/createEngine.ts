@@ -5,6 +5,7 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import type { Logger } from '@profile-graph/kit';
 import { createEngineLogger } from './createEngineLogger';
+import { useViewerKeyedDedup } from './useViewerKeyedDedup';
 
 export type { GatewayPlugin as EnginePlugin } from '@graphql-hive/gateway-runtime';
 
@@ -22,6 +23,8 @@ export interface EngineOptions {
   maxBatch?: number;
   /** Whether this request's context may introspect the schema. */
   allowIntrospection?: (context: Record<string, unknown>) => boolean;
+  /** Concurrent identical subgraph queries for the same viewer share one call (useViewerKeyedDedup). Default off. */
+  dedupSubgraphRequests?: boolean;
 }
 
 export interface Engine {
@@ -40,6 +43,8 @@ export interface Engine {
  * file and the plugin adapters, nothing else.
  */
 export function createEngine(options: EngineOptions): Engine {
+  // First in the list, so its fetch wrapper is the innermost: the one that makes the HTTP call.
+  const plugins = options.dedupSubgraphRequests ? [useViewerKeyedDedup(), ...options.plugins] : options.plugins;
   const runtime = createGatewayRuntime({
     supergraph: () => options.supergraph,
     unifiedGraphHandler,
@@ -47,7 +52,7 @@ export function createEngine(options: EngineOptions): Engine {
     transports: { http: httpTransport },
     // The HTTP executor shares one in-flight subgraph response among identical requests, keyed by URL and
     // body but not by the viewer header we add per fetch: two users asking `{ me { ... } }` at once would get
-    // the same answer. Every subgraph call is personal here, so nothing is shared.
+    // the same answer. It stays off; useViewerKeyedDedup shares calls only within one viewer.
     transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
     graphqlEndpoint: options.graphqlEndpoint,
     logging: createEngineLogger(options.logger),
@@ -74,7 +79,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.allowIntrospection
       ? { disableIntrospection: { disableIf: ({ context }: { context: Record<string, unknown> }) => !options.allowIntrospection!(context) } }
       : {}),
-    plugins: () => options.plugins,
+    plugins: () => plugins,
   });
 
   return {

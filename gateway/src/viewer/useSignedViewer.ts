@@ -2,6 +2,15 @@ import { VIEWER_HEADER, anonymousViewer, type Viewer, type ViewerSigner } from '
 import type { EnginePlugin } from '../engine/createEngine';
 
 /**
+ * The viewer a subgraph fetch is signed for: the request's viewer, else
+ * anonymous. One function, so whatever keys on "who is asking" (the in-flight
+ * de-duplication) reads exactly what the signer signs.
+ */
+export function signedViewerOf(executionRequest: { context?: unknown }): Viewer {
+  return (executionRequest.context as { viewer?: Viewer } | undefined)?.viewer ?? anonymousViewer;
+}
+
+/**
  * Headers that carry identity from the client. The gateway replaces all of
  * them with one signed viewer: forwarding any would let a client speak to a
  * subgraph as someone else, or hand a subgraph a credential it never needs.
@@ -29,7 +38,7 @@ export function useSignedViewer(options: { sign: ViewerSigner }): EnginePlugin {
       if (!executionRequest) return undefined;
       const subgraphName = executionRequest.subgraphName;
       if (!subgraphName) throw new Error('subgraph fetch without a subgraph name: refusing to call it unsigned');
-      const viewer = (executionRequest.context as { viewer?: Viewer } | undefined)?.viewer ?? anonymousViewer;
+      const viewer = signedViewerOf(executionRequest);
       return options.sign(viewer, subgraphName).then((token) => {
         setOptions({
           ...init,

@@ -1,0 +1,231 @@
+import { OperationTypeNode, getOperationAST, type DocumentNode } from 'graphql';
+import { VIEWER_HEADER } from '@profile-graph/kit';
+import { signedViewerOf } from '../viewer/useSignedViewer';
+import type { EnginePlugin } from './createEngine';
+
+/**
+ * Concurrent identical subgraph queries made for the same viewer share one
+ * HTTP call.
+ *
+ * Why our own: the HTTP transport's `deduplicateInflightRequests` keys by URL
+ * and body only, before the per-fetch signed viewer header exists, so two
+ * users asking `{ me { ... } }` at once got one user's answer (createEngine
+ * keeps it off). The viewer token cannot be the key either: it is signed per
+ * fetch, so it differs every time. The key here is everything that decides
+ * the subgraph's answer: the subgraph, method, URL, the viewer (whole,
+ * serialized canonically), every header except the per-fetch ones, and the
+ * exact body. Only queries are shared; mutations, subscriptions and anything
+ * that cannot be keyed always get their own call.
+ *
+ * It must be the innermost fetch wrapper (the first onFetch plugin): it then
+ * sees the headers the other plugins settled on, and each caller still gets
+ * its own span, metrics and error handling around the shared call.
+ */
+export function useViewerKeyedDedup(): EnginePlugin {
+  const inflight = new InflightRequests();
+  return {
+    onFetch({ executionRequest, fetchFn, setFetchFn }) {
+      if (!executionRequest || !fetchFn) return;
+      const inner = fetchFn as unknown as Fetch;
+      const deduplicated: Fetch = (url, init, context, info) => {
+        let key: string | undefined;
+        try {
+          key = dedupKey(executionRequest, url, init);
+        } catch {
+          key = undefined; // e.g. a header the Headers class refuses: the fetch itself will say what is wrong
+        }
+        if (key === undefined) return inner(url, init, context, info);
+        return inflight.run(key, init?.signal ?? undefined, (signal) => inner(url, { ...init, signal }, context, info));
+      };
+      setFetchFn(deduplicated as never);
+    },
+  };
+}
+
+type Fetch = (url: string, init?: FetchInit, context?: unknown, info?: unknown) => Promise<Response> | Response;
+
+interface FetchInit {
+  method?: string;
+  headers?: unknown;
+  body?: unknown;
+  signal?: AbortSignal | null;
+  [option: string]: unknown;
+}
+
+export interface KeyedExecutionRequest {
+  document?: DocumentNode;
+  operationName?: string;
+  operationType?: OperationTypeNode;
+  subgraphName?: string;
+  context?: unknown;
+}
+
+/**
+ * Headers that differ per fetch without changing the answer. The viewer token
+ * is among them only because the viewer it carries is keyed in its place (and
+ * checked to match, see dedupKey).
+ */
+const PER_FETCH_HEADERS = new Set([VIEWER_HEADER, 'traceparent', 'tracestate', 'baggage', 'x-request-id']);
+
+/**
+ * The sharing key of one subgraph fetch, or undefined when it must have its
+ * own call: not a query, no subgraph name, a body that is not text, or a
+ * viewer token that does not carry the viewer being keyed.
+ */
+export function dedupKey(executionRequest: KeyedExecutionRequest, url: string, init: FetchInit | undefined): string | undefined {
+  if (!isQuery(executionRequest)) return undefined;
+  const subgraph = executionRequest.subgraphName;
+  if (!subgraph) return undefined;
+  const body = init?.body;
+  if (body !== undefined && body !== null && typeof body !== 'string') return undefined;
+  const headers = new Headers((init?.headers ?? undefined) as HeadersInit | undefined);
+  const viewer = canonicalJson(signedViewerOf(executionRequest));
+  // The key stands for the viewer the subgraph will read from the token; if the token says anything else
+  // (missing, another viewer, not ours), sharing could hand one viewer's answer to another: do not share.
+  if (tokenViewer(headers.get(VIEWER_HEADER)) !== viewer) return undefined;
+  const kept: [string, string][] = [];
+  headers.forEach((value, name) => {
+    if (!PER_FETCH_HEADERS.has(name)) kept.push([name, value]);
+  });
+  kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([subgraph, (init?.method ?? 'GET').toUpperCase(), url, viewer, kept, body ?? null]);
+}
+
+function isQuery(executionRequest: KeyedExecutionRequest): boolean {
+  if (executionRequest.operationType !== undefined && executionRequest.operationType !== OperationTypeNode.QUERY) return false;
+  if (!executionRequest.document) return false;
+  return getOperationAST(executionRequest.document, executionRequest.operationName)?.operation === OperationTypeNode.QUERY;
+}
+
+/** The `viewer` claim of a viewer token, canonically serialized; undefined when there is none. */
+function tokenViewer(token: string | null): string | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { viewer?: unknown };
+    return claims.viewer === undefined ? undefined : canonicalJson(claims.viewer);
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON with object keys sorted at every depth (array order kept), so equal viewers give equal strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, nested: unknown) =>
+    nested && typeof nested === 'object' && !Array.isArray(nested)
+      ? Object.fromEntries(Object.entries(nested).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : nested,
+  );
+}
+
+interface SharedResponse {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  body: ArrayBuffer;
+}
+
+interface Entry {
+  key: string;
+  result: Promise<SharedResponse>;
+  /** Aborts the shared call; used only once every caller has gone. */
+  controller: AbortController;
+  callers: number;
+}
+
+/** Statuses whose Response cannot have a body. */
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+/** Not meaningful once the body is read whole and decoded. */
+const BODY_FRAMING_HEADERS = new Set(['content-length', 'content-encoding', 'transfer-encoding']);
+
+/**
+ * Calls in flight by key. The first caller starts the call; callers with the
+ * same key while it is in flight wait for it; each gets its own Response (the
+ * body is read once and copied), and a failure reaches every one of them. The
+ * entry goes when the call settles, so a later caller makes a new call.
+ *
+ * Each caller's abort signal (its client's upstream timeout) ends only its own
+ * wait: one client giving up must not fail the others. The shared call is
+ * aborted when the last caller has gone.
+ */
+export class InflightRequests {
+  private readonly entries = new Map<string, Entry>();
+
+  /** Calls in flight now (for tests and diagnostics). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  run(key: string, signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<Response> | Response): Promise<Response> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let entry = this.entries.get(key);
+    if (!entry) entry = this.start(key, call);
+    return this.join(entry, signal);
+  }
+
+  private start(key: string, call: (signal: AbortSignal) => Promise<Response> | Response): Entry {
+    const controller = new AbortController();
+    const entry: Entry = { key, controller, callers: 0, result: undefined as never };
+    entry.result = (async (): Promise<SharedResponse> => {
+      const response = await call(controller.signal);
+      const headers: [string, string][] = [];
+      response.headers.forEach((value, name) => {
+        if (!BODY_FRAMING_HEADERS.has(name)) headers.push([name, value]);
+      });
+      return { status: response.status, statusText: response.statusText, headers, body: await response.arrayBuffer() };
+    })().finally(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    // Every caller handles the outcome; this only keeps a call whose callers all left from being an unhandled rejection.
+    entry.result.catch(() => undefined);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private join(entry: Entry, signal: AbortSignal | undefined): Promise<Response> {
+    entry.callers += 1;
+    return new Promise<Response>((resolve, reject) => {
+      let settled = false;
+      const onAbort = () => {
+        if (settled) return;
+        settled = true;
+        this.leave(entry, signal!.reason);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      entry.result.then(
+        (shared) => {
+          if (settled) return;
+          settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          try {
+            resolve(toResponse(shared));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private leave(entry: Entry, reason: unknown): void {
+    entry.callers -= 1;
+    if (entry.callers > 0) return;
+    // Nobody waits any more: stop the call, and let the next caller start afresh rather than join an aborted one.
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    entry.controller.abort(reason);
+  }
+}
+
+/** A fresh Response for one caller: same status and headers, its own copy of the body. */
+function toResponse(shared: SharedResponse): Response {
+  const body = NULL_BODY_STATUS.has(shared.status) ? null : shared.body.slice(0);
+  return new Response(body, { status: shared.status, statusText: shared.statusText, headers: shared.headers });
+}
