@@ -1,10 +1,13 @@
 import { AppError, allConsentPurposes, type ConsentPurpose, type SubgraphContext } from '@profile-graph/kit';
 import type { ConsentServices } from '../consentServices';
 import { recordConsentDecision } from '../ledger/recordConsentDecision';
-import type { ConsentStateDoc } from '../models/consentStateModel';
+import { consentStateId, type ConsentStateDoc } from '../models/consentStateModel';
 import { validateGrant, type GrantConsentInput } from '../validation/validateGrant';
 
 type Context = SubgraphContext<ConsentServices>;
+
+/** Longest a withdrawal waits for its snapshot to reach NATS before answering anyway. */
+const WITHDRAWAL_PUBLISH_WAIT_MS = 2_000;
 
 function signedInUser(context: Context): string {
   if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to manage your consent.');
@@ -39,7 +42,8 @@ export const consentResolvers = {
         origin: context.origin ?? null,
         jurisdiction: input.jurisdiction ?? null,
       });
-      context.services.relay.kick();
+      // No relay.kick(): the write went through the tracked model, so the relay publishes this
+      // document by _id already; a kick would add a full scan of the collection (costly on FerretDB).
       return state;
     },
     withdrawConsent: async (_: unknown, args: { purpose: ConsentPurpose }, context: Context): Promise<ConsentStateDoc> => {
@@ -52,7 +56,10 @@ export const consentResolvers = {
         method: 'WITHDRAWAL',
         origin: context.origin ?? null,
       });
-      context.services.relay.kick();
+      // Answer once the withdrawal is on NATS, so every subgraph's projection is a hop away when
+      // the user sees it confirmed. Bounded: if NATS is slow the outbox still delivers it, and
+      // subgraphs that lose NATS refuse non-owner gated reads once their projection is stale.
+      await context.services.relay.whenRelayed(context.services.states, consentStateId(userId, args.purpose), WITHDRAWAL_PUBLISH_WAIT_MS);
       return state;
     },
   },

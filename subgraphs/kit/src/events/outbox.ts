@@ -128,21 +128,63 @@ export class OutboxRelay {
       await forEachConcurrently(batch, RELAY_CONCURRENCY, async (id) => {
         if (!this.bus.isConnected() || this.options.fault === 'crash-after-write') return;
         const doc = await model.findOne({ _id: id }).select({ _id: 1, _outbox: 1, _outboxSeq: 1 }).lean<PendingDoc>();
-        if (doc?._outbox?.length) await this.relayPending(model, doc);
+        const published = doc?._outbox?.length ? await this.relayPending(model, doc) : true;
+        if (published) this.settleWaiters(`${model.modelName}:${id}`);
       });
     }
+  }
+
+  private readonly waiters = new Map<string, (() => void)[]>();
+
+  /**
+   * Resolves true once the events queued so far on document `id` of a tracked
+   * model are on NATS, or false after `timeoutMs`. Never rejects: the outbox
+   * delivers them later regardless; this lets a caller answer only once the
+   * change is out (a consent withdrawal is enforced everywhere by the time the
+   * user sees it confirmed).
+   */
+  whenRelayed(model: Model<any>, id: string, timeoutMs: number): Promise<boolean> {
+    const key = `${model.modelName}:${id}`;
+    const tracked = this.models.find((candidate) => candidate.modelName === model.modelName);
+    if (!tracked) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        const list = this.waiters.get(key);
+        list?.splice(list.indexOf(done), 1);
+        if (list?.length === 0) this.waiters.delete(key);
+        resolve(false);
+      }, timeoutMs);
+      timer.unref();
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const list = this.waiters.get(key);
+      if (list) list.push(done);
+      else this.waiters.set(key, [done]);
+      // Look at the document again: its relay may have finished before this call, or be in flight.
+      this.relayDocument(tracked, id);
+    });
+  }
+
+  private settleWaiters(key: string): void {
+    const list = this.waiters.get(key);
+    if (!list) return;
+    this.waiters.delete(key);
+    for (const done of list) done();
   }
 
   /** Documents being relayed right now, so the by-id path and a full pass do not publish one twice. */
   private readonly inFlight = new Set<string>();
   private readonly rerun = new Set<string>();
 
-  private async relayPending(model: Model<any>, doc: PendingDoc): Promise<void> {
+  /** Publishes a document's outbox and clears it; false when another relay of it was in flight (it reruns after). */
+  private async relayPending(model: Model<any>, doc: PendingDoc): Promise<boolean> {
     const key = `${model.modelName}:${String(doc._id)}`;
     if (this.inFlight.has(key)) {
       // Events may have been queued after the in-flight read: look at the document again when it is done.
       this.rerun.add(key);
-      return;
+      return false;
     }
     this.inFlight.add(key);
     try {
@@ -150,6 +192,7 @@ export class OutboxRelay {
       // Clear only if no event was queued meanwhile; otherwise the next pass
       // republishes the lot and JetStream drops the duplicates by id.
       await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
+      return true;
     } finally {
       this.inFlight.delete(key);
       if (this.rerun.delete(key)) this.relayDocument(model, String(doc._id));
@@ -220,7 +263,9 @@ export class OutboxRelay {
           .limit(batchSize)
           .lean<PendingDoc[]>();
         // Documents are independent: relay several at once; within one, events keep their order.
-        await forEachConcurrently(pending, RELAY_CONCURRENCY, (doc) => this.relayPending(model, doc));
+        await forEachConcurrently(pending, RELAY_CONCURRENCY, async (doc) => {
+          if (await this.relayPending(model, doc)) this.settleWaiters(`${model.modelName}:${String(doc._id)}`);
+        });
         if (pending.length < batchSize) break;
       }
     }

@@ -1,4 +1,5 @@
 import { Schema, type Model } from 'mongoose';
+import { connect } from 'nats';
 import { connectDatabase, isFerretDb } from '../../src/db/connectDatabase';
 import { EventBus } from '../../src/events/eventBus';
 import { createEvent, type EventEnvelope } from '../../src/events/eventEnvelope';
@@ -129,5 +130,35 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
     await badges.updateOne({ _id: 'b1' }, outboxOnUpdate([raised], { $set: { level: 2 } }));
     await eventually(() => expect(received.map((e) => e.id)).toContain(raised.id), 2_000);
     await eventually(async () => expect((await badges.findById('b1').lean<{ _outbox: unknown[] }>())?._outbox).toEqual([]), 2_000);
+  });
+  it('whenRelayed resolves once the written events are on the stream, also when the relay finished first', async () => {
+    interface FlagDoc {
+      _id: string;
+      on: boolean;
+    }
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 3_600_000, serializeWrites: isFerretDb(db) });
+    const flags = relay.track(db.model<FlagDoc>('Flag', new Schema<FlagDoc>({ _id: String, on: Boolean, ...outboxSchemaFields }, { versionKey: false })));
+    const nc = await connect({ servers: env.nats.url });
+    const lastOnStream = async (subject: string) => {
+      const message = await (await nc.jetstreamManager()).streams.getMessage('IDENTITY', { last_by_subj: subject });
+      return (message.json() as EventEnvelope).id;
+    };
+    try {
+      const first = createEvent('identity.v1.user.updated', { flag: 'first' }, 'f1');
+      await flags.create({ _id: 'f1', on: true, ...outboxOnCreate([first]) });
+      expect(await relay.whenRelayed(flags, 'f1', 2_000)).toBe(true);
+      expect(await lastOnStream(first.type)).toBe(first.id);
+
+      const second = createEvent('identity.v1.user.updated', { flag: 'second' }, 'f1');
+      await flags.updateOne({ _id: 'f1' }, outboxOnUpdate([second], { $set: { on: false } }));
+      await eventually(() => expect(received.map((e) => e.id)).toContain(second.id), 2_000);
+      // Asked after the relay is done: nothing left to publish, so it answers at once.
+      expect(await relay.whenRelayed(flags, 'f1', 2_000)).toBe(true);
+
+      // A model the relay does not track can never be waited for.
+      expect(await relay.whenRelayed(db.model<FlagDoc>('Untracked', new Schema<FlagDoc>({ _id: String, on: Boolean })), 'x', 50)).toBe(false);
+    } finally {
+      await nc.close();
+    }
   });
 });
