@@ -52,7 +52,7 @@ const onCrash = (name, code) => {
   console.error(`bench: ${name} exited with code ${code} during the run; stopping.`);
   void stopAll().then(() => process.exit(1));
 };
-process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => void stopAll().then(() => process.exit(code)));
 
 async function main() {
   const startedAt = Date.now();

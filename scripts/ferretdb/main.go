@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -36,7 +37,7 @@ func main() {
 
 	if *showVersion {
 		// services.js rebuilds a launcher whose revision is older than LAUNCHER_REVISION there.
-		fmt.Println("version: v1.24.2 (profile-graph launcher revision 2: sqlite, postgresql; embeds github.com/FerretDB/FerretDB/ferretdb)")
+		fmt.Println("version: v1.24.2 (profile-graph launcher revision 3: sqlite, postgresql with pushdown indexes; embeds github.com/FerretDB/FerretDB/ferretdb)")
 		return
 	}
 	switch {
@@ -71,6 +72,10 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	if *handler == "postgresql" {
+		go keepPushdownIndexes(ctx, *postgresqlURL, time.Second, logger)
+	}
 
 	fmt.Fprintf(os.Stderr, "ferretdb: listening on %s\n", f.MongoDBURI())
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {

@@ -127,8 +127,8 @@ function findOrInstallNatsServer() {
   return (natsBinCache = path.join(goBinDir(), 'nats-server'));
 }
 
-/** Our launcher's revision that added --handler=postgresql; an older build in Go's bin dir is rebuilt. */
-const LAUNCHER_REVISION = 2;
+/** Our launcher's revision (3: PostgreSQL with GIN twins of btree indexes); an older build in Go's bin dir is rebuilt. */
+const LAUNCHER_REVISION = 3;
 
 /** FerretDB must be 1.x (2.x has no SQLite backend) and actually start (see installFerretDb). @param {string} bin */
 function ferretDbWorks(bin) {
