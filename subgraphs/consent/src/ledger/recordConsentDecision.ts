@@ -50,13 +50,9 @@ export async function recordConsentDecision(states: ConsentStateModel, decision:
         const created = await states.create({ _id, userId: decision.userId, purpose: decision.purpose, ...state, ledger: [entry], ...outboxOnCreate(events) });
         return created.toObject();
       }
-      const outbox = outboxOnUpdate(events);
       // updateOne, not findOneAndUpdate: FerretDB 1.x cannot project findAndModify results,
       // and mongoose projects away the select:false outbox fields.
-      const { modifiedCount } = await states.updateOne(
-        { _id, version: current.version },
-        { $set: state, $push: { ledger: entry, ...outbox.$push }, $inc: outbox.$inc },
-      );
+      const { modifiedCount } = await states.updateOne({ _id, version: current.version }, outboxOnUpdate(events, { $set: state, $push: { ledger: entry } }));
       if (modifiedCount === 1) {
         const updated = await states.findById(_id).lean();
         if (updated) return updated;

@@ -10,7 +10,7 @@ async function writeProfile(context: Context, userId: string, update: HiringProf
   // The `lean` option, not `.lean()`: on FerretDB the tracked model's writes return a promise, not a Query.
   const profile = await context.services.profiles.findOneAndUpdate(
     { _id: userId },
-    { $set: update, ...outboxOnUpdate([event]) },
+    outboxOnUpdate([event], { $set: update }),
     { upsert: true, returnDocument: 'after', lean: true },
   );
   context.services.relay.kick();

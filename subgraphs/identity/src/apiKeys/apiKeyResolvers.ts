@@ -83,7 +83,7 @@ export const apiKeyResolvers = {
       const updated = await context.services.apiKeys
         .findOneAndUpdate(
           { _id: key._id, revokedAt: null },
-          { $set: { secretHash: hash, prefix, rotatedAt: new Date() }, ...outboxOnUpdate([event]) },
+          outboxOnUpdate([event], { $set: { secretHash: hash, prefix, rotatedAt: new Date() } }),
           // The lean option, not .lean(): on FerretDB the kit's serialized model returns a promise, not a query.
           { returnDocument: 'after', lean: true },
         );
@@ -95,7 +95,7 @@ export const apiKeyResolvers = {
       const key = await keyForAdmin(context, args.id);
       const event = createEvent('identity.v1.apikey.revoked', { keyId: key._id, organizationId: key.organizationId });
       const updated = await context.services.apiKeys
-        .findOneAndUpdate({ _id: key._id, revokedAt: null }, { $set: { revokedAt: new Date() }, ...outboxOnUpdate([event]) }, { returnDocument: 'after', lean: true });
+        .findOneAndUpdate({ _id: key._id, revokedAt: null }, outboxOnUpdate([event], { $set: { revokedAt: new Date() } }), { returnDocument: 'after', lean: true });
       context.services.relay.kick();
       // Revoking twice is not an error: the key is revoked either way.
       return updated ?? (await context.services.apiKeys.findById(key._id).lean().exec());

@@ -112,7 +112,7 @@ export const organizationResolvers = {
       // hiring keeps its own list of verified organizations (who may post jobs) from this event: id and name.
       const event = createEvent('identity.v1.organization.verified', { organizationId: existing._id, name: existing.name });
       const updated = await organizations
-        .findOneAndUpdate({ _id: existing._id, verified: false }, { $set: { verified: true, verifiedAt: new Date() }, ...outboxOnUpdate([event]) }, { returnDocument: 'after', lean: true });
+        .findOneAndUpdate({ _id: existing._id, verified: false }, outboxOnUpdate([event], { $set: { verified: true, verifiedAt: new Date() } }), { returnDocument: 'after', lean: true });
       relay.kick();
       return updated ?? (await organizations.findById(existing._id).lean().exec()) ?? existing;
     },

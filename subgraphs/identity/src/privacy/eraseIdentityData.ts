@@ -30,7 +30,7 @@ export async function eraseIdentityData(deps: IdentityErasureDeps, userId: strin
   let revoked = 0;
   for (const session of await sessions.find({ userId, revokedAt: null }).select({ _id: 1 }).lean()) {
     const event = createEvent('identity.v1.session.revoked', { sessionId: session._id, userId, reason: 'account_deleted' }, userId);
-    const result = await sessions.updateOne({ _id: session._id, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: 'signed_out' }, ...outboxOnUpdate([event]) });
+    const result = await sessions.updateOne({ _id: session._id, revokedAt: null }, outboxOnUpdate([event], { $set: { revokedAt: new Date(), revokedReason: 'signed_out' } }));
     revoked += result.modifiedCount;
   }
   // The revocations must be on NATS before their documents (and outboxes) are deleted.

@@ -44,7 +44,7 @@ export function createSessionService(deps: { sessions: SessionModel; relay: Outb
     const event = createEvent('identity.v1.session.revoked', { sessionId, userId, reason }, userId);
     const result = await sessions.updateOne(
       { _id: sessionId, revokedAt: null },
-      { $set: { revokedAt: new Date(), revokedReason: reason }, ...outboxOnUpdate([event]) },
+      outboxOnUpdate([event], { $set: { revokedAt: new Date(), revokedReason: reason } }),
     );
     relay.kick();
     return result.modifiedCount === 1;

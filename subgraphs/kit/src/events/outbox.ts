@@ -35,21 +35,26 @@ export const outboxSchemaFields = {
   // findOneAndUpdate, which FerretDB 1.x does not implement.
   _outbox: { type: [Object], default: undefined },
   _outboxSeq: { type: Number, default: 0 },
+  // Set while events wait, removed when published: the relay's poll looks for it by equality, which
+  // FerretDB pushes down to an index, where a query on `_outbox.0` would read every document.
+  _outboxPending: { type: Boolean, default: undefined, index: true },
 };
 
 /** Fields to add to an inserted document so its events leave with it. */
 export function outboxOnCreate(events: EventEnvelope[]) {
-  return { _outbox: withMeta(events), _outboxSeq: 1 };
+  return { _outbox: withMeta(events), _outboxSeq: 1, _outboxPending: true };
 }
 
 /**
- * Update operators that queue events in the same write as the change. Pass
- * the change as `update` when it uses $push or $inc itself, so the operators
- * are merged rather than overwritten by a spread.
+ * Update operators that queue events in the same write as the change. Always
+ * pass the change as `update`: the outbox adds $set, $push and $inc of its
+ * own, so spreading this next to yours would overwrite one of them (the type
+ * checker flags `{ $set: ..., ...outboxOnUpdate(events) }`).
  */
 export function outboxOnUpdate(events: EventEnvelope[], update: Record<string, any> = {}) {
   return {
     ...update,
+    $set: { ...update.$set, _outboxPending: true },
     $push: { ...update.$push, _outbox: { $each: withMeta(events) } },
     $inc: { ...update.$inc, _outboxSeq: 1 },
   };
@@ -191,7 +196,7 @@ export class OutboxRelay {
       for (const { _meta, ...event } of doc._outbox) await this.bus.publish(event, _meta);
       // Clear only if no event was queued meanwhile; otherwise the next pass
       // republishes the lot and JetStream drops the duplicates by id.
-      await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] } });
+      await model.updateOne({ _id: doc._id, _outboxSeq: doc._outboxSeq }, { $set: { _outbox: [] }, $unset: { _outboxPending: '' } });
       return true;
     } finally {
       this.inFlight.delete(key);
@@ -250,15 +255,20 @@ export class OutboxRelay {
     await this.drain();
   }
 
+  /** After one complete pass by `_outbox` itself, passes look for the `_outboxPending` marker only. */
+  private markerOnly = false;
+
   private async drain(): Promise<void> {
     if (!this.bus.isConnected() || this.options.fault === 'crash-after-write') return;
+    let exhaustive = true;
     const batchSize = this.options.batchSize ?? 100;
     for (const model of this.models) {
       // Keep going while full batches come back, instead of waiting a poll interval per batch
       // (bounded, so documents that keep failing to clear cannot hold the relay in one pass).
       for (let round = 0; round < 50; round += 1) {
+        // The first pass also finds events queued before the pending marker existed.
         const pending = await model
-          .find({ '_outbox.0': { $exists: true } })
+          .find(this.markerOnly ? { _outboxPending: true } : { '_outbox.0': { $exists: true } })
           .select({ _id: 1, _outbox: 1, _outboxSeq: 1 })
           .limit(batchSize)
           .lean<PendingDoc[]>();
@@ -267,8 +277,10 @@ export class OutboxRelay {
           if (await this.relayPending(model, doc)) this.settleWaiters(`${model.modelName}:${String(doc._id)}`);
         });
         if (pending.length < batchSize) break;
+        if (round === 49) exhaustive = false;
       }
     }
+    if (exhaustive) this.markerOnly = true;
   }
 
   async stop(): Promise<void> {

@@ -73,7 +73,7 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
     const first = createEvent('identity.v1.user.updated', { n: 1 }, 'u3');
     const second = createEvent('identity.v1.user.updated', { n: 2 }, 'u3');
     await Thing().create({ _id: 'u3', name: 'three', ...outboxOnCreate([first]) });
-    await Thing().updateOne({ _id: 'u3' }, { $set: { name: 'three again' }, ...outboxOnUpdate([second]) });
+    await Thing().updateOne({ _id: 'u3' }, outboxOnUpdate([second], { $set: { name: 'three again' } }));
     const relay = new OutboxRelay(bus, logger, { intervalMs: 50 }).watch(Thing());
     relay.start();
     await eventually(() => expect(received.map((e) => e.id)).toEqual(expect.arrayContaining([first.id, second.id])));
@@ -159,6 +159,33 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
       expect(await relay.whenRelayed(db.model<FlagDoc>('Untracked', new Schema<FlagDoc>({ _id: String, on: Boolean })), 'x', 50)).toBe(false);
     } finally {
       await nc.close();
+    }
+  });
+  it('polls by the _outboxPending marker once a first pass by _outbox itself is done', async () => {
+    interface LegacyDoc {
+      _id: string;
+    }
+    const Legacy = db.model<LegacyDoc>('Legacy', new Schema<LegacyDoc>({ _id: String, ...outboxSchemaFields }, { versionKey: false }));
+    // Queued before the marker existed: an outbox, no marker. The first pass must still find it.
+    const old = createEvent('identity.v1.user.updated', { legacy: true }, 'l1');
+    await Legacy.collection.insertOne({ _id: 'l1', _outbox: [old], _outboxSeq: 1 } as never);
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 100 }).watch(Legacy);
+    relay.start();
+    try {
+      await eventually(() => expect(received.map((e) => e.id)).toContain(old.id), 3_000);
+      // Later writes carry the marker and are found by it (watch, not track: no by-_id relay here).
+      const next = createEvent('identity.v1.user.updated', { legacy: false }, 'l2');
+      await Legacy.create({ _id: 'l2', ...outboxOnCreate([next]) });
+      await eventually(() => expect(received.map((e) => e.id)).toContain(next.id), 3_000);
+      await eventually(async () => expect(await Legacy.collection.findOne({ _id: 'l2' } as never)).toMatchObject({ _outbox: [] }), 3_000);
+      expect(await Legacy.collection.findOne({ _id: 'l2' } as never)).not.toHaveProperty('_outboxPending');
+      // Proof that polls no longer read every document: an outbox without the marker now waits.
+      const unmarked = createEvent('identity.v1.user.updated', { unmarked: true }, 'l3');
+      await Legacy.collection.insertOne({ _id: 'l3', _outbox: [unmarked], _outboxSeq: 1 } as never);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(received.map((e) => e.id)).not.toContain(unmarked.id);
+    } finally {
+      await relay.stop();
     }
   });
 });
