@@ -6,11 +6,11 @@ import { graphqlPost } from '../lib/graphqlPost.mjs';
 
 export const CANDIDATES_PER_REQUEST = 50;
 
-/** What S2 asks for: N candidates with their employment history (gated by EMPLOYER_SHARING, per candidate). */
+/** What S2 asks for: N candidates with their employment history (gated by EMPLOYER_SHARING, per candidate) and their User fields from identity. */
 export const candidateSearchQuery = (first) => /* GraphQL */ `
   query CandidateSearch {
     candidates(first: ${first}) {
-      nodes { userId headline skills employmentHistory { employer title } }
+      nodes { userId headline skills employmentHistory { employer title } user { id handle displayName } }
       pageInfo { endCursor hasNextPage }
     }
   }

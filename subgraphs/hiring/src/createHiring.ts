@@ -18,6 +18,7 @@ import { applicationResolvers } from './resolvers/applicationResolvers';
 import { candidateResolvers } from './resolvers/candidateResolvers';
 import { hiringProfileResolvers } from './resolvers/hiringProfileResolvers';
 import { jobResolvers } from './resolvers/jobResolvers';
+import { OpenJobsSnapshot } from './recommendations/openJobsSnapshot';
 import { recommendationResolvers } from './resolvers/recommendationResolvers';
 
 export interface HiringOptions {
@@ -41,7 +42,8 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       const applications = relay.track(applicationModel(db));
       const activity = jobActivityModel(db);
       const organizations = organizationProjectionModel(db);
-      const services: HiringServices = { profiles, jobs, applications, activity, organizations, relay, consent };
+      const openJobs = new OpenJobsSnapshot(jobs, { maxAgeMs: config.OPEN_JOBS_MAX_AGE_MS, maxJobs: config.OPEN_JOBS_MAX });
+      const services: HiringServices = { profiles, jobs, applications, activity, organizations, relay, consent, openJobs };
       const resolvers = {
         Query: { ...candidateResolvers.Query, ...jobResolvers.Query, ...applicationResolvers.Query },
         Mutation: { ...hiringProfileResolvers.Mutation, ...jobResolvers.Mutation, ...applicationResolvers.Mutation, ...activityResolvers.Mutation },

@@ -5,6 +5,10 @@ export const hiringConfigSchema = subgraphConfigSchema.extend({
   PORT: env.port(4002),
   /** Job-search activity is deleted this many days after it was recorded (retention sweep). */
   RETENTION_JOB_SEARCH_ACTIVITY_DAYS: z.coerce.number({ error: 'expected a number of days' }).int().min(1).max(3650).default(180),
+  /** Longest another replica's change to a job takes to reach this one's recommendations (see OpenJobsSnapshot). */
+  OPEN_JOBS_MAX_AGE_MS: env.durationMs(5_000),
+  /** Open jobs held in memory for recommendations at most; beyond it they are queried per request. */
+  OPEN_JOBS_MAX: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   /** How often the retention sweep runs. */
   RETENTION_SWEEP_INTERVAL_MS: env.durationMs(3_600_000),
 });

@@ -4,6 +4,7 @@ import type { HiringProfileModel } from './models/hiringProfileModel';
 import type { JobActivityModel } from './models/jobActivityModel';
 import type { JobModel } from './models/jobModel';
 import type { OrganizationProjectionModel } from './models/organizationProjectionModel';
+import type { OpenJobsSnapshot } from './recommendations/openJobsSnapshot';
 
 export interface HiringServices {
   profiles: HiringProfileModel;
@@ -13,6 +14,8 @@ export interface HiringServices {
   /** identity's organizations and members, from its events. */
   organizations: OrganizationProjectionModel;
   relay: OutboxRelay;
+  /** Open jobs in memory for recommendations; invalidate() after writing a job. */
+  openJobs: OpenJobsSnapshot;
   /** This instance's consent projection: write-time checks (activity, the version an application relied on). */
   consent: ConsentProjection;
 }

@@ -1,7 +1,8 @@
-import { badInput, consentingSubjects } from '@profile-graph/kit';
+import { badInput, batchLookupOf, consentingSubjects } from '@profile-graph/kit';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { HiringProfileDoc, Seniority } from '../models/hiringProfileModel';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../pagination/cursor';
+import { walkCandidates } from '../search/walkCandidates';
 import { normalizeSkills } from '../skills/normalizeSkills';
 import { SENIORITIES, text } from '../validation/validateHiringProfile';
 import { escapeRegex, type Context } from './hiringContext';
@@ -55,8 +56,12 @@ export const candidateResolvers = {
       const cursor = decodeCursor<{ id: string }>(args.after, { id: 'string' });
       const subjects = consentingSubjects(info, context.viewer, 'CANDIDATE_DISCOVERY');
       if (subjects.length === 0) return toConnection([], size, () => '');
+      const afterId = cursor?.id ?? null;
+      // On FerretDB `$in` over thousands of subjects is a scan of every profile; walking the subjects by _id is not.
+      const walked = batchLookupOf(context.services.profiles.db) === 'per-key' ? await walkCandidates(context.services.profiles, subjects, args.filter, afterId, size + 1) : null;
+      if (walked) return toConnection(walked, size, (doc) => encodeCursor({ id: doc._id }));
       const docs = await context.services.profiles
-        .find(candidateQuery(subjects, args.filter, cursor?.id ?? null))
+        .find(candidateQuery(subjects, args.filter, afterId))
         .sort({ _id: 1 })
         .limit(size + 1)
         // One round trip for the whole page, not a first batch of 101 and a getMore.

@@ -94,6 +94,7 @@ export const jobResolvers = {
         postedBy,
         ...outboxOnCreate([event]),
       });
+      context.services.openJobs.invalidate();
       context.services.relay.kick();
       return created.toObject();
     },
@@ -110,7 +111,8 @@ export const jobResolvers = {
       }
       const event = createEvent('hiring.v1.job.updated', { jobId: job._id, organizationId: job.organizationId, fields: Object.keys(update) });
       // The `lean` option, not `.lean()`: on FerretDB the tracked model's writes return a promise, not a Query.
-      const updated = await context.services.jobs.findOneAndUpdate({ _id: job._id }, { $set: update, ...outboxOnUpdate([event]) }, { returnDocument: 'after', lean: true });
+      const updated = await context.services.jobs.findOneAndUpdate({ _id: job._id }, outboxOnUpdate([event], { $set: update }), { returnDocument: 'after', lean: true });
+      context.services.openJobs.invalidate();
       context.services.relay.kick();
       if (!updated) throw new AppError('NOT_FOUND', 'No such job among your organization\'s.');
       return updated;

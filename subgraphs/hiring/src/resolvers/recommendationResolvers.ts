@@ -10,16 +10,48 @@ import { escapeRegex, type Context } from './hiringContext';
 /** How many open jobs are scored at most per request: the newest that match anything. */
 const CANDIDATE_JOBS = 500;
 
-/** Open jobs worth scoring: those sharing a skill, a wanted role or location with the person or their activity. */
-function candidateJobsQuery(profile: HiringProfileDoc | null, activityJobs: JobDoc[]): Record<string, unknown> | null {
-  const skills = new Set([...(profile?.skills ?? []), ...activityJobs.flatMap((job) => job.skills ?? [])]);
+/** What makes an open job worth scoring: a skill, a wanted role or place shared with the person or their activity. */
+interface JobInterest {
+  skills: string[];
+  roles: string[];
+  locations: string[];
+  remote: boolean;
+  jobIds: string[];
+}
+
+function jobInterest(profile: HiringProfileDoc | null, activityJobs: JobDoc[]): JobInterest | null {
+  const interest = {
+    skills: [...new Set([...(profile?.skills ?? []), ...activityJobs.flatMap((job) => job.skills ?? [])])],
+    roles: profile?.preferences?.roles ?? [],
+    locations: profile?.preferences?.locations ?? [],
+    remote: profile?.preferences?.remote === true,
+    jobIds: activityJobs.map((job) => job._id),
+  };
+  const any = interest.skills.length || interest.roles.length || interest.locations.length || interest.remote || interest.jobIds.length;
+  return any ? interest : null;
+}
+
+/** The interest as a MongoDB filter over open jobs. */
+export function candidateJobsQuery(interest: JobInterest): Record<string, unknown> {
   const or: Record<string, unknown>[] = [];
-  if (skills.size) or.push({ skills: { $in: [...skills] } });
-  for (const role of profile?.preferences?.roles ?? []) or.push({ titleLower: { $regex: escapeRegex(role) } });
-  for (const location of profile?.preferences?.locations ?? []) or.push({ locationLower: { $regex: escapeRegex(location) } });
-  if (profile?.preferences?.remote) or.push({ remote: true });
-  if (activityJobs.length) or.push({ _id: { $in: activityJobs.map((job) => job._id) } });
-  return or.length ? { status: 'OPEN', $or: or } : null;
+  if (interest.skills.length) or.push({ skills: { $in: interest.skills } });
+  for (const role of interest.roles) or.push({ titleLower: { $regex: escapeRegex(role) } });
+  for (const location of interest.locations) or.push({ locationLower: { $regex: escapeRegex(location) } });
+  if (interest.remote) or.push({ remote: true });
+  if (interest.jobIds.length) or.push({ _id: { $in: interest.jobIds } });
+  return { status: 'OPEN', $or: or };
+}
+
+/** The same filter as candidateJobsQuery, over an open job in memory (the regexes are escaped literals: substrings). */
+export function matchesJobInterest(interest: JobInterest): (job: JobDoc) => boolean {
+  const skills = new Set(interest.skills);
+  const jobIds = new Set(interest.jobIds);
+  return (job) =>
+    (job.skills ?? []).some((skill) => skills.has(skill)) ||
+    interest.roles.some((role) => job.titleLower.includes(role)) ||
+    interest.locations.some((location) => job.locationLower?.includes(location) === true) ||
+    (interest.remote && job.remote === true) ||
+    jobIds.has(job._id);
 }
 
 export const recommendationResolvers = {
@@ -37,9 +69,12 @@ export const recommendationResolvers = {
       const activityJobs = loaded.filter((job): job is JobDoc => job !== null);
       const byId = new Map(activityJobs.map((job) => [job._id, job]));
       const signals: ActivitySignal[] = recent.flatMap((entry) => (byId.has(entry.jobId) ? [{ kind: entry.kind, job: byId.get(entry.jobId)! }] : []));
-      const query = candidateJobsQuery(profile, activityJobs);
-      if (!query) return [];
-      const pool = await jobs.find(query).sort({ createdAt: -1, _id: -1 }).limit(CANDIDATE_JOBS).lean<JobDoc[]>();
+      const interest = jobInterest(profile, activityJobs);
+      if (!interest) return [];
+      const open = await context.services.openJobs.get();
+      const pool = open
+        ? open.filter(matchesJobInterest(interest)).slice(0, CANDIDATE_JOBS)
+        : await jobs.find(candidateJobsQuery(interest)).sort({ createdAt: -1, _id: -1 }).limit(CANDIDATE_JOBS).lean<JobDoc[]>();
       return scoreJobs(profile, pool, signals).slice(0, size);
     },
     // restrictViewers keeps it to service viewers; @requiresConsent(AD_PERSONALIZATION) has run before this.
