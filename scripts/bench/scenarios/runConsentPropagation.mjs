@@ -83,17 +83,22 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
       probeRtts.push(now - sent);
       if (denied) {
         const onNats = seenOnNats.get(`consent.v1.state.${state.userId}.${target.purpose}`);
-        trials.push({ subgraph: target.subgraph, ms: now - responded, natsMs: onNats === undefined ? null : onNats - responded });
+        // ms: when the denial was seen (an upper bound, one probe round trip of resolution);
+        // sentMs: when that probe left (a lower bound; 0 when the first probe was already denied).
+        trials.push({ subgraph: target.subgraph, ms: now - responded, sentMs: sent - responded, natsMs: onNats === undefined ? null : onNats - responded });
         if (trials.length % 250 === 0) log(`  S7: ${trials.length} withdrawals`);
         return;
       }
     }
     timedOut += 1;
   };
+  let started = 0;
   const worker = async () => {
-    while (trials.length + timedOut + failedWithdrawals < withdrawals && performance.now() < deadline) {
+    // Counted when started, so the workers together never run more than asked for.
+    while (started < withdrawals && performance.now() < deadline) {
       const next = nextTrial();
       if (!next) return;
+      started += 1;
       await trial(next);
     }
   };
@@ -115,8 +120,10 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
     failedWithdrawals,
     ...(firstFailure ? { firstFailure } : {}),
     latency: summarize(all),
+    sentLatency: summarize(trials.map((trial) => trial.sentMs)),
+    deniedOnFirstProbe: trials.filter((trial) => trial.sentMs < 1).length,
     bySubgraph: Object.fromEntries(TARGETS.map(({ subgraph }) => [subgraph, summarize(trials.filter((trial) => trial.subgraph === subgraph).map((trial) => trial.ms))])),
-    // Negative: the snapshot was on NATS before the client had its response (the relay is kicked before the reply is sent).
+    // Negative: the snapshot was on NATS before the client had its response (withdrawConsent answers once it is published).
     snapshotOnNats: summarize(natsTimes),
     probeRoundTripMs: round(median(probeRtts)),
   };
