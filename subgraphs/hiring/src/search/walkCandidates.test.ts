@@ -64,6 +64,14 @@ describe('walkCandidates', () => {
     expect(await walkCandidates(model, subjects, null, 'u9', 5)).toEqual([]);
   });
 
+  it('reads only as many profiles as the page needs when nothing is filtered', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+    const { model, reads } = fakeProfiles(ids.filter((_, i) => i !== 3).map((id) => profile(id)));
+    const page = await walkCandidates(model, ids, { skills: [] }, null, 51);
+    expect(page!.map((doc) => doc._id)).toEqual(ids.filter((_, i) => i !== 3).slice(0, 51));
+    expect(reads.length).toBe(52);
+  });
+
   it('gives up (null) once a sparse filter has read WALK_BUDGET profiles without filling the page', async () => {
     const ids = Array.from({ length: WALK_BUDGET + 500 }, (_, i) => `u${String(i).padStart(5, '0')}`);
     const { model, reads } = fakeProfiles(ids.map((id) => profile(id)));

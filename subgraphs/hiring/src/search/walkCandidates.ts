@@ -49,6 +49,7 @@ export async function walkCandidates(
   limit: number,
 ): Promise<HiringProfileDoc[] | null> {
   const matches = candidateMatcher(filter);
+  const unfiltered = !filter || Object.values(filter).every((value) => value === null || value === undefined || (Array.isArray(value) && value.length === 0));
   // Plain code-unit order, which is MongoDB's order for the ASCII ids we issue.
   const ordered = [...new Set(subjects)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let next = afterId === null ? 0 : ordered.findIndex((id) => id > afterId);
@@ -57,7 +58,8 @@ export async function walkCandidates(
   let read = 0;
   while (page.length < limit && next < ordered.length) {
     if (read >= WALK_BUDGET) return null;
-    const step = ordered.slice(next, next + STEP);
+    // Without a filter every profile read is a match: read just what the page still needs.
+    const step = ordered.slice(next, next + (unfiltered ? limit - page.length : STEP));
     next += step.length;
     read += step.length;
     const docs = await Promise.all(step.map((id) => profiles.findOne({ _id: id }).lean<HiringProfileDoc>()));
