@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { root, scriptLib } from './repoRequire.mjs';
-import { startTimed } from './startGraph.mjs';
+import { GATEWAY_NODE_OPTIONS, startTimed } from './startGraph.mjs';
 import { stripSecurityDirectives } from './stripSecurityDirectives.mjs';
 
 const { getFreePort } = scriptLib('services.js');
@@ -15,6 +15,7 @@ export async function startApolloBaseline({ group, tmpDir, subgraphUrls, keys, o
   const env = {
     ...process.env,
     NODE_ENV: 'production',
+    NODE_OPTIONS: GATEWAY_NODE_OPTIONS,
     PORT: String(port),
     SUPERGRAPH_PATH: supergraphPath,
     SUBGRAPH_URLS: JSON.stringify(subgraphUrls),
