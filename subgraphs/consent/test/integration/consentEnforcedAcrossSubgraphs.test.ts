@@ -139,6 +139,13 @@ describe('consent enforced across subgraphs', () => {
     );
     expect(p99).toBeLessThan(1_000);
     expect(Math.max(...enforcedWithin)).toBeLessThan(1_000);
+    // Each instance reports the same on /metrics: decision recorded -> enforced here, every live change.
+    for (const url of hiringUrls) {
+      const text = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+      const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1]);
+      expect(value('consent_propagation_seconds_count{service="hiring"}')).toBeGreaterThanOrEqual(rounds);
+      expect(value('consent_propagation_seconds{quantile="0.99",service="hiring"}')).toBeLessThan(1);
+    }
   });
 
   it('cannot resurrect a withdrawn consent with a replayed older snapshot, and a new instance rebuilds from the stream alone', async () => {

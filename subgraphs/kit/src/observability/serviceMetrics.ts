@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 
 /** Seconds; spans a cached field read (ms) to a slow cross-subgraph plan (s). */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -22,6 +22,7 @@ export class ServiceMetrics {
   readonly eventLag: Histogram<'durable'>;
   readonly consumerPending: Gauge<'durable'>;
   readonly natsConnected: Gauge;
+  readonly consentPropagation: Summary;
 
   constructor(service: string, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -63,6 +64,16 @@ export class ServiceMetrics {
       registers,
     });
     this.natsConnected = new Gauge({ name: 'nats_connected', help: '1 while connected to NATS', registers });
+    // A summary, not a histogram: the question is this instance's p99 against a tens-of-milliseconds
+    // objective, which fixed buckets would blur; the last 10 minutes, in 5 rotating windows.
+    this.consentPropagation = new Summary({
+      name: 'consent_propagation_seconds',
+      help: 'Time from a consent decision being recorded (its updatedAt) to this instance enforcing it; live changes only, not the replay at start',
+      percentiles: [0.5, 0.9, 0.99],
+      maxAgeSeconds: 600,
+      ageBuckets: 5,
+      registers,
+    });
   }
 
   /** Prometheus text exposition. */

@@ -107,6 +107,11 @@ export async function createSubgraphService<S>(
   try {
     await bus.ensureStreams([...new Set<StreamName>([...definition.streams, 'CONSENT_STATE', 'PRIVACY'])]);
     await consent.start();
+    // From here on every change is live (the replay above is history): how long enforcement trailed the decision.
+    consent.onChange((snapshot) => {
+      const lagMs = Date.now() - Date.parse(snapshot.updatedAt);
+      if (Number.isFinite(lagMs)) metrics.consentPropagation.observe(Math.max(0, lagMs) / 1000);
+    });
     const parts = await definition.setup(setupContext);
     await ensureIndexes(db);
     let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers: { DateTime: dateTimeScalar, ...parts.resolvers } as never });
