@@ -187,7 +187,11 @@ async function main() {
       S6: commandCount?.some((row) => row.status === 'measured')
         ? { status: 'measured', method: 'commands (OP_MSG) sent by a separate copy of the graph, with BATCH_LOOKUP=in (one `$in` per DataLoader batch, the MongoDB default), through a counting TCP proxy; background work (outbox polls, consent projection, API key lookups, handshakes) excluded; median of 3 single requests', rows: commandCount }
         : { status: 'not measured', reason: s6Problem ?? `not measured: ${commandCount?.map((row) => row.reason).join('; ')}` },
-      S7: propagation.withdrawals ? { status: 'measured', ...propagation, met: propagation.latency.p99 < 50 && propagation.timedOut === 0 } : { status: 'not measured', reason: 'no withdrawal could be measured', ...propagation },
+      // Met on what the other subgraphs report (decision -> enforced, no probe in between), with
+      // every withdrawal also seen denied by a probe; the probe's own figure is reported beside it.
+      S7: propagation.withdrawals
+        ? { status: 'measured', ...propagation, met: propagation.timedOut === 0 && Object.values(propagation.enforcedAfterDecision).every((m) => m.n >= propagation.withdrawals / 2 && m.p99 < 50) }
+        : { status: 'not measured', reason: 'no withdrawal could be measured', ...propagation },
       S8: { status: 'measured', processes, met: gatewayRss === undefined ? undefined : gatewayRss < 300 },
     },
   };

@@ -41,7 +41,8 @@ export function formatResultsMarkdown(r) {
     rows.push(['S6', 'MongoDB commands per S2 request (counted through a proxy, see S6 detail)', counts.join(', '), 'flat in N', verdict(flat)]);
   } else rows.push(['S6', 'MongoDB commands per S2 request at N = 10/50/200', s.S6.reason, 'flat in N', '']);
   if (s.S7.status === 'measured') {
-    rows.push(['S7', `consent withdrawal → other subgraph denies (${s.S7.withdrawals} of ${s.S7.requested} withdrawals within the ${s.S7.budgetSeconds} s cap, ${s.S7.workers} at a time)`, `denial seen p50 ${f1(s.S7.latency.p50)} ms, p99 ${f1(s.S7.latency.p99)} ms (probe round trip ${f1(s.S7.probeRoundTripMs)} ms)${s.S7.sentLatency ? `; denying probe sent p50 ${f1(s.S7.sentLatency.p50)} ms, p99 ${f1(s.S7.sentLatency.p99)} ms; ${s.S7.deniedOnFirstProbe} of ${s.S7.withdrawals} denied by the first probe` : ''}`, 'p99 < 50 ms', verdict(s.S7.met)]);
+    const reported = Object.entries(s.S7.enforcedAfterDecision ?? {}).map(([name, m]) => `${name} p50 ${f1(m.p50)} ms, p99 ${f1(m.p99)} ms (n ${m.n})`).join('; ');
+    rows.push(['S7', `consent withdrawal → other subgraph enforces (${s.S7.withdrawals} of ${s.S7.requested} withdrawals within the ${s.S7.budgetSeconds} s cap, ${s.S7.workers} at a time)`, `decision → enforced, as the subgraphs report it (consent_propagation_seconds): ${reported || '–'}. Probed from the client: denial seen p50 ${f1(s.S7.latency.p50)} ms, p99 ${f1(s.S7.latency.p99)} ms (probe round trip ${f1(s.S7.probeRoundTripMs)} ms)${s.S7.sentLatency ? `; denying probe sent p50 ${f1(s.S7.sentLatency.p50)} ms, p99 ${f1(s.S7.sentLatency.p99)} ms; ${s.S7.deniedOnFirstProbe} of ${s.S7.withdrawals} denied by the first probe` : ''}`, 'p99 < 50 ms', verdict(s.S7.met)]);
   } else {
     const counts = s.S7.requested ? ` (${s.S7.failedWithdrawals} withdrawals failed, ${s.S7.timedOut} not denied within 5 s, in the ${s.S7.budgetSeconds} s cap; probe round trip ${f0(s.S7.probeRoundTripMs)} ms)` : '';
     rows.push(['S7', 'consent withdrawal propagation', `${s.S7.reason}${counts}`, 'p99 < 50 ms', '']);
@@ -90,7 +91,8 @@ export function formatResultsMarkdown(r) {
     lines.push(
       '## S7 detail',
       '',
-      `Measured from the client holding the withdrawConsent response to the first back-to-back probe of the owning subgraph (another user's signed viewer) that comes back CONSENT_REQUIRED. ${s.S7.timedOut} timed out (> 5 s), ${s.S7.skipped} skipped (not readable before), ${s.S7.failedWithdrawals} withdrawals failed${s.S7.firstFailure ? ` (first: \`${s.S7.firstFailure}\`)` : ''}.`,
+      'Two measures. The subgraphs report, in `consent_propagation_seconds`, the time from the decision (its `updatedAt`, taken before the consent subgraph stores it) to their projection enforcing it; the verdict is on that. ' +
+        `The client side: from holding the withdrawConsent response to the first back-to-back probe of the owning subgraph (another user's signed viewer) that comes back CONSENT_REQUIRED, an upper bound that includes the probe's own round trip. ${s.S7.timedOut} timed out (> 5 s), ${s.S7.skipped} skipped (not readable before), ${s.S7.failedWithdrawals} withdrawals failed${s.S7.firstFailure ? ` (first: \`${s.S7.firstFailure}\`)` : ''}.`,
       '',
       '| subgraph (purpose) | n | p50 ms | p99 ms | max ms |',
       '| --- | --- | --- | --- | --- |',

@@ -105,6 +105,7 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
   await Promise.all(Array.from({ length: WORKERS }, worker));
   subscription.unsubscribe();
   await nc.close();
+  const enforcedAfterDecision = Object.fromEntries(await Promise.all(TARGETS.map(async ({ subgraph }) => [subgraph, await propagationMetric(subgraphUrls[subgraph], subgraph)])));
 
   const round = (value) => Math.round(value * 10) / 10;
   const summarize = (list) => ({ n: list.length, p50: round(median(list)), p99: round(quantile(list, 0.99)), max: round(Math.max(...list)) });
@@ -126,5 +127,24 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
     // Negative: the snapshot was on NATS before the client had its response (withdrawConsent answers once it is published).
     snapshotOnNats: summarize(natsTimes),
     probeRoundTripMs: round(median(probeRtts)),
+    enforcedAfterDecision,
   };
+}
+
+/**
+ * What the subgraph itself reports (consent_propagation_seconds, a summary over
+ * the last 10 minutes): from the decision's updatedAt, taken before the consent
+ * subgraph writes it, to this instance's projection enforcing it. No probe in
+ * between, so no probe round trip in the figure. Only S7 changes consent
+ * during the run, so the window holds its withdrawals.
+ */
+async function propagationMetric(graphqlUrl, service) {
+  try {
+    const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const value = (suffix) => Number(new RegExp(`^consent_propagation_seconds${suffix} ([0-9.e+-]+)$`, 'm').exec(text)?.[1]);
+    const ms = (q) => Math.round(value(`{quantile="${q}",service="${service}"}`) * 10_000) / 10;
+    return { n: value(`_count{service="${service}"}`), p50: ms('0.5'), p99: ms('0.99') };
+  } catch (error) {
+    return { n: 0, p50: NaN, p99: NaN, problem: String(error) };
+  }
 }
