@@ -22,7 +22,10 @@ export interface ConsentDecision {
  * concurrent decisions cannot both claim the same version. The domain event
  * and the last-value state snapshot leave through the document's outbox.
  */
-export async function recordConsentDecision(states: ConsentStateModel, decision: ConsentDecision, now = new Date()): Promise<ConsentStateDoc> {
+/** The current state a decision leaves, without the ledger. */
+export type ConsentStateView = Pick<ConsentStateDoc, '_id' | 'userId' | 'purpose' | 'status' | 'policyVersion' | 'version' | 'updatedAt'>;
+
+export async function recordConsentDecision(states: ConsentStateModel, decision: ConsentDecision, now = new Date()): Promise<ConsentStateView> {
   const _id = consentStateId(decision.userId, decision.purpose);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const current = await states.findById(_id).select({ version: 1 }).lean();
@@ -53,10 +56,9 @@ export async function recordConsentDecision(states: ConsentStateModel, decision:
       // updateOne, not findOneAndUpdate: FerretDB 1.x cannot project findAndModify results,
       // and mongoose projects away the select:false outbox fields.
       const { modifiedCount } = await states.updateOne({ _id, version: current.version }, outboxOnUpdate(events, { $set: state, $push: { ledger: entry } }));
-      if (modifiedCount === 1) {
-        const updated = await states.findById(_id).lean();
-        if (updated) return updated;
-      }
+      // The version guard makes this write the state: answer from it, without reading it back
+      // (one round trip less before the withdrawal is relayed).
+      if (modifiedCount === 1) return { _id, userId: decision.userId, purpose: decision.purpose, ...state };
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }

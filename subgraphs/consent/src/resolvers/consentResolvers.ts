@@ -1,7 +1,7 @@
 import { AppError, allConsentPurposes, type ConsentPurpose, type SubgraphContext } from '@profile-graph/kit';
 import type { ConsentServices } from '../consentServices';
-import { recordConsentDecision } from '../ledger/recordConsentDecision';
-import { consentStateId, type ConsentStateDoc } from '../models/consentStateModel';
+import { recordConsentDecision, type ConsentStateView } from '../ledger/recordConsentDecision';
+import { consentStateId } from '../models/consentStateModel';
 import { validateGrant, type GrantConsentInput } from '../validation/validateGrant';
 
 type Context = SubgraphContext<ConsentServices>;
@@ -29,7 +29,7 @@ export const consentResolvers = {
     },
   },
   Mutation: {
-    grantConsent: async (_: unknown, args: { input: GrantConsentInput }, context: Context): Promise<ConsentStateDoc> => {
+    grantConsent: async (_: unknown, args: { input: GrantConsentInput }, context: Context): Promise<ConsentStateView> => {
       const userId = signedInUser(context);
       const input = validateGrant(args.input);
       const state = await recordConsentDecision(context.services.states, {
@@ -46,7 +46,7 @@ export const consentResolvers = {
       // document by _id already; a kick would add a full scan of the collection (costly on FerretDB).
       return state;
     },
-    withdrawConsent: async (_: unknown, args: { purpose: ConsentPurpose }, context: Context): Promise<ConsentStateDoc> => {
+    withdrawConsent: async (_: unknown, args: { purpose: ConsentPurpose }, context: Context): Promise<ConsentStateView> => {
       const userId = signedInUser(context);
       const state = await recordConsentDecision(context.services.states, {
         userId,
