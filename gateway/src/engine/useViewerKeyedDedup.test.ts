@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { VIEWER_HEADER, createViewerSigner, generateKeyPairPem, type Viewer, type ViewerSigner } from '@profile-graph/kit';
 import { useSignedViewer } from '../viewer/useSignedViewer';
-import { InflightRequests, canonicalJson, dedupKey, useViewerKeyedDedup } from './useViewerKeyedDedup';
+import { canonicalJson, dedupKey, useViewerKeyedDedup } from './useViewerKeyedDedup';
 
 type Fetch = (url: string, init?: Record<string, unknown>, context?: unknown, info?: unknown) => Promise<Response>;
 type OnFetch = (payload: Record<string, unknown>) => Promise<void> | void;
@@ -262,32 +262,6 @@ describe('dedupKey', () => {
 
   it('is undefined without a subgraph name', () => {
     expect(dedupKey({ document, context: { viewer: ada } }, URL_IDENTITY, { body: '{}' })).toBeUndefined();
-  });
-});
-
-describe('InflightRequests', () => {
-  it('holds an entry only while its call is in flight', async () => {
-    const inflight = new InflightRequests();
-    let answer!: (response: Response) => void;
-    const pending = inflight.run('k', undefined, () => new Promise<Response>((resolve) => (answer = resolve)));
-    expect(inflight.size).toBe(1);
-    answer(new Response('ok'));
-    expect(await (await pending).text()).toBe('ok');
-    expect(inflight.size).toBe(0);
-  });
-
-  it('refuses at once a caller whose signal already aborted, without calling', async () => {
-    const inflight = new InflightRequests();
-    const call = jest.fn();
-    await expect(inflight.run('k', AbortSignal.abort(new Error('late')), call)).rejects.toThrow('late');
-    expect(call).not.toHaveBeenCalled();
-  });
-
-  it('copies a body-less status without a body', async () => {
-    const inflight = new InflightRequests();
-    const response = await inflight.run('k', undefined, () => new Response(null, { status: 204 }));
-    expect(response.status).toBe(204);
-    expect(response.body).toBeNull();
   });
 });
 
