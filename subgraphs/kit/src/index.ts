@@ -10,6 +10,7 @@ export * from './viewer/generateViewerKeys';
 export * from './logging/createLogger';
 export * from './viewer/sessionToken';
 export * from './db/connectDatabase';
+export * from './db/isDuplicateKeyError';
 export * from './db/serializeWrites';
 export * from './loaders/createLoaders';
 export * from './events/eventEnvelope';

@@ -1,5 +1,5 @@
-import type { ConsumeOptions } from '@profile-graph/kit';
-import { isDuplicateKey, type CallUserModel } from '../models/callUserModel';
+import { isDuplicateKeyError, type ConsumeOptions } from '@profile-graph/kit';
+import type { CallUserModel } from '../models/callUserModel';
 
 /** Keeps the handle → id projection that `startCall(calleeHandle)` needs. Upserts, so redelivery is harmless. */
 export function projectUsers(users: CallUserModel): ConsumeOptions {
@@ -14,7 +14,7 @@ export function projectUsers(users: CallUserModel): ConsumeOptions {
         // Never over a tombstone: a late redelivery must not bring a deleted user back.
         await users.updateOne({ _id: userId, deletedAt: { $exists: false } }, { $set: { handleLower } }, { upsert: true });
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
     },
   };

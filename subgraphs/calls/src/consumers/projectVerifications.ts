@@ -1,6 +1,6 @@
+import { isDuplicateKeyError } from '@profile-graph/kit';
 import type { ConsumeOptions, EventEnvelope } from '@profile-graph/kit';
 import type { CallerVerificationModel } from '../models/callerVerificationModel';
-import { isDuplicateKey } from '../models/callUserModel';
 
 /**
  * What a verification event says about "verified", or null when it says
@@ -34,7 +34,7 @@ export function projectVerifications(verifications: CallerVerificationModel): Co
         await verifications.updateOne({ _id: userId, eventAt: { $lte: eventAt } }, { $set: { verified, eventAt } }, { upsert: true });
       } catch (error) {
         // A newer outcome is stored: the filter missed and the upsert hit its _id.
-        if (!isDuplicateKey(error)) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
     },
   };

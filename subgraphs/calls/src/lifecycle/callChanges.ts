@@ -1,8 +1,7 @@
-import { AppError, createEvent, outboxOnCreate, type EventEnvelope } from '@profile-graph/kit';
+import { AppError, createEvent, isDuplicateKeyError, outboxOnCreate, type EventEnvelope } from '@profile-graph/kit';
 import type { CallsServices } from '../callsServices';
 import { callChangeId, type CallChangeDoc } from '../models/callChangeModel';
 import type { CallDoc, CallStatus } from '../models/callModel';
-import { isDuplicateKey } from '../models/callUserModel';
 import { decideEncryption, decideTransition, deriveCallState, hasRungOut, isLive, phaseOf, type CallAction, type CallState, type Refusal } from './callState';
 
 /** A call with its current state, as resolvers return it (a fresh state spares a reload). */
@@ -51,7 +50,7 @@ async function appendChange(
     try {
       await services.changes.create({ ...doc, ...outboxOnCreate(decided.events(at)) });
     } catch (error) {
-      if (isDuplicateKey(error)) continue;
+      if (isDuplicateKeyError(error)) continue;
       throw error;
     }
     services.relay.kick();

@@ -21,4 +21,3 @@ export type CallUserModel = Model<CallUserDoc>;
 
 export const callUserModel = (db: Connection): CallUserModel => db.model<CallUserDoc>('CallUser', callUserSchema);
 
-export const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;

@@ -1,9 +1,8 @@
-import { ACCESS_RECORDED_SUBJECT, type ConsumeOptions, type EventEnvelope } from '@profile-graph/kit';
+import { ACCESS_RECORDED_SUBJECT, isDuplicateKeyError, type ConsumeOptions, type EventEnvelope } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { DataAccessDoc, DataAccessModel } from '../models/dataAccessModel';
 import { parseAccessEntry } from './parseAccessEntry';
 
-const DUPLICATE_KEY = 11000;
 /** Problems named per event in the warning; the count says how many more. */
 const PROBLEMS_LOGGED = 10;
 
@@ -11,8 +10,8 @@ const PROBLEMS_LOGGED = 10;
 function onlyDuplicates(error: unknown): boolean {
   const writeErrors = (error as { writeErrors?: unknown })?.writeErrors;
   const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  if (list.length === 0) return (error as { code?: number })?.code === DUPLICATE_KEY;
-  return list.every((writeError: { code?: number; err?: { code?: number } }) => (writeError.code ?? writeError.err?.code) === DUPLICATE_KEY);
+  if (list.length === 0) return isDuplicateKeyError(error);
+  return list.every((writeError: { code?: number; err?: { code?: number } }) => isDuplicateKeyError(writeError.code === undefined ? writeError.err : writeError));
 }
 
 /**

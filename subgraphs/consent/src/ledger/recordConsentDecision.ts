@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, consentStateSubject, createEvent, outboxOnCreate, outboxOnUpdate, type ConsentPurpose, type RequestOrigin } from '@profile-graph/kit';
+import { AppError, consentStateSubject, createEvent, isDuplicateKeyError, outboxOnCreate, outboxOnUpdate, type ConsentPurpose, type RequestOrigin } from '@profile-graph/kit';
 import { consentStateId, type ConsentLedgerEntry, type ConsentStateDoc, type ConsentStateModel } from '../models/consentStateModel';
 
-const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 5;
 
 export interface ConsentDecision {
@@ -60,7 +59,7 @@ export async function recordConsentDecision(states: ConsentStateModel, decision:
       // (one round trip less before the withdrawal is relayed).
       if (modifiedCount === 1) return { _id, userId: decision.userId, purpose: decision.purpose, ...state };
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
   }
   throw new AppError('CONFLICT', 'Consent changed concurrently; try again.');

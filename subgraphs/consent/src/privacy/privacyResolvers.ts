@@ -4,6 +4,7 @@ import {
   ERASURE_REQUESTED_SUBJECT,
   PRIVACY_SUBGRAPHS,
   createEvent,
+  isDuplicateKeyError,
   outboxOnCreate,
   requestExportSection,
   type ExportRecipient,
@@ -15,8 +16,6 @@ import { exportConsentData } from './exportConsentData';
 import type { PrivacyRequestDoc } from './privacyRequestModels';
 
 type Context = SubgraphContext<ConsentServices>;
-
-const DUPLICATE_KEY = 11000;
 
 function signedInUser(context: Context): string {
   if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to manage your data.');
@@ -97,7 +96,7 @@ export const privacyResolvers = {
           await privacyRequests.create({ ...doc, ...outboxOnCreate([createEvent(ERASURE_REQUESTED_SUBJECT, { requestId, userId })]) });
           request = doc;
         } catch (error) {
-          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+          if (!isDuplicateKeyError(error)) throw error;
           // A concurrent request won: answer with it.
           const winner: PrivacyRequestDoc | null = await privacyRequests.findOne({ userId }).select({ _outbox: 0 }).lean();
           if (!winner) throw error;

@@ -1,7 +1,5 @@
-import { ERASURE_COMPLETED_SUBJECT, PRIVACY_SUBGRAPHS, type ConsumeOptions } from '@profile-graph/kit';
+import { ERASURE_COMPLETED_SUBJECT, isDuplicateKeyError, PRIVACY_SUBGRAPHS, type ConsumeOptions } from '@profile-graph/kit';
 import type { PrivacyProgressModel } from './privacyRequestModels';
-
-const DUPLICATE_KEY = 11000;
 
 /** Stores each subgraph's completion report once (insert keyed by request and subgraph; a redelivery collides and is dropped). */
 export function recordErasureProgress(progress: PrivacyProgressModel): ConsumeOptions {
@@ -16,7 +14,7 @@ export function recordErasureProgress(progress: PrivacyProgressModel): ConsumeOp
       try {
         await progress.create({ _id: `${requestId}:${String(subgraph)}`, requestId, subgraph: String(subgraph), completedAt: at, removed: (removed as Record<string, number>) ?? {} });
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
     },
   };

@@ -1,4 +1,4 @@
-import { AppError, createEvent, loadById, outboxOnCreate } from '@profile-graph/kit';
+import { AppError, createEvent, isDuplicateKeyError, loadById, outboxOnCreate } from '@profile-graph/kit';
 import { applicationId, type ApplicationDoc } from '../models/applicationModel';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import type { JobDoc } from '../models/jobModel';
@@ -6,7 +6,6 @@ import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } 
 import { recordActivity } from './activityResolvers';
 import { requireUserId, userReference, type Context } from './hiringContext';
 
-const DUPLICATE_KEY = 11000;
 const noSuchJob = () => new AppError('NOT_FOUND', 'No such job among your organization\'s.');
 
 type PageArgs = { first?: number | null; after?: string | null };
@@ -66,7 +65,7 @@ export const applicationResolvers = {
           ...outboxOnCreate([event]),
         });
       } catch (error) {
-        if ((error as { code?: number }).code === DUPLICATE_KEY) throw new AppError('CONFLICT', 'You have already applied to this job.');
+        if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', 'You have already applied to this job.');
         throw error;
       }
       context.services.relay.kick();

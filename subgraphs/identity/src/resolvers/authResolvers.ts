@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, outboxOnCreate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, isDuplicateKeyError, outboxOnCreate, type SubgraphContext } from '@profile-graph/kit';
 import { retentionUntil } from '../biometrics/biometricPolicy';
 import { touchBiometricInteraction } from '../biometrics/biometricRetentionSweep';
 import type { IdentityServices } from '../identityServices';
@@ -7,8 +7,6 @@ import type { UserDoc } from '../models/userModel';
 import { validateSignUp, type SignUpInput } from '../validation/validateSignUp';
 
 type Context = SubgraphContext<IdentityServices>;
-
-const DUPLICATE_KEY = 11000;
 
 /** An access token (as before) plus, since sessions exist, a refresh token for that session. */
 async function issueSession(context: Context, user: UserDoc) {
@@ -35,7 +33,7 @@ export const authResolvers = {
         });
         user = created.toObject();
       } catch (error) {
-        if ((error as { code?: number }).code === DUPLICATE_KEY) throw badInput('handle', 'this handle is taken.');
+        if (isDuplicateKeyError(error)) throw badInput('handle', 'this handle is taken.');
         throw error;
       }
       relay.kick();

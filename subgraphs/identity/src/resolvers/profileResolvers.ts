@@ -1,4 +1,4 @@
-import { AppError, badInput, createEvent, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, DUPLICATE_KEY, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
 import { requireOperator, requireUserId } from '../organizations/requireViewer';
@@ -12,7 +12,7 @@ type Context = SubgraphContext<IdentityServices>;
 function duplicateIndexOf(error: unknown): string | null {
   const { code, message } = error as { code?: number; message?: string };
   const text = String(message ?? '');
-  if (code !== 11000 && !/UNIQUE constraint failed|E11000/.test(text)) return null;
+  if (code !== DUPLICATE_KEY && !/UNIQUE constraint failed|E11000/.test(text)) return null;
   return text.includes('emailLower') ? 'emailLower' : 'handleLower';
 }
 export const OPERATOR_SUBSCRIPTIONS_SCOPE = 'operator:subscriptions';

@@ -1,11 +1,10 @@
 import { DeliverPolicy, Events, type ConsumerMessages } from 'nats';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
+import { isDuplicateKeyError } from '../db/isDuplicateKeyError';
 import type { EventBus } from '../events/eventBus';
 import { parseEvent } from '../events/eventEnvelope';
 import { isConsentPurpose, type ConsentPurpose } from './consentPurposes';
-
-const DUPLICATE_KEY = 11000;
 
 /** The last-value snapshot the consent subgraph publishes on `consent.v1.state.<userId>.<purpose>`. */
 export interface ConsentSnapshot {
@@ -216,9 +215,9 @@ export class ConsentProjection implements ConsentLookup {
           { upsert: true },
         )
         .then(() => undefined)
-        .catch((error: { code?: number }) => {
+        .catch((error: unknown) => {
           // A newer version is already stored: the filter missed and the upsert collided. Nothing to do.
-          if (error.code !== DUPLICATE_KEY) this.options.logger.warn({ err: error }, 'could not persist consent projection entry');
+          if (!isDuplicateKeyError(error)) this.options.logger.warn({ err: error }, 'could not persist consent projection entry');
         }),
     );
     return true;

@@ -1,12 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
+import { isDuplicateKeyError } from '../db/isDuplicateKeyError';
 import { createEvent, type EventEnvelope } from '../events/eventEnvelope';
 import type { ConsumeOptions } from '../events/eventBus';
 import { outboxOnCreate, outboxSchemaFields, type OutboxRelay } from '../events/outbox';
 import { eraseConsentProjection } from './consentProjectionRecords';
 import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from './privacyProtocol';
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * That this subgraph finished its part of one erasure request, and what it
@@ -84,7 +83,7 @@ export function erasureHandler(options: ErasureHandlerOptions): ConsumeOptions &
         await receipts.create({ _id: requestId, subgraph: options.subgraph, completedAt, removed, ...outboxOnCreate([...(options.completionEvents?.(userId) ?? []), completed]) });
       } catch (error) {
         // Another instance finished the same request meanwhile: its receipt reports it.
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
       options.relay.kick();
       options.logger.info({ requestId, removed }, 'erased this subgraph\'s part of an account');
