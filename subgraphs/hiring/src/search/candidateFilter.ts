@@ -1,0 +1,71 @@
+import { badInput } from '@profile-graph/kit';
+import type { HiringProfileDoc, Seniority } from '../models/hiringProfileModel';
+import { escapeRegex } from '../resolvers/hiringContext';
+import { normalizeSkills } from '../skills/normalizeSkills';
+import { SENIORITIES, text } from '../validation/validateHiringProfile';
+
+/** The candidate search filter as GraphQL passes it. */
+export interface CandidateFilter {
+  skills?: string[] | null;
+  title?: string | null;
+  location?: string | null;
+  seniority?: Seniority | null;
+}
+
+/** The filter validated and normalized once, for either way of searching. */
+export interface ParsedCandidateFilter {
+  skills: string[];
+  /** Lower-case. */
+  title: string | null;
+  /** Lower-case, single spaces, as preferred locations are stored. */
+  location: string | null;
+  seniority: Seniority | null;
+}
+
+export function parseCandidateFilter(filter: CandidateFilter | null | undefined): ParsedCandidateFilter {
+  if (filter?.skills && filter.skills.length > 20) throw badInput('filter.skills', 'list at most 20 skills.');
+  const skills = filter?.skills?.length ? normalizeSkills(filter.skills) : [];
+  const title = text(filter?.title, 'filter.title', 100)?.toLowerCase() ?? null;
+  const location = text(filter?.location, 'filter.location', 60)?.toLowerCase().replace(/\s+/g, ' ') ?? null;
+  const seniority = filter?.seniority ?? null;
+  if (seniority && !SENIORITIES.includes(seniority)) throw badInput('filter.seniority', `use one of ${SENIORITIES.join(', ')}.`);
+  return { skills, title, location, seniority };
+}
+
+/** True when the filter keeps every profile. */
+export const isEmptyFilter = (filter: ParsedCandidateFilter) => !filter.skills.length && !filter.title && !filter.location && !filter.seniority;
+
+/**
+ * The whole search as one database query. Consent is part of it: only
+ * subjects with CANDIDATE_DISCOVERY (from this instance's projection) are in
+ * the `_id` set, so nobody else is read, let alone returned.
+ */
+export function candidateQuery(subjects: string[], filter: ParsedCandidateFilter, afterId: string | null): Record<string, unknown> {
+  const query: Record<string, unknown> = { _id: afterId ? { $in: subjects, $gt: afterId } : { $in: subjects } };
+  if (filter.skills.length) query.skills = { $all: filter.skills };
+  if (filter.title) {
+    const pattern = { $regex: escapeRegex(filter.title), $options: 'i' };
+    query.$or = [{ headline: pattern }, { 'employmentHistory.title': pattern }];
+  }
+  // Stored lower-case (validatePreferences), so no case-insensitive pattern is needed.
+  if (filter.location) query['preferences.locations'] = { $regex: escapeRegex(filter.location) };
+  if (filter.seniority) query['preferences.seniority'] = filter.seniority;
+  return query;
+}
+
+/**
+ * The same filter as candidateQuery, as a predicate over a stored profile:
+ * all listed skills, the title as a case-insensitive substring of the
+ * headline or of any job title, the location as a substring of any preferred
+ * location, the seniority among the preferred ones.
+ */
+export function candidateMatcher(filter: ParsedCandidateFilter): (doc: HiringProfileDoc) => boolean {
+  const { skills, title, location, seniority } = filter;
+  return (doc) => {
+    if (skills.length && !skills.every((skill) => doc.skills?.includes(skill))) return false;
+    if (title && !(doc.headline?.toLowerCase().includes(title) || (doc.employmentHistory ?? []).some((job) => String(job.title ?? '').toLowerCase().includes(title)))) return false;
+    if (location && !(doc.preferences?.locations ?? []).some((place) => place.includes(location))) return false;
+    if (seniority && !(doc.preferences?.seniority ?? []).includes(seniority)) return false;
+    return true;
+  };
+}
