@@ -66,6 +66,9 @@ interface PendingDoc {
   _outboxSeq: number;
 }
 
+/** One document of one model, for the relay's in-flight and waiter bookkeeping. */
+const relayKey = (model: Model<any>, id: unknown) => `${model.modelName}:${String(id)}`;
+
 /** Kicks within this window share one full pass: the scan is costly on FerretDB. */
 const KICK_DEBOUNCE_MS = 100;
 
@@ -134,7 +137,7 @@ export class OutboxRelay {
         if (!this.bus.isConnected() || this.options.fault === 'crash-after-write') return;
         const doc = await model.findOne({ _id: id }).select({ _id: 1, _outbox: 1, _outboxSeq: 1 }).lean<PendingDoc>();
         const published = doc?._outbox?.length ? await this.relayPending(model, doc) : true;
-        if (published) this.settleWaiters(`${model.modelName}:${id}`);
+        if (published) this.settleWaiters(relayKey(model, id));
       });
     }
   }
@@ -149,7 +152,7 @@ export class OutboxRelay {
    * user sees it confirmed).
    */
   whenRelayed(model: Model<any>, id: string, timeoutMs: number): Promise<boolean> {
-    const key = `${model.modelName}:${id}`;
+    const key = relayKey(model, id);
     const tracked = this.models.find((candidate) => candidate.modelName === model.modelName);
     if (!tracked) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
@@ -185,7 +188,7 @@ export class OutboxRelay {
 
   /** Publishes a document's outbox and clears it; false when another relay of it was in flight (it reruns after). */
   private async relayPending(model: Model<any>, doc: PendingDoc): Promise<boolean> {
-    const key = `${model.modelName}:${String(doc._id)}`;
+    const key = relayKey(model, doc._id);
     if (this.inFlight.has(key)) {
       // Events may have been queued after the in-flight read: look at the document again when it is done.
       this.rerun.add(key);
@@ -274,7 +277,7 @@ export class OutboxRelay {
           .lean<PendingDoc[]>();
         // Documents are independent: relay several at once; within one, events keep their order.
         await forEachConcurrently(pending, RELAY_CONCURRENCY, async (doc) => {
-          if (await this.relayPending(model, doc)) this.settleWaiters(`${model.modelName}:${String(doc._id)}`);
+          if (await this.relayPending(model, doc)) this.settleWaiters(relayKey(model, doc._id));
         });
         if (pending.length < batchSize) break;
         if (round === 49) exhaustive = false;
