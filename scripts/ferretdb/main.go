@@ -37,7 +37,7 @@ func main() {
 
 	if *showVersion {
 		// services.js rebuilds a launcher whose revision is older than LAUNCHER_REVISION there.
-		fmt.Println("version: v1.24.2 (profile-graph launcher revision 3: sqlite, postgresql with pushdown indexes; embeds github.com/FerretDB/FerretDB/ferretdb)")
+		fmt.Println("version: v1.24.2 (profile-graph launcher revision 4: sqlite, postgresql with pushdown indexes; embeds github.com/FerretDB/FerretDB/ferretdb)")
 		return
 	}
 	switch {

@@ -34,12 +34,31 @@ WHERE indexdef LIKE '%USING btree (((_jsonb -> %'
   AND tablename NOT LIKE '\_ferretdb\_%'`
 
 // keepPushdownIndexes polls PostgreSQL's catalog every interval until ctx ends
-// and creates the missing GIN twins. Failures are logged and retried.
+// and creates the missing GIN twins, over one connection kept open (each new
+// connection would fork a PostgreSQL backend). Failures are logged, the
+// connection dropped, and the next poll tries again.
 func keepPushdownIndexes(ctx context.Context, url string, interval time.Duration, logger *slog.Logger) {
 	done := map[string]bool{}
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+	}()
 	for {
-		if err := createPushdownIndexes(ctx, url, done, logger); err != nil && ctx.Err() == nil {
+		var err error
+		if conn == nil {
+			conn, err = pgx.Connect(ctx, url)
+		}
+		if err == nil {
+			err = createPushdownIndexes(ctx, conn, done, logger)
+		}
+		if err != nil && ctx.Err() == nil {
 			logger.Warn("pushdown indexes: will retry", "error", err)
+			if conn != nil {
+				conn.Close(context.Background())
+				conn = nil
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -49,13 +68,7 @@ func keepPushdownIndexes(ctx context.Context, url string, interval time.Duration
 	}
 }
 
-func createPushdownIndexes(ctx context.Context, url string, done map[string]bool, logger *slog.Logger) error {
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-
+func createPushdownIndexes(ctx context.Context, conn *pgx.Conn, done map[string]bool, logger *slog.Logger) error {
 	rows, err := conn.Query(ctx, pushdownIndexQuery)
 	if err != nil {
 		return err

@@ -1,24 +1,20 @@
 'use strict';
-// A throwaway PostgreSQL server on loopback, as the storage of FerretDB's
+// A throwaway PostgreSQL cluster on loopback, as the storage of FerretDB's
 // postgresql backend. Why: FerretDB 1.x on SQLite evaluates every filter but
 // `_id` equality in Go over the whole collection; on PostgreSQL it pushes
 // equality on strings, ObjectIds, dates, booleans and integers down to SQL, so
-// `find({ userId })` costs milliseconds instead of a collection scan (see
-// scripts/bench/README.md). Debian's `postgresql` package provides it.
+// `find({ userId })` costs milliseconds instead of a collection scan (README,
+// "Choices"). Debian's `postgresql` package provides it. This file prepares the
+// cluster; services.js runs it like its other servers (launch, supervise).
 // Plain CommonJS with node: built-ins only, like services.js.
 
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
 const HOST = '127.0.0.1';
-const READY_TIMEOUT_MS = 30_000;
-const POLL_MS = 100;
 /** The role FerretDB connects as; trust auth on loopback only, in a server nobody else knows about. */
 const ROLE = 'ferretdb';
-
-const delay = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The newest `/usr/lib/postgresql/<major>/bin` holding initdb and postgres, or PG_BIN_DIR. @returns {string | null} */
 function findPostgresBinDir() {
@@ -68,76 +64,39 @@ function serverUser() {
   }
 }
 
-/** Last lines of a log file, for error messages. @param {string} file */
-function tail(file) {
-  try {
-    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-5).join(' | ');
-  } catch {
-    return '(no log)';
-  }
-}
-
 /**
- * Starts a fresh PostgreSQL cluster in a temp dir on `port`, tuned like a
- * MongoDB default (acknowledged writes, journal flushed in the background:
- * synchronous_commit=off), and resolves once it accepts connections.
- * @param {{ port: number }} options
- * @returns {Promise<{ url: string, port: number, dataDir: string, logFile: string, stop(): Promise<void> }>}
+ * Creates a fresh cluster in `dir` (a temp dir of the caller's) and says how
+ * to run it: tuned like a MongoDB default (acknowledged writes, journal
+ * flushed in the background: synchronous_commit=off).
+ * @param {string} dir
+ * @returns {{ bin: string, user: { uid?: number, gid?: number }, args: (port: number) => string[], isReady: (port: number) => boolean, url: (port: number) => string }}
  */
-async function startPostgres({ port }) {
+function initPostgresCluster(dir) {
   const bin = findOrInstallPostgres();
   const user = serverUser();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-graph-postgres-'));
   const dataDir = path.join(dir, 'data');
-  const logFile = path.join(dir, 'postgres.log');
   if (user.uid !== undefined) fs.chownSync(dir, user.uid, /** @type {number} */ (user.gid));
-  const asUser = { ...user, cwd: dir };
   try {
-    execFileSync(path.join(bin, 'initdb'), ['-D', dataDir, '-U', ROLE, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], { ...asUser, stdio: 'ignore' });
+    execFileSync(path.join(bin, 'initdb'), ['-D', dataDir, '-U', ROLE, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], { ...user, cwd: dir, stdio: 'ignore' });
   } catch (error) {
     throw new Error(`initdb failed in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const fd = fs.openSync(logFile, 'a');
-  if (user.uid !== undefined) fs.fchownSync(fd, user.uid, /** @type {number} */ (user.gid));
-  const args = ['-D', dataDir, '-p', String(port), '-k', dir, '-c', `listen_addresses=${HOST}`, '-c', 'synchronous_commit=off', '-c', 'max_connections=200'];
-  const child = spawn(path.join(bin, 'postgres'), args, { ...asUser, stdio: ['ignore', fd, fd] });
-  fs.closeSync(fd);
-  /** @type {string | null} */
-  let exited = null;
-  child.on('exit', (code, signal) => (exited = signal || `code ${code}`));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.on('exit', killOnExit);
-
-  const stop = async () => {
-    process.off('exit', killOnExit);
-    if (!exited) {
-      // SIGINT is PostgreSQL's "fast shutdown": no waiting for clients.
-      child.kill('SIGINT');
-      const deadline = Date.now() + 10_000;
-      while (!exited && Date.now() < deadline) await delay(POLL_MS);
-      if (!exited) child.kill('SIGKILL');
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (exited) throw new Error(`postgres exited (${exited}) before accepting connections on port ${port} (log: ${logFile}): ${tail(logFile)}`);
-    try {
-      execFileSync(path.join(bin, 'pg_isready'), ['-q', '-h', HOST, '-p', String(port), '-U', ROLE], { stdio: 'ignore' });
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        // The temp dir stays, with the log the message points to.
-        process.off('exit', killOnExit);
-        child.kill('SIGKILL');
-        throw new Error(`postgres did not accept connections on port ${port} within ${READY_TIMEOUT_MS / 1000} s (log: ${logFile})`);
+  return {
+    bin: path.join(bin, 'postgres'),
+    user,
+    args: (port) => ['-D', dataDir, '-p', String(port), '-k', dir, '-c', `listen_addresses=${HOST}`, '-c', 'synchronous_commit=off', '-c', 'max_connections=200'],
+    // Accepting TCP is not enough: PostgreSQL answers "starting up" for a while; pg_isready knows.
+    isReady: (port) => {
+      try {
+        execFileSync(path.join(bin, 'pg_isready'), ['-q', '-h', HOST, '-p', String(port), '-U', ROLE], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
       }
-      await delay(POLL_MS);
-    }
-  }
-  // FerretDB keeps every MongoDB database as a schema of this one database.
-  return { url: `postgres://${ROLE}@${HOST}:${port}/postgres`, port, dataDir, logFile, stop };
+    },
+    // FerretDB keeps every MongoDB database as a schema of this one database.
+    url: (port) => `postgres://${ROLE}@${HOST}:${port}/postgres`,
+  };
 }
 
-module.exports = { findPostgresBinDir, startPostgres };
+module.exports = { findPostgresBinDir, initPostgresCluster };

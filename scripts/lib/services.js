@@ -10,7 +10,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { startPostgres } = require('./postgres');
+const { initPostgresCluster } = require('./postgres');
 
 const NATS_SERVER_MODULE = 'github.com/nats-io/nats-server/v2';
 const NATS_SERVER_VERSION = 'v2.11.12';
@@ -127,8 +127,8 @@ function findOrInstallNatsServer() {
   return (natsBinCache = path.join(goBinDir(), 'nats-server'));
 }
 
-/** Our launcher's revision (3: PostgreSQL with GIN twins of btree indexes); an older build in Go's bin dir is rebuilt. */
-const LAUNCHER_REVISION = 3;
+/** Our launcher's revision (3: GIN twins of btree indexes on PostgreSQL; 4: one catalog connection); an older build in Go's bin dir is rebuilt. */
+const LAUNCHER_REVISION = 4;
 
 /** FerretDB must be 1.x (2.x has no SQLite backend) and actually start (see installFerretDb). @param {string} bin */
 function ferretDbWorks(bin) {
@@ -436,11 +436,12 @@ function logTail(file) {
  * Spawns `bin args` with output appended to logFile and polls `ready(pid)` until it returns a
  * port. Fails within READY_TIMEOUT_MS with one line naming binary, port and log file.
  * tempDir: the temp dir we made for this server ('' if none), to record its pid for sweepOrphans.
+ * user: uid/gid to run it as (PostgreSQL refuses root); default: ours.
  * @param {{ bin: string, args: string[], port: number, logFile: string, detached: boolean, tempDir: string,
- *   ready: (pid: number) => Promise<number | null> }} spec
+ *   ready: (pid: number) => Promise<number | null>, user?: { uid?: number, gid?: number } }} spec
  * @returns {Promise<{ child: import('node:child_process').ChildProcess, port: number }>}
  */
-async function launch({ bin, args, port, logFile, detached, tempDir, ready }) {
+async function launch({ bin, args, port, logFile, detached, tempDir, ready, user = {} }) {
   const name = path.basename(bin);
   const where = port ? `port ${port}` : 'a random port';
   const hint = `(log: ${logFile})`;
@@ -452,7 +453,7 @@ async function launch({ bin, args, port, logFile, detached, tempDir, ready }) {
   let child;
   try {
     // detached: own process group, so it outlives this script and ignores the terminal's Ctrl-C.
-    child = spawn(bin, args, { stdio: ['ignore', fd, fd], detached });
+    child = spawn(bin, args, { stdio: ['ignore', fd, fd], detached, ...user });
   } finally {
     fs.closeSync(fd);
   }
@@ -562,6 +563,24 @@ async function startNats(opts = {}) {
 
 // ---------------------------------------------------------------- MongoDB / FerretDB
 
+// ---------------------------------------------------------------- PostgreSQL (FerretDB's postgresql backend)
+
+/**
+ * Starts a throwaway PostgreSQL cluster on 127.0.0.1 for this process (see
+ * postgres.js), in an owned temp dir: removed at exit, and killed with its dir
+ * by the next run if this process dies first.
+ * @returns {Promise<{ url: string, port: number, pid: number, stop(): Promise<void>, restart(): Promise<void> }>}
+ */
+async function startPostgres() {
+  const tmp = makeTempDir('postgres', true);
+  const cluster = initPostgresCluster(tmp);
+  const logFile = path.join(tmp, 'postgres.log');
+  /** @param {number} port */
+  const start = (port) =>
+    launch({ bin: cluster.bin, args: cluster.args(port), port, logFile, detached: false, tempDir: tmp, user: cluster.user, ready: async () => (cluster.isReady(port) ? port : null) });
+  return supervise(start, await getFreePort(), (port) => ({ url: cluster.url(port) }));
+}
+
 /** FerretDB's storage: `sqlite` (default; nothing to install) or `postgresql` (filters pushed down to SQL, see postgres.js). */
 function ferretDbBackend(/** @type {string | undefined} */ requested) {
   const backend = requested ?? process.env.FERRETDB_BACKEND ?? 'sqlite';
@@ -580,7 +599,7 @@ async function startMongo(opts = {}) {
   const { kind, path: bin } = findOrInstallMongo();
   const backend = kind === 'ferretdb' ? ferretDbBackend(opts.backend) : null;
   if (backend === 'postgresql' && opts.detached) throw new Error('FERRETDB_BACKEND=postgresql is for attached servers (tests, benchmarks); long-running dev services use sqlite');
-  const postgres = backend === 'postgresql' ? await startPostgres({ port: await getFreePort() }) : null;
+  const postgres = backend === 'postgresql' ? await startPostgres() : null;
   const detached = Boolean(opts.detached);
   const tmp = !opts.dataDir || !opts.logFile ? makeTempDir('mongo', !detached) : '';
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : path.join(tmp, 'data');
