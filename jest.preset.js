@@ -25,6 +25,8 @@ module.exports = function jestPreset(dir) {
     globalSetup: path.join(kitSrc, 'testing/globalSetup.ts'),
     globalTeardown: path.join(kitSrc, 'testing/globalTeardown.ts'),
     reporters: ['default', path.join(__dirname, 'scripts/lib/jestSummaryReporter.js')],
+    // Every test context runs as the services do: no Object.prototype.__proto__ accessor (see hardenProcess).
+    setupFiles: [path.join(__dirname, 'scripts/lib/jestHardenProcess.js')],
     testTimeout: 30_000,
   };
 };

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError, createLogger, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
+import { AppError, createHookGuard, createLogger, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
 import { createAuthenticator, type Authenticate } from './auth/createAuthenticator';
@@ -14,6 +14,8 @@ import { TokenBucketLimiter } from './limits/tokenBucketLimiter';
 import { useVariableCoercion } from './limits/useVariableCoercion';
 import { useSignedViewer } from './viewer/useSignedViewer';
 import { createGatewayMaskError } from './errors/createGatewayMaskError';
+import { useRequestErrorStatus } from './errors/useRequestErrorStatus';
+import { useRequestGuards } from './requests/useRequestGuards';
 import { createRequestListener } from './http/createRequestListener';
 import { readSupergraph, withSubgraphUrls } from './supergraph/readSupergraph';
 import { GatewayMetrics } from './observability/gatewayMetrics';
@@ -52,6 +54,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const logger = deps.logger ?? createLogger({ name: 'gateway', level: config.logLevel });
   initTracing({ exporter: config.tracesExporter });
   const metrics = new GatewayMetrics();
+  const guard = createHookGuard(logger, metrics.hookErrors);
 
   // Read and validated here so a bad supergraph fails createGateway with the file named, before any port is bound.
   const supergraph = readSupergraph(config.supergraphPath);
@@ -118,6 +121,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       return development && viewer?.kind !== 'partner';
     },
     plugins: [
+      useRequestGuards(),
+      useRequestErrorStatus(),
       useAuthentication({
         authenticate: (headers) => authenticate.then((fn) => fn(headers)),
         graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -131,7 +136,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useAuthorization({ requirements: readAuthRequirements(routed.document) }),
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
       // After useSignedViewer: adds trace and request id headers to the ones it settled on.
-      useObservability({ metrics }),
+      useObservability({ metrics, guard }),
     ],
   });
 
@@ -142,7 +147,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     sandbox: development,
     maxBodyBytes: config.limits.maxBodyBytes,
     isReady: () => ready,
-    engine: observeRequest(metrics, GRAPHQL_ENDPOINT, engine.handle),
+    engine: observeRequest(metrics, GRAPHQL_ENDPOINT, engine.handle, guard),
     ...(config.metricsEnabled !== false ? { metrics: () => metrics.render() } : {}),
   });
 

@@ -1,10 +1,11 @@
-import { ConfigError, createLogger } from '@profile-graph/kit';
+import { ConfigError, createLogger, hardenProcess, installProcessGuards } from '@profile-graph/kit';
 import { loadGatewayConfig } from './config/loadGatewayConfig';
 import { createGateway } from './createGateway';
 import { detachEngineSignalHandlers } from './engine/createEngine';
 import { SupergraphError } from './supergraph/readSupergraph';
 
 async function main(): Promise<void> {
+  hardenProcess();
   const config = loadGatewayConfig();
   const logger = createLogger({ name: 'gateway', level: config.logLevel });
   const gateway = createGateway(config, { logger });
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 
   const { url } = await gateway.listen();
+  installProcessGuards({ name: 'gateway', logger, onFault: (kind) => gateway.metrics.processFaults.inc({ kind }) });
   logger.info({ url }, `gateway ready at ${url}`);
   if (config.nodeEnv !== 'production') logger.info({ sandbox: new URL('/', url).href }, `Apollo Sandbox at ${new URL('/', url).href}`);
 }

@@ -1,5 +1,5 @@
 import { Logger as EngineLogger, type LogLevel as EngineLogLevel } from '@graphql-hive/gateway-runtime';
-import type { Logger } from '@profile-graph/kit';
+import { errorRegistry, isErrorCode, type Logger } from '@profile-graph/kit';
 
 const ENGINE_LEVELS: Record<string, EngineLogLevel | false> = {
   trace: 'trace',
@@ -33,6 +33,19 @@ function withoutRequestBodies(input: Record<string, unknown>): Record<string, un
 }
 
 /**
+ * The runtime logs every error it handed to our mask function at error
+ * level, with its stack. A client's mistake (a 4xx registry code: bad JSON,
+ * an unknown operation) is not our fault: it is logged at info, code and
+ * message only, so error-level lines and their stacks stay for our own faults.
+ */
+function clientErrorSummary(attrs: Record<string, unknown>): { code: string; message: unknown } | undefined {
+  const code = (attrs['extensions'] as { code?: unknown } | undefined)?.code;
+  if (!isErrorCode(code)) return undefined;
+  const status = errorRegistry[code].httpStatus;
+  return status >= 400 && status < 500 ? { code, message: attrs['message'] } : undefined;
+}
+
+/**
  * The runtime logs through its own logger; writing those lines into our pino
  * logger keeps one JSON stream with one redaction list for the whole process.
  */
@@ -44,7 +57,9 @@ export function createEngineLogger(logger: Logger): EngineLogger {
       {
         write(level, attrs, msg) {
           const fields = attrs == null ? {} : Array.isArray(attrs) ? { attrs } : withoutRequestBodies(attrs);
-          engineLog[level](fields, msg ?? '');
+          const client = (level === 'error' || level === 'warn') && !Array.isArray(attrs) && attrs != null ? clientErrorSummary(attrs) : undefined;
+          if (client) engineLog.info(client, msg || 'request refused (client error)');
+          else engineLog[level](fields, msg ?? '');
         },
       },
     ],

@@ -1,4 +1,4 @@
-import { SpanKind, currentRequestScope, traceHeaders, withSpan } from '@profile-graph/kit';
+import { SpanKind, currentRequestScope, traceHeaders, withSpan, type HookGuard } from '@profile-graph/kit';
 import type { EnginePlugin } from '../engine/createEngine';
 import type { GatewayMetrics } from './gatewayMetrics';
 
@@ -11,8 +11,17 @@ type Fetch = (url: string, init: unknown, context: unknown, info: unknown) => Pr
  * Latency and failures are counted per subgraph. Runs after useSignedViewer,
  * so it adds to the headers that plugin settled on.
  */
-export function useObservability(options: { metrics: GatewayMetrics }): EnginePlugin {
-  const { metrics } = options;
+export function useObservability(options: { metrics: GatewayMetrics; guard: HookGuard }): EnginePlugin {
+  const { metrics, guard } = options;
+  const countErrors = guard('graphql_errors_counted', (result: unknown) => {
+    const results = Array.isArray(result) ? result : [result];
+    for (const single of results) {
+      const errors = (single as { errors?: { extensions?: { code?: unknown } }[] } | undefined)?.errors;
+      if (Array.isArray(errors)) metrics.countErrors(errors);
+    }
+  });
+  const countUpstreamError = guard('upstream_error_counted', (subgraph: string, code: string) => metrics.upstreamErrors.inc({ subgraph, code }));
+  const observeUpstream = guard('upstream_duration_observed', (subgraph: string, seconds: number) => metrics.upstreamDuration.observe({ subgraph }, seconds));
   return {
     onFetch({ executionRequest, fetchFn, setFetchFn }) {
       const subgraph = executionRequest?.subgraphName;
@@ -27,32 +36,28 @@ export function useObservability(options: { metrics: GatewayMetrics }): EnginePl
           try {
             const response = await inner(url, { ...base, headers }, context, info);
             span.setAttribute('http.status_code', response.status);
-            if (response.status >= 500) metrics.upstreamErrors.inc({ subgraph, code: `HTTP_${response.status}` });
+            if (response.status >= 500) countUpstreamError(subgraph, `HTTP_${response.status}`);
             return response;
           } catch (error) {
             const signal = (init as { signal?: AbortSignal } | undefined)?.signal;
             if (signal?.aborted) {
               // The runtime's upstream timeout: it reports GATEWAY_TIMEOUT with the subgraph's name (see createGatewayMaskError).
-              metrics.upstreamErrors.inc({ subgraph, code: 'TIMEOUT' });
+              countUpstreamError(subgraph, 'TIMEOUT');
               throw error;
             }
             // Unreachable (refused, reset, DNS): the runtime would report the socket error without the
             // subgraph's name, so answer for the subgraph the way a subgraph that is up but unable would.
-            metrics.upstreamErrors.inc({ subgraph, code: 'UNREACHABLE' });
+            countUpstreamError(subgraph, 'UNREACHABLE');
             return unavailableResponse(subgraph);
           } finally {
-            metrics.upstreamDuration.observe({ subgraph }, Number(process.hrtime.bigint() - started) / 1e9);
+            observeUpstream(subgraph, Number(process.hrtime.bigint() - started) / 1e9);
           }
         });
       };
       setFetchFn(wrapped as never);
     },
     onResultProcess({ result }) {
-      const results = Array.isArray(result) ? result : [result];
-      for (const single of results) {
-        const errors = (single as { errors?: { extensions?: { code?: unknown } }[] } | undefined)?.errors;
-        if (Array.isArray(errors)) metrics.countErrors(errors);
-      }
+      countErrors(result);
     },
   };
 }

@@ -231,6 +231,29 @@ describe('gateway over two real subgraphs', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('contains a metrics hook that throws: the request is answered, the process lives, the failure is counted', async () => {
+    // The crash this guards against: prom-client throwing inside the response's `finish` listener.
+    const original = gateway.metrics.httpRequests.inc.bind(gateway.metrics.httpRequests);
+    gateway.metrics.httpRequests.inc = () => {
+      throw new Error('Added label "0" is not included in initial labelset');
+    };
+    const uncaught = jest.fn();
+    process.on('uncaughtException', uncaught);
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        const { status, body } = await post(url, '{ user(id: "7") { handle } }');
+        expect({ status, body }).toEqual({ status: 200, body: { data: { user: { handle: 'handle-7' } } } });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(uncaught).not.toHaveBeenCalled();
+      const metrics = (await gateway.metrics.render()).body;
+      expect(metrics).toMatch(/hook_errors_total\{hook="http_request_finished",service="gateway"\} 3/);
+    } finally {
+      process.off('uncaughtException', uncaught);
+      gateway.metrics.httpRequests.inc = original;
+    }
+  });
+
   it('answers /health with 200 once the supergraph is loaded', async () => {
     const response = await fetch(`${origin}/health`);
     expect(response.status).toBe(200);

@@ -77,6 +77,14 @@ const fragmentBomb = (levels: number) =>
 
 const ME = '{ me { id handle } }';
 
+/** As a legacy client: `Accept: application/json`, for which the engine would answer 200 to refusals. */
+const postLegacy = (body: string) => () => send(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+const getQuery = (params: Record<string, string>) => () =>
+  send(`${graph.gatewayUrl}?${new URLSearchParams(params)}`, { headers: { 'x-graphql-csrf': '1', accept: 'application/json' } });
+const TWO_OPERATIONS = 'query A { me { id } } query B { userByHandle(handle: "victim_h") { id } }';
+const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+const message = (pattern: RegExp) => (r: Reply) => expect((r.body as any).errors?.[0]?.message).toMatch(pattern);
+
 const cases: HostileCase[] = [
   // --- Operation limits -------------------------------------------------------------------------
   { name: 'depth bomb (nested calls/participants)', send: postWith(deepCalls(8), {}, () => bearer(() => fixtures.attacker.token)), status: 400, code: 'OPERATION_LIMIT_EXCEEDED' },
@@ -217,6 +225,60 @@ const cases: HostileCase[] = [
   { name: 'absurd page size on callHistory', send: postWith('{ me { callHistory(first: 1000000) { edges { cursor } } } }', {}, () => bearer(() => fixtures.attacker.token)), status: 400, code: 'OPERATION_LIMIT_EXCEEDED' },
   { name: 'absurd page size as a variable', send: postWith('query($n: Int) { me { recentCalls(first: $n) { id } } }', { n: 1_000_000 }, () => bearer(() => fixtures.attacker.token)), status: 200, code: 'BAD_USER_INPUT' },
   { name: 'page size overflowing Int', send: post('{ me { recentCalls(first: 99999999999) { id } } }'), status: 400, code: 'OPERATION_LIMIT_EXCEEDED' },
+
+  // --- JavaScript-special names (aliases, variables, JSON keys) -----------------------------------
+  // The engine would assign these as response keys: `__proto__` merged into Object.prototype and took the
+  // process down. They are refused before planning; other special names (toString, valueOf, ...) are answered.
+  { name: 'alias __proto__ on a field another subgraph serves', send: post('{ userByHandle(handle: "victim_h") { hiringProfile { __proto__: headline } } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/alias "__proto__" is reserved/) },
+  { name: 'alias __proto__ on an entity list field', send: post('{ userByHandle(handle: "victim_h") { hiringProfile { __proto__: skills } } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/__proto__/) },
+  { name: 'alias __proto__ on a root field', send: post('{ __proto__: me { id } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/alias "__proto__"/) },
+  { name: 'alias constructor inside a fragment', send: post('{ userByHandle(handle: "victim_h") { ...F } } fragment F on User { constructor: handle }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/alias "constructor"/) },
+  { name: 'alias prototype', send: post('{ prototype: userByHandle(handle: "victim_h") { id } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/alias "prototype"/) },
+  { name: 'variable named $__proto__', send: post('query($__proto__: String!) { userByHandle(handle: $__proto__) { id } }', { x: 1 }), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/variable "\$__proto__"/) },
+  { name: 'JSON variables with a __proto__ key', send: postRaw('{"query":"query($h: String!) { userByHandle(handle: $h) { id } }","variables":{"h":"victim_h","__proto__":{"polluted":true}}}'), status: 400, code: 'BAD_USER_INPUT', check: message(/^variables\.__proto__:/) },
+  { name: 'input object with a __proto__ key', send: postRaw('{"query":"mutation($input: SignUpInput!) { signUp(input: $input) { token } }","variables":{"input":{"handle":"proto_in","password":"correct horse battery","displayName":"P","__proto__":{"isAdmin":true}}}}'), status: 400, code: 'BAD_USER_INPUT', check: message(/^variables\.input\.__proto__:/) },
+  { name: 'extensions with a constructor key', send: postRaw(`{"query":"${ME}","extensions":{"constructor":{"prototype":{"x":1}}}}`), status: 400, code: 'BAD_USER_INPUT', check: message(/^extensions\.constructor:/) },
+  { name: 'variables nested 5,000 levels deep', send: postRaw(`{"query":"${ME}","variables":{"v":${nested(5_000)}}}`), status: 400, code: 'BAD_USER_INPUT', check: message(/nest deeper than/) },
+  {
+    name: 'aliases named toString, valueOf and hasOwnProperty are answered as own keys',
+    send: post('{ toString: userByHandle(handle: "victim_h") { valueOf: handle hasOwnProperty: id hiringProfile { toLocaleString: headline } } }'),
+    status: 200,
+    code: null,
+    check: (r) => {
+      const data = (r.body as any).data;
+      expect(Object.keys(data)).toEqual(['toString']);
+      expect(data.toString).toEqual({ valueOf: 'victim_h', hasOwnProperty: fixtures.victim.id, hiringProfile: null });
+    },
+  },
+  { name: 'numeric aliases are not allowed by GraphQL syntax', send: post('{ 0: me { id } }'), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
+
+  // --- Operations that cannot be resolved (each was a 500) -------------------------------------------
+  { name: 'subscription when the graph has no Subscription type', send: post('subscription { me { id } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/no subscription type/) },
+  { name: 'POST with two operations and no operationName', send: postRaw(JSON.stringify({ query: TWO_OPERATIONS })), status: 400, code: 'OPERATION_RESOLUTION_FAILURE', check: message(/Could not determine what operation to execute/) },
+  { name: 'POST with an unknown operationName', send: postRaw(JSON.stringify({ query: TWO_OPERATIONS, operationName: 'C' })), status: 400, code: 'OPERATION_RESOLUTION_FAILURE', check: message(/Could not determine what operation to execute/) },
+  { name: 'GET with two operations and no operationName', send: getQuery({ query: TWO_OPERATIONS }), status: 400, code: 'OPERATION_RESOLUTION_FAILURE' },
+  { name: 'GET with two operations and a good operationName is answered', send: getQuery({ query: TWO_OPERATIONS, operationName: 'B' }), status: 200, code: null, check: (r) => expect((r.body as any).data).toEqual({ userByHandle: { id: fixtures.victim.id } }) },
+
+  // --- One status for refusals before execution, whatever the client accepts ---------------------------
+  { name: 'malformed JSON with Accept: application/json', send: postLegacy('{"query": "{ me { id } }"'), status: 400, code: 'BAD_REQUEST' },
+  { name: 'operation limit with Accept: application/json', send: postLegacy(JSON.stringify({ query: aliases(50) })), status: 400, code: 'OPERATION_LIMIT_EXCEEDED' },
+  { name: 'validation error with Accept: application/json', send: postLegacy(JSON.stringify({ query: '{ mee { id } }' })), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
+  { name: 'parse error with Accept: application/json', send: postLegacy(JSON.stringify({ query: '{ me { id ' })), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
+  { name: 'bad variable with Accept: application/json', send: postLegacy(JSON.stringify({ query: 'query($h: String!) { userByHandle(handle: $h) { id } }', variables: { h: 5 } })), status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'two operations with Accept: application/json', send: postLegacy(JSON.stringify({ query: TWO_OPERATIONS })), status: 400, code: 'OPERATION_RESOLUTION_FAILURE' },
+
+  // --- Names people read -------------------------------------------------------------------------------
+  ...['__proto__', 'constructor', 'prototype'].map((handle) => ({
+    name: `signUp with the handle ${handle}`,
+    send: post('mutation($input: SignUpInput!) { signUp(input: $input) { token } }', { input: { handle, password: 'correct horse battery', displayName: 'X' } }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    check: message(/^handle: this handle is reserved/),
+  })),
+  { name: 'signUp with a right-to-left override in the display name', send: post('mutation($input: SignUpInput!) { signUp(input: $input) { token } }', { input: { handle: 'rlo_user', password: 'correct horse battery', displayName: 'Ada\u202Eecila' } }), status: 200, code: 'BAD_USER_INPUT', check: message(/^displayName: bidirectional control/) },
+  { name: 'signUp with a display name of zero-width characters only', send: post('mutation($input: SignUpInput!) { signUp(input: $input) { token } }', { input: { handle: 'zw_user', password: 'correct horse battery', displayName: '\u200B\u200C\u200D' } }), status: 200, code: 'BAD_USER_INPUT', check: message(/^displayName: use at least one visible character/) },
+  { name: 'organization named with a right-to-left override', send: postWith('mutation { createOrganization(input: { name: "Acme\u202Eoc" }) { id } }', {}, () => bearer(() => fixtures.attacker.token)), status: 200, code: 'BAD_USER_INPUT', check: message(/^input\.name: bidirectional control/) },
+  { name: 'organization named with zero-width characters only', send: postWith('mutation { createOrganization(input: { name: "\u200B\u200B\u2060" }) { id } }', {}, () => bearer(() => fixtures.attacker.token)), status: 200, code: 'BAD_USER_INPUT', check: message(/^input\.name: use at least one visible character/) },
   { name: 'overlong password on signIn', send: post('mutation($p: String!) { signIn(handle: "victim_h", password: $p) { token } }', { p: 'p'.repeat(5_000) }), status: 200, code: 'UNAUTHENTICATED' },
 ];
 
@@ -288,6 +350,9 @@ describe('hostile input through the real gateway and subgraphs', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
   });
 
+  // The gateway runs in this process: nothing sent may leave a key on the shared prototype.
+  const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
+
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, hostile) => {
     const before = await settled();
     const reply = await hostile.send();
@@ -299,5 +364,12 @@ describe('hostile input through the real gateway and subgraphs', () => {
     expect(text).not.toContain(fixtures.victim.token);
     hostile.check?.(reply);
     expect(await settled()).toBe(before);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
+    expect(({} as Record<string, unknown>)['headline']).toBeUndefined();
+  });
+
+  it('still answers after every case, in the same process', async () => {
+    const reply = await post('{ userByHandle(handle: "victim_h") { handle } }')();
+    expect(reply).toMatchObject({ status: 200, body: { data: { userByHandle: { handle: 'victim_h' } } } });
   });
 });

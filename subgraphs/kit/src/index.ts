@@ -24,6 +24,8 @@ export * from './schema/loadSubgraphTypeDefs';
 export * from './service/createSubgraphService';
 export * from './scalars/dateTimeScalar';
 export * from './service/runMain';
+export * from './service/installProcessGuards';
+export * from './service/hardenProcess';
 export * from './consent/consentPurposes';
 export * from './consent/consentProjection';
 export * from './consent/decideConsent';

@@ -4,6 +4,7 @@ import type { IdentityServices } from '../identityServices';
 import { roleOf, type OrganizationDoc, type OrganizationRole } from './organizationModel';
 import { requireOperator, requireUserId } from './requireViewer';
 import { loadUser } from '../resolvers/userResolvers';
+import { validateDisplayText } from '../validation/validateDisplayText';
 
 type Context = SubgraphContext<IdentityServices>;
 
@@ -17,11 +18,7 @@ const adminCount = (organization: Pick<OrganizationDoc, 'members'>) => organizat
 export const organizationNotFound = () => new AppError('NOT_FOUND', 'No such organization among yours.');
 
 function validateName(raw: unknown): string {
-  if (typeof raw !== 'string') throw badInput('input.name', 'give a name as text.');
-  const name = raw.trim();
-  if (name.length < 2 || name.length > 80) throw badInput('input.name', 'use 2 to 80 characters.');
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw badInput('input.name', 'control characters are not allowed.');
-  return name;
+  return validateDisplayText(raw, 'input.name', { min: 2, max: 80 });
 }
 
 /** The organization if the signed-in user holds `role` in it (any role when omitted). */

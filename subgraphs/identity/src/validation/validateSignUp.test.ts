@@ -16,6 +16,9 @@ describe('validateSignUp', () => {
     [{ password: 'p'.repeat(201) }, /^password: use at most 200/],
     [{ displayName: '   ' }, /^displayName:/],
     [{ displayName: 'bad\u0007name' }, /^displayName: control characters/],
+    [{ handle: '__proto__' }, /^handle: this handle is reserved/],
+    [{ handle: 'constructor' }, /^handle: this handle is reserved/],
+    [{ handle: 'Prototype' }, /^handle: this handle is reserved/],
   ])('refuses %o naming the field', (override, message) => {
     expect(() => validateSignUp({ ...valid, ...override })).toThrow(message);
   });

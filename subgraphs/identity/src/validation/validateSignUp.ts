@@ -1,4 +1,5 @@
 import { badInput } from '@profile-graph/kit';
+import { validateDisplayText } from './validateDisplayText';
 
 const HANDLE = /^[a-zA-Z0-9_]{3,30}$/;
 /** Names that would impersonate the service or staff, or collide with routes and mentions. Compared lower-cased. */
@@ -7,6 +8,8 @@ export const RESERVED_HANDLES = new Set([
   'api', 'graphql', 'www', 'operator', 'moderator', 'mod', 'staff', 'security', 'official', 'verified', 'premium', 'billing',
   'privacy', 'legal', 'abuse', 'postmaster', 'webmaster', 'hostmaster', 'noreply', 'no_reply', 'anonymous', 'deleted',
   'everyone', 'here', 'settings', 'login', 'signin', 'signup', 'logout', 'signout', 'verify', 'verification', 'team',
+  // JavaScript's own property names: a handle is used as a key in maps and responses.
+  '__proto__', 'constructor', 'prototype',
 ]);
 
 export interface SignUpInput {
@@ -25,11 +28,7 @@ export function validateHandle(raw: unknown, field: string): string {
 }
 
 export function validateDisplayName(raw: unknown, field: string): string {
-  if (typeof raw !== 'string') throw badInput(field, 'give the name as text.');
-  const displayName = raw.trim();
-  if (displayName.length < 1 || displayName.length > 80) throw badInput(field, 'use 1 to 80 characters.');
-  if (/[\u0000-\u001f\u007f]/.test(displayName)) throw badInput(field, 'control characters are not allowed.');
-  return displayName;
+  return validateDisplayText(raw, field, { min: 1, max: 80 });
 }
 
 /** Checks every field and names the first bad one; nothing is written before this passes. */

@@ -23,6 +23,8 @@ export class ServiceMetrics {
   readonly consumerPending: Gauge<'durable'>;
   readonly natsConnected: Gauge;
   readonly consentPropagation: Summary;
+  readonly hookErrors: Counter<'hook'>;
+  readonly processFaults: Counter<'kind'>;
 
   constructor(service: string, options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -72,6 +74,18 @@ export class ServiceMetrics {
       percentiles: [0.5, 0.9, 0.99],
       maxAgeSeconds: 600,
       ageBuckets: 5,
+      registers,
+    });
+    this.hookErrors = new Counter({
+      name: 'hook_errors_total',
+      help: 'Errors thrown inside metrics, tracing or logging hooks and contained there, by hook',
+      labelNames: ['hook'],
+      registers,
+    });
+    this.processFaults = new Counter({
+      name: 'process_faults_total',
+      help: 'Unhandled rejections and uncaught exceptions this process survived, by kind',
+      labelNames: ['kind'],
       registers,
     });
   }

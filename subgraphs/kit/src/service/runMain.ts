@@ -1,18 +1,24 @@
 import { ConfigError } from '../config/loadConfig';
+import { hardenProcess } from './hardenProcess';
+import { installProcessGuards } from './installProcessGuards';
 
 interface Closable {
   close(): Promise<void>;
   logger: { info: (msg: string) => void; error: (obj: object, msg: string) => void };
+  metrics?: { processFaults: { inc(labels: { kind: string }): void } };
 }
 
 /**
  * The body of every `main.ts`: start, and on failure print one line (the
- * reason, never a stack) and exit 1; on SIGINT/SIGTERM close gracefully,
- * forcing an exit if draining takes longer than `graceMs`.
+ * reason, never a stack) and exit 1; once running, survive stray faults
+ * (installProcessGuards); on SIGINT/SIGTERM close gracefully, forcing an
+ * exit if draining takes longer than `graceMs`.
  */
 export function runMain(name: string, start: () => Promise<Closable>, graceMs = 10_000): void {
+  hardenProcess();
   start().then(
     (service) => {
+      installProcessGuards({ name, logger: service.logger, onFault: (kind) => service.metrics?.processFaults.inc({ kind }) });
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
