@@ -16,6 +16,7 @@ import { useSignedViewer } from './viewer/useSignedViewer';
 import { createGatewayMaskError } from './errors/createGatewayMaskError';
 import { useRequestErrorStatus } from './errors/useRequestErrorStatus';
 import { useRequestGuards } from './requests/useRequestGuards';
+import { useEmptyOperations } from './requests/useEmptyOperations';
 import { createRequestListener } from './http/createRequestListener';
 import { readSupergraph, withSubgraphUrls } from './supergraph/readSupergraph';
 import { GatewayMetrics } from './observability/gatewayMetrics';
@@ -133,6 +134,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       }),
       ...operationLimitPlugins(config.limits, { hideSuggestions: !development }),
       useVariableCoercion(),
+      // After variables are coerced: @include(if: $flag) is decided on valid values.
+      useEmptyOperations(),
       useAuthorization({ requirements: readAuthRequirements(routed.document) }),
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
       // After useSignedViewer: adds trace and request id headers to the ones it settled on.

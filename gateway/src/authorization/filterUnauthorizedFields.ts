@@ -15,6 +15,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { authorizeField, type Viewer } from '@profile-graph/kit';
+import { dependsOnVariables, isIncluded } from '../requests/isIncluded';
 import type { AuthRequirements } from './readAuthRequirements';
 
 export type ResponsePath = (string | number)[];
@@ -30,6 +31,8 @@ export interface FilteredOperation {
   placeholders: ResponsePath[];
   /** Expanding fragments went past a sane size: refuse the operation as over its limits. */
   tooLarge?: boolean;
+  /** @skip/@include with a variable decided part of this: valid for these variables only, not to be cached per document. */
+  variableDependent?: boolean;
 }
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
@@ -52,7 +55,9 @@ interface Frame {
  * parent with it, as GraphQL null propagation would.
  *
  * Fragment spreads are expanded to inline fragments first, so every field has
- * one response path.
+ * one response path. Selections that @skip/@include leave out are not asked
+ * for, so they are neither denied nor nulled (the fuzzer found a skipped
+ * field coming back as null with an error).
  */
 export function filterUnauthorizedFields(
   schema: GraphQLSchema,
@@ -60,6 +65,7 @@ export function filterUnauthorizedFields(
   operationName: string | null | undefined,
   viewer: Viewer,
   requirements: AuthRequirements,
+  variables: Record<string, unknown> = {},
 ): FilteredOperation {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
@@ -75,7 +81,7 @@ export function filterUnauthorizedFields(
   const nulled: ResponsePath[] = [];
   const placeholders: ResponsePath[] = [];
   let expanded = 0;
-  let changed = false;
+  let variableDependent = false;
   /** A denied non-null field that reached the root: nothing of the operation can be returned. */
   let wholeOperation = false;
 
@@ -97,6 +103,11 @@ export function filterUnauthorizedFields(
     let cut = false;
     for (const selection of selectionSet.selections) {
       if (++expanded > MAX_EXPANDED_SELECTIONS) throw new TooLarge();
+      if (dependsOnVariables(selection)) variableDependent = true;
+      if (!isIncluded(selection, variables)) {
+        // Left out as execution would leave it out; dropping it here changes nothing the client sees.
+        continue;
+      }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
         if (!fragment) continue;
@@ -120,7 +131,6 @@ export function filterUnauthorizedFields(
       const path = [...(frames.at(-1)?.path ?? []), key];
       const nullable = definition ? !isNonNullType(definition.type) : true;
       if (!allowed(parent, selection)) {
-        changed = true;
         denied.push(path);
         if (nullable) nulled.push(path);
         else cut = true;
@@ -137,7 +147,6 @@ export function filterUnauthorizedFields(
       }
       const inner = walk(selection.selectionSet, childType, [...frames, { path, nullable }]);
       if (inner === 'cut') {
-        changed = true;
         if (nullable) nulled.push(path);
         else cut = true;
         continue;
@@ -160,9 +169,9 @@ export function filterUnauthorizedFields(
     throw error;
   }
   if (root === 'cut') wholeOperation = true;
-  if (!changed) return { document, denied, nulled, placeholders: [] };
-  if (wholeOperation) return { document: null, denied, nulled, placeholders };
+  if (denied.length === 0) return { document, denied, nulled, placeholders: [], variableDependent };
+  if (wholeOperation) return { document: null, denied, nulled, placeholders, variableDependent };
   const filtered: OperationDefinitionNode = { ...operation, selectionSet: root as SelectionSetNode };
   // Fragments were expanded; definitions of other operations and the fragments themselves are no longer needed.
-  return { document: { kind: Kind.DOCUMENT, definitions: [filtered] }, denied, nulled, placeholders };
+  return { document: { kind: Kind.DOCUMENT, definitions: [filtered] }, denied, nulled, placeholders, variableDependent };
 }

@@ -29,8 +29,8 @@ export function useAuthorization(options: { requirements: AuthRequirements }): E
       if (!perDocument) cache.set(args.document, (perDocument = new Map()));
       let filtered = perDocument.get(cacheKey);
       if (!filtered) {
-        filtered = filterUnauthorizedFields(args.schema, args.document, args.operationName, viewer, options.requirements);
-        if (perDocument.size < 16) perDocument.set(cacheKey, filtered);
+        filtered = filterUnauthorizedFields(args.schema, args.document, args.operationName, viewer, options.requirements, (args.variableValues ?? {}) as Record<string, unknown>);
+        if (perDocument.size < 16 && !filtered.variableDependent) perDocument.set(cacheKey, filtered);
       }
       if (filtered.tooLarge) {
         setResultAndStopExecution({ errors: [new AppError('OPERATION_LIMIT_EXCEEDED', 'The operation expands to too many fields; use fewer fragments.')] });

@@ -5,7 +5,7 @@ const schema = buildSchema('type Query { user(handle: String): User } type User 
 const errorsOf = (query: string) => validate(schema, parse(query), [reservedNamesRule]).map((e) => e.message);
 
 describe('reservedNamesRule', () => {
-  it.each(['__proto__', 'constructor', 'prototype'])('refuses the alias %s, naming it', (alias) => {
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', '__lookupGetter__'])('refuses the alias %s, naming it', (alias) => {
     expect(errorsOf(`{ user { ${alias}: name } }`)).toEqual([expect.stringContaining(`alias "${alias}" is reserved`)]);
   });
 
@@ -13,8 +13,8 @@ describe('reservedNamesRule', () => {
     expect(errorsOf('query($__proto__: String) { user(handle: $__proto__) { id } }')).toEqual([expect.stringContaining('variable "$__proto__"')]);
   });
 
-  it('lets other JavaScript-special names through', () => {
-    expect(errorsOf('{ toString: user { valueOf: id hasOwnProperty: name __defineGetter__: id } }')).toEqual([]);
+  it('lets other names through, odd ones included', () => {
+    expect(errorsOf('{ then: user { length: id toJSON: name __typename } }')).toEqual([]);
   });
 });
 

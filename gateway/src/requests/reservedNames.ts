@@ -1,26 +1,39 @@
 import { GraphQLError, type ASTVisitor, type ValidationContext } from 'graphql';
 
 /**
- * Names a JavaScript object treats specially. As a response key the engine
+ * Keys a JavaScript object treats specially. As a response key the engine
  * would assign `result["__proto__"] = ...`, which replaces a prototype
  * (and, merged with Object.assign, writes into Object.prototype for the whole
  * process); its entity merge silently drops all three (graphql-tools'
- * isDangerousObjectKey). So none of them can be returned correctly: the
- * gateway refuses them before planning instead.
+ * isDangerousObjectKey). They are refused wherever a client names a key:
+ * aliases, variable names, JSON keys in variables and extensions.
  */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Response keys every plain object already has (Object.prototype's
+ * properties). The engine reads subgraph data as `data[responseKey]`, so
+ * where the subgraph's value is missing it picks up the inherited function
+ * instead, and answers `{}` where @apollo/gateway answers the data (found by
+ * the supergraph fuzzer with `toLocaleString:`). No alias may name one.
+ */
+export const RESERVED_ALIASES: ReadonlySet<string> = new Set([
+  ...RESERVED_KEYS,
+  'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
+  '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+]);
 
 /** Deeper than this, variables are refused: they only ever nest a few input objects, and walking them must not exhaust the stack. */
 export const MAX_VARIABLE_DEPTH = 32;
 
 const reserved = (kind: string, name: string) =>
-  `The ${kind} "${name}" is reserved (${[...RESERVED_KEYS].join(', ')} cannot be used as names in an operation); rename it.`;
+  `The ${kind} "${name}" is reserved: names of JavaScript's built-in object properties (${[...RESERVED_ALIASES].join(', ')}) cannot be used; rename it.`;
 
-/** Validation rule: no alias or variable may be named like a reserved key. */
+/** Validation rule: no alias may name a built-in object property, no variable a reserved key. */
 export function reservedNamesRule(context: ValidationContext): ASTVisitor {
   return {
     Field(node) {
-      if (node.alias && RESERVED_KEYS.has(node.alias.value)) {
+      if (node.alias && RESERVED_ALIASES.has(node.alias.value)) {
         context.reportError(new GraphQLError(reserved('alias', node.alias.value), { nodes: node.alias, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
       }
     },

@@ -228,7 +228,7 @@ const cases: HostileCase[] = [
 
   // --- JavaScript-special names (aliases, variables, JSON keys) -----------------------------------
   // The engine would assign these as response keys: `__proto__` merged into Object.prototype and took the
-  // process down. They are refused before planning; other special names (toString, valueOf, ...) are answered.
+  // process down, inherited names (toString, ...) stand in for missing data. Refused before planning; other odd names are answered.
   { name: 'alias __proto__ on a field another subgraph serves', send: post('{ userByHandle(handle: "victim_h") { hiringProfile { __proto__: headline } } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/alias "__proto__" is reserved/) },
   { name: 'alias __proto__ on an entity list field', send: post('{ userByHandle(handle: "victim_h") { hiringProfile { __proto__: skills } } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/__proto__/) },
   { name: 'alias __proto__ on a root field', send: post('{ __proto__: me { id } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/alias "__proto__"/) },
@@ -239,15 +239,16 @@ const cases: HostileCase[] = [
   { name: 'input object with a __proto__ key', send: postRaw('{"query":"mutation($input: SignUpInput!) { signUp(input: $input) { token } }","variables":{"input":{"handle":"proto_in","password":"correct horse battery","displayName":"P","__proto__":{"isAdmin":true}}}}'), status: 400, code: 'BAD_USER_INPUT', check: message(/^variables\.input\.__proto__:/) },
   { name: 'extensions with a constructor key', send: postRaw(`{"query":"${ME}","extensions":{"constructor":{"prototype":{"x":1}}}}`), status: 400, code: 'BAD_USER_INPUT', check: message(/^extensions\.constructor:/) },
   { name: 'variables nested 5,000 levels deep', send: postRaw(`{"query":"${ME}","variables":{"v":${nested(5_000)}}}`), status: 400, code: 'BAD_USER_INPUT', check: message(/nest deeper than/) },
+  { name: 'alias toLocaleString (an inherited property)', send: post('{ userByHandle(handle: "victim_h") { toLocaleString: handle } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/alias "toLocaleString" is reserved/) },
   {
-    name: 'aliases named toString, valueOf and hasOwnProperty are answered as own keys',
-    send: post('{ toString: userByHandle(handle: "victim_h") { valueOf: handle hasOwnProperty: id hiringProfile { toLocaleString: headline } } }'),
+    name: 'aliases named then, length and toJSON are answered as own keys',
+    send: post('{ then: userByHandle(handle: "victim_h") { length: handle toJSON: id hiringProfile { name: headline } } }'),
     status: 200,
     code: null,
     check: (r) => {
       const data = (r.body as any).data;
-      expect(Object.keys(data)).toEqual(['toString']);
-      expect(data.toString).toEqual({ valueOf: 'victim_h', hasOwnProperty: fixtures.victim.id, hiringProfile: null });
+      expect(Object.keys(data)).toEqual(['then']);
+      expect(data.then).toEqual({ length: 'victim_h', toJSON: fixtures.victim.id, hiringProfile: null });
     },
   },
   { name: 'numeric aliases are not allowed by GraphQL syntax', send: post('{ 0: me { id } }'), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
