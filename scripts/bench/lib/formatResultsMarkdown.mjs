@@ -92,11 +92,11 @@ export function formatResultsMarkdown(r) {
       '## S7 detail',
       '',
       'Two measures. The subgraphs report, in `consent_propagation_seconds`, the time from the decision (its `updatedAt`, taken before the consent subgraph stores it) to their projection enforcing it; the verdict is on that. ' +
-        `The client side: from holding the withdrawConsent response to the first back-to-back probe of the owning subgraph (another user's signed viewer) that comes back CONSENT_REQUIRED, an upper bound that includes the probe's own round trip. ${s.S7.timedOut} timed out (> 5 s), ${s.S7.skipped} skipped (not readable before), ${s.S7.failedWithdrawals} withdrawals failed${s.S7.firstFailure ? ` (first: \`${s.S7.firstFailure}\`)` : ''}.`,
+        `The client side: from holding the withdrawConsent response to the first back-to-back probe of the owning subgraph (a recipient's signed viewer: another user, or a service with hiring:recommendations) that comes back CONSENT_REQUIRED, an upper bound that includes the probe's own round trip. ${s.S7.timedOut} timed out (> 5 s), ${s.S7.skipped} skipped (not readable before), ${s.S7.failedWithdrawals} withdrawals failed${s.S7.firstFailure ? ` (first: \`${s.S7.firstFailure}\`)` : ''}.`,
       '',
       '| subgraph (purpose) | n | p50 ms | p99 ms | max ms |',
       '| --- | --- | --- | --- | --- |',
-      ...Object.entries(s.S7.bySubgraph).map(([name, v]) => `| ${name} (${name === 'hiring' ? 'EMPLOYER_SHARING, HiringProfile.skills' : 'CONTACT_DISCOVERY, User.phoneNumber'}) | ${v.n} | ${f1(v.p50)} | ${f1(v.p99)} | ${f1(v.max)} |`),
+      ...Object.entries(s.S7.bySubgraph).map(([name, v]) => `| ${name} (${name === 'hiring' ? 'HIRING_RECOMMENDATIONS, User.jobRecommendations' : 'CONTACT_DISCOVERY, User.phoneNumber'}) | ${v.n} | ${f1(v.p50)} | ${f1(v.p99)} | ${f1(v.max)} |`),
       `| snapshot seen on NATS by the bench (negative: before the response) | ${s.S7.snapshotOnNats.n} | ${f1(s.S7.snapshotOnNats.p50)} | ${f1(s.S7.snapshotOnNats.p99)} | ${f1(s.S7.snapshotOnNats.max)} |`,
       '',
     );
