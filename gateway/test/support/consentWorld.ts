@@ -2,6 +2,7 @@ import { eventually } from '@profile-graph/kit/testing';
 import type { ConsentPurpose } from '@profile-graph/kit';
 import type { TestGraph } from './startGraph';
 import { SERVICE_TOKENS } from './startSubgraphs';
+import { verifiedOrganization } from './verifiedOrganization';
 
 // The world the consent matrix and the randomized invariant run in, built
 // through the real gateway: subjects, another user, two verified
@@ -13,7 +14,6 @@ export const GRANT = `mutation($p: ConsentPurpose!, $r: WrittenReleaseInput) { g
 export const WITHDRAW = 'mutation($p: ConsentPurpose!) { withdrawConsent(purpose: $p) { status } }';
 export const APPLY = 'mutation($id: ID!) { applyToJob(jobId: $id) { id } }';
 export const WITHDRAW_APPLICATION = 'mutation($id: ID!) { withdrawApplication(id: $id) { id withdrawnAt } }';
-const POST_JOB = 'mutation($input: PostJobInput!) { postJob(input: $input) { id } }';
 
 export type Person = { id: string; token: string };
 export type Credentials = { token?: string; headers?: Record<string, string> };
@@ -37,25 +37,6 @@ export type ViewerName = (typeof VIEWERS)[number];
 function ok<T = any>(response: { body: { data?: any; errors?: unknown[] } }, what: string): T {
   if (response.body.errors?.length || !response.body.data) throw new Error(`${what} failed: ${JSON.stringify(response.body.errors)}`);
   return response.body.data as T;
-}
-
-export async function verifiedOrganization(graph: TestGraph, name: string, admin: Person) {
-  const orgId: string = ok(await graph.query('mutation($name: String!) { createOrganization(input: { name: $name }) { id } }', { name }, admin.token), 'createOrganization').createOrganization.id;
-  ok(await graph.query('mutation($id: ID!) { verifyOrganization(id: $id) { verified } }', { id: orgId }, undefined, { 'x-operator-token': graph.operatorToken }), 'verifyOrganization');
-  await eventually(async () => {
-    const projected = await graph.subgraphs.hiring.services.organizations.findById(orgId).lean();
-    if (!projected?.verified || !projected.members?.some((member) => member.userId === admin.id)) throw new Error('organization not yet in hiring');
-  });
-  const key = async (scopes: string[]) => {
-    const created = ok(
-      await graph.query('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { organizationId: orgId, name: `${name} ${scopes.join(' ')}`, scopes } }, admin.token),
-      'createApiKey',
-    );
-    return { 'x-api-key': created.createApiKey.secret as string };
-  };
-  const postJob = async (title: string) =>
-    ok(await graph.query(POST_JOB, { input: { organizationId: orgId, title, description: 'd', skills: ['typescript'], remote: true } }, admin.token), 'postJob').postJob.id as string;
-  return { orgId, key, postJob };
 }
 
 /** Grants or withdraws and waits until every subgraph's projection agrees. */
