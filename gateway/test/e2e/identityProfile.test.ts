@@ -55,6 +55,13 @@ describe('identity through the gateway: profile, phone, contact discovery, verif
     expect(me.body).toEqual({ data: { me: { biometricEnrollment: null, biometricDestructions: [{ reason: 'PURPOSE_SATISFIED' }] } } });
     const raw = await graph.subgraphs.identity.db.collection('users').findOne({ _id: grace.id as never });
     expect(raw?.biometric).toBeUndefined();
+    // The export names the provider that received the images, in the item and in the summary of recipients.
+    const archive = (await graph.query('{ exportMyData }', {}, grace.token)).body.data.exportMyData;
+    const verification = archive.sections.identity.items.find((item: { kind: string }) => item.kind === 'ID verification result');
+    expect(verification.recipients).toEqual([{ kind: 'PROCESSOR', name: expect.stringMatching(/verification provider/), what: expect.stringMatching(/government ID image and the selfie/), at: expect.any(String) }]);
+    expect(archive.recipients).toContainEqual(expect.objectContaining({ kind: 'PROCESSOR', name: expect.stringMatching(/verification provider/) }));
+    const consentItem = archive.sections.consent.items.find((item: { purpose: string; kind: string }) => item.purpose === 'BIOMETRIC_VERIFICATION' && item.kind.startsWith('consent decision'));
+    expect(consentItem.data.recipients).toMatch(/^nobody but you/);
 
     const withdrawn = await graph.query('mutation { withdrawConsent(purpose: BIOMETRIC_VERIFICATION) { status } }', {}, grace.token);
     expect(withdrawn.body.errors).toBeUndefined();
