@@ -127,6 +127,22 @@ describe('consent bound to its recipients, through the gateway', () => {
     }
     expect(cells).toBe(VIEWERS.length * 3 * 8);
     expect(violations).toEqual([]);
+    if (phase === 'granted') {
+      // The training feed pages by pseudonym, one at a time here, without skipping or repeating anyone.
+      const all = (await world.as('trainerService', null, TRAINING)).body.data.trainingExamples.nodes.map((node: { pseudonym: string }) => node.pseudonym);
+      const paged: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 10; page += 1) {
+        const response: { body: Body } = await world.as('trainerService', null, 'query($after: String) { trainingExamples(first: 1, after: $after) { nodes { pseudonym } pageInfo { hasNextPage endCursor } } }', { after });
+        const { nodes, pageInfo } = response.body.data.trainingExamples;
+        paged.push(...nodes.map((node: { pseudonym: string }) => node.pseudonym));
+        if (!pageInfo.hasNextPage) break;
+        after = pageInfo.endCursor;
+      }
+      expect(all.length).toBeGreaterThanOrEqual(3);
+      expect(paged).toEqual(all);
+      expect(JSON.stringify(all)).not.toMatch(new RegExp(Object.values(subjects).map((subject) => subject.id).join('|')));
+    }
   }, 120_000);
 
   it('gave every viewer outside the recipients one identical refusal across the three consent states', () => {
