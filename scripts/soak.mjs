@@ -102,9 +102,10 @@ async function startGraph() {
       PORT: String(port),
       SESSION_PRIVATE_KEY: session.privateKey,
       ...keys.identitySecrets,
-      // The soak never verifies anyone: a provider is required in production, this one is never called.
+      ...keys.hiringSecrets,
+      // The soak never verifies anyone: a provider is required in production (https), this one is never called.
       VERIFICATION_PROVIDER: 'http',
-      VERIFICATION_PROVIDER_URL: 'http://127.0.0.1:9/unused-by-the-soak',
+      VERIFICATION_PROVIDER_URL: 'https://127.0.0.1:9/unused-by-the-soak',
       // A soak measures the graph, not scrypt; sign-ins still run the real hash, at test cost.
       SCRYPT_LOG_N: '12',
     });

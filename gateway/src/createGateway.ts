@@ -7,6 +7,7 @@ import { createAuthenticator, type Authenticate } from './auth/createAuthenticat
 import { IdentityLink } from './auth/identityLink';
 import { useAuthentication } from './auth/useAuthentication';
 import { createOperatorVerifier } from './auth/verifyOperatorToken';
+import { createServiceTokenVerifier } from './auth/verifyServiceToken';
 import { readAuthRequirements } from './authorization/readAuthRequirements';
 import { useAuthorization } from './authorization/useAuthorization';
 import { operationLimitPlugins } from './limits/operationLimitPlugins';
@@ -96,6 +97,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           },
           ...(link ? { verifyApiKey: (key: string) => link.verifyApiKey(key) } : {}),
           ...(config.operatorTokenSha256 ? { verifyOperator: createOperatorVerifier(config.operatorTokenSha256) } : {}),
+          ...(config.serviceTokens?.length ? { verifyService: createServiceTokenVerifier(config.serviceTokens) } : {}),
         }),
       );
   const sign: Promise<ViewerSigner> = deps.signViewer ? Promise.resolve(deps.signViewer) : createViewerSigner(config.viewerPrivateKey);

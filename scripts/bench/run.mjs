@@ -91,7 +91,11 @@ async function main() {
   log(`graph: ${graph.processes.map((p) => `${p.name} ready in ${p.readyMs} ms`).join(', ')}`);
   const baseline = await startApolloBaseline({ group, tmpDir, subgraphUrls: graph.subgraphUrls, keys, onCrash });
   log(`baseline: @apollo/gateway ready in ${baseline.process.readyMs} ms`);
-  const enforcementOff = features.S4.available ? await startGraph({ ...graphOptions, label: 'off-', subgraphEnv: { CONSENT_ENFORCEMENT: 'disabled-for-benchmark' } }) : null;
+  // Production refuses the enforcement switch, so the off graph's subgraphs run with NODE_ENV=test: the same
+  // built code, keys and settings, where production differs only in refusing introspection and the switch.
+  const enforcementOff = features.S4.available
+    ? await startGraph({ ...graphOptions, label: 'off-', subgraphEnv: { CONSENT_ENFORCEMENT: 'disabled-for-benchmark', NODE_ENV: 'test' } })
+    : null;
 
   const signSession = await kit().createSessionSigner(keys.session.privateKey, { ttlSeconds: 3600, kid: 'k1' });
   const tokens = new Map();

@@ -55,7 +55,13 @@ function identitySecretsEnv(dir) {
  */
 function ensureDevKeysIn(dir, options = {}) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const keys = { viewer: keyPair(dir, 'viewer'), session: keyPair(dir, 'session'), identitySecrets: identitySecretsEnv(dir) };
+  const keys = {
+    viewer: keyPair(dir, 'viewer'),
+    session: keyPair(dir, 'session'),
+    identitySecrets: identitySecretsEnv(dir),
+    // Keys the training feed's pseudonyms (hiring); production refuses to run without one.
+    hiringSecrets: { TRAINING_PSEUDONYM_KEY: symmetricKey(path.join(dir, 'training-pseudonym.key')) },
+  };
   if (options.readableByAll) {
     fs.chmodSync(dir, 0o755);
     for (const file of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, file), 0o644);

@@ -5,6 +5,8 @@ export type SessionVerifier = (token: string) => Promise<{ userId: string; sessi
 export type ApiKeyVerifier = (key: string) => Promise<Viewer>;
 /** `x-operator-token` resolves to the operator's `service` Viewer through this. */
 export type OperatorVerifier = (token: string) => Promise<Viewer>;
+/** `x-service-token` resolves to an internal service's `service` Viewer, with its scopes, through this. */
+export type ServiceVerifier = (token: string) => Promise<Viewer>;
 export type Authenticate = (headers: Headers) => Promise<Viewer>;
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-_.~+/]+=*)[ \t]*$/i;
@@ -15,13 +17,23 @@ const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-_.~+/]+=*)[ \t]*$/i;
  * verify fail the request, because silently downgrading a broken token to
  * anonymous hides the problem from the client and shows it empty data instead.
  */
-export function createAuthenticator(deps: { verifySession: SessionVerifier; verifyApiKey?: ApiKeyVerifier; verifyOperator?: OperatorVerifier }): Authenticate {
+export function createAuthenticator(deps: {
+  verifySession: SessionVerifier;
+  verifyApiKey?: ApiKeyVerifier;
+  verifyOperator?: OperatorVerifier;
+  verifyService?: ServiceVerifier;
+}): Authenticate {
   return async (headers) => {
     const authorization = headers.get('authorization');
     const apiKey = headers.get('x-api-key');
     const operatorToken = headers.get('x-operator-token');
-    if ([authorization, apiKey, operatorToken].filter((value) => value !== null).length > 1) {
-      throw new AppError('UNAUTHENTICATED', 'Send one credential: Authorization, x-api-key or x-operator-token, not several.');
+    const serviceToken = headers.get('x-service-token');
+    if ([authorization, apiKey, operatorToken, serviceToken].filter((value) => value !== null).length > 1) {
+      throw new AppError('UNAUTHENTICATED', 'Send one credential: Authorization, x-api-key, x-operator-token or x-service-token, not several.');
+    }
+    if (serviceToken !== null) {
+      if (!deps.verifyService) throw new AppError('UNAUTHENTICATED', 'Service tokens are not configured on this gateway (SERVICE_TOKENS).');
+      return deps.verifyService(serviceToken);
     }
     if (operatorToken !== null) {
       if (!deps.verifyOperator) throw new AppError('UNAUTHENTICATED', 'Operator access is not configured on this gateway.');

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, env, withFileSecrets } from '@profile-graph/kit';
+import { SERVICE_SCOPES, type ServiceTokenEntry } from '../auth/verifyServiceToken';
 import { parseArgs } from './parseArgs';
 import { SUBGRAPH_URL_VARIABLE } from '../supergraph/subgraphUrlVariable';
 
@@ -59,6 +60,29 @@ const schema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex characters: the SHA-256 of the operator token (printf %s "$TOKEN" | sha256sum)' })
     .transform((value) => value.toLowerCase())
     .optional(),
+  /**
+   * Internal services' tokens, as JSON `[{ "sha256": "<hex of the token's SHA-256>", "scopes": ["ml:training"] }]`;
+   * a request with a matching x-service-token is that service. Empty: no service access.
+   */
+  SERVICE_TOKENS: z
+    .string()
+    .default('[]')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON: [{ "sha256": "<64 hex>", "scopes": ["ml:training"] }]' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.array(
+        z.object({
+          sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex characters: the SHA-256 of the service token' }).transform((value) => value.toLowerCase()),
+          scopes: z.array(z.enum(SERVICE_SCOPES, { error: `expected scopes among ${SERVICE_SCOPES.join(', ')}` })).min(1),
+        }),
+      ),
+    ),
   /** Proxies in front of the gateway whose X-Forwarded-For entries are trusted; 0 uses the socket address. */
   TRUST_PROXY_HOPS: wholeNumber(0, 10, 0),
   /** Comma-separated origins allowed to call from a browser; empty: no cross-origin access. */
@@ -112,6 +136,8 @@ export interface GatewayConfig {
   apiKeyLookupTimeoutMs: number;
   apiKeyUsageFlushMs: number;
   operatorTokenSha256?: string;
+  /** Internal services' token hashes and scopes (SERVICE_TOKENS). */
+  serviceTokens?: ServiceTokenEntry[];
   trustProxyHops: number;
   corsOrigins: string[];
   limits: OperationLimits;
@@ -201,6 +227,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     apiKeyLookupTimeoutMs: value.API_KEY_LOOKUP_TIMEOUT_MS,
     apiKeyUsageFlushMs: value.API_KEY_USAGE_FLUSH_MS,
     ...(value.OPERATOR_TOKEN_SHA256 !== undefined ? { operatorTokenSha256: value.OPERATOR_TOKEN_SHA256 } : {}),
+    serviceTokens: value.SERVICE_TOKENS,
     trustProxyHops: value.TRUST_PROXY_HOPS,
     corsOrigins: value.CORS_ORIGINS,
     limits: {

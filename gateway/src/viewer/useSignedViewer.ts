@@ -15,7 +15,7 @@ export function signedViewerOf(executionRequest: { context?: unknown }): Viewer 
  * them with one signed viewer: forwarding any would let a client speak to a
  * subgraph as someone else, or hand a subgraph a credential it never needs.
  */
-const CLIENT_IDENTITY_HEADER = /^(x-viewer|authorization$|proxy-authorization$|cookie$|x-api-key$|x-operator-token$)/i;
+const CLIENT_IDENTITY_HEADER = /^(x-viewer|authorization$|proxy-authorization$|cookie$|x-api-key$|x-operator-token$|x-service-token$)/i;
 
 export function stripClientIdentity(headers: Record<string, string> | undefined): Record<string, string> {
   const kept: Record<string, string> = {};

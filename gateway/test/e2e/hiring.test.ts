@@ -1,5 +1,6 @@
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
+import { SERVICE_TOKENS } from '../support/startSubgraphs';
 
 // Issue 6 end to end: real identity, hiring and consent subgraphs, real NATS,
 // the real gateway; users sign in with tokens, employers use partner API keys.
@@ -382,6 +383,25 @@ describe('hiring through the gateway', () => {
       expect(paged).toEqual(all.body.data.candidates.nodes.map((node: any) => node.userId));
       expect([...paged].sort()).toEqual(paged);
 
+      // The card is all there is: full history is not on it, and a filter can only name card fields.
+      const history = await graph.query('{ candidates(first: 1) { nodes { userId employmentHistory { employer } } } }', {}, undefined, searchKey);
+      expect(history.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const nonCardFilter = await search({ filter: { skills: ['rust'], employmentHistory: { employer: 'Co' } } });
+      expect(nonCardFilter.status).toBe(400);
+      expect(nonCardFilter.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(nonCardFilter.body.errors?.[0]?.message).toMatch(/employmentHistory/);
+      // `title` matches the headline and the current title only: cand_3's past job does not make them findable.
+      const past = await graph.query(
+        'mutation($input: HiringProfileInput!) { updateHiringProfile(input: $input) { userId } }',
+        { input: { employmentHistory: [{ employer: 'Now', title: 'Gardener', from: '2024-01' }, { employer: 'Co', title: 'Site Reliability Engineer', from: '2020-01', to: '2023-12' }] } },
+        people[3]!.token,
+      );
+      expect(past.body.errors).toBeUndefined();
+      expect(handles(await search({ filter: { title: 'reliability' } }))).toEqual([]);
+      expect(handles(await search({ filter: { title: 'gardener' } }))).toEqual(['cand_3']);
+      const cards = await graph.query('{ candidates(filter: { title: "gardener" }) { nodes { headline skills seniority locations remote currentTitle } } }', {}, undefined, searchKey);
+      expect(cards.body).toEqual({ data: { candidates: { nodes: [{ headline: 'Person 3', skills: ['rust', 'go'], seniority: ['MID'], locations: ['oslo'], remote: null, currentTitle: 'Gardener' }] } } });
+
       // Without candidates:search: refused at the field, for keys and people alike.
       const wrongKey = await search({ filter: { skills: ['rust'] } }, await org.key(['JOBS_READ']));
       expect(wrongKey.body.data).toBeNull();
@@ -403,7 +423,7 @@ describe('hiring through the gateway', () => {
   });
 
   describe('advertising', () => {
-    it('shows adInterests only to a service viewer, and only for AD_PERSONALIZATION subjects', async () => {
+    it('shows adInterests only to a service with ads:personalization, and only for AD_PERSONALIZATION subjects', async () => {
       const ad = await graph.signUp('ads_user');
       const none = await graph.signUp('ads_none');
       for (const person of [ad, none]) {
@@ -411,14 +431,17 @@ describe('hiring through the gateway', () => {
       }
       await setConsent(ad, 'AD_PERSONALIZATION', true);
       const ADS = 'query($id: ID!) { user(id: $id) { handle adInterests } }';
-      const operator = { 'x-operator-token': graph.operatorToken };
-      const served = await graph.query(ADS, { id: ad.id }, undefined, operator);
+      const adServer = { 'x-service-token': SERVICE_TOKENS.adServer.token };
+      const served = await graph.query(ADS, { id: ad.id }, undefined, adServer);
       expect(served.body).toEqual({
         data: { user: { handle: 'ads_user', adInterests: ['career:job-seeker', 'career:remote-work', 'interest:cloud-infrastructure', 'interest:data-and-ai'] } },
       });
-      const refused = await graph.query(ADS, { id: none.id }, undefined, operator);
+      const refused = await graph.query(ADS, { id: none.id }, undefined, adServer);
       expect(refused.body.data.user.adInterests).toBeNull();
       expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONSENT_REQUIRED', purpose: 'AD_PERSONALIZATION' });
+      // A service without the scope (the operator) is outside the recipients: refused whatever the consent.
+      const operator = await graph.query(ADS, { id: ad.id }, undefined, { 'x-operator-token': graph.operatorToken });
+      expect(codes(operator.body)).toEqual([[['user', 'adInterests'], 'UNAUTHORIZED_FIELD_OR_TYPE']]);
       // Not for the user themself, nor for partners, even with consent.
       const own = await graph.query(ADS, { id: ad.id }, ad.token);
       expect(codes(own.body)).toEqual([[['user', 'adInterests'], 'UNAUTHORIZED_FIELD_OR_TYPE']]);

@@ -32,7 +32,7 @@ describe('identity through the gateway: profile, phone, contact discovery, verif
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
   });
 
-  it('verification: refused without Premium, then without consent; verified with both; withdrawal destroys the template', async () => {
+  it('verification: refused without Premium, then without consent; verified with both; the template is destroyed as soon as it is done', async () => {
     const grace = await graph.signUp('gw_grace');
     const submit = 'mutation($i: String!, $s: String!) { submitIdentityVerification(governmentIdImage: $i, selfieImage: $s) { verification { status } } }';
     const images = {
@@ -50,15 +50,26 @@ describe('identity through the gateway: profile, phone, contact discovery, verif
     expect(grant.body.errors).toBeUndefined();
     await eventually(() => expect(graph.subgraphs.identity.consent.isGranted(grace.id, 'BIOMETRIC_VERIFICATION')).toBe(true));
     expect((await graph.query(submit, images, grace.token)).body).toEqual({ data: { submitIdentityVerification: { verification: { status: 'VERIFIED' } } } });
-    const enrolled = await graph.query('{ me { biometricEnrollment { enrolledAt } } }', {}, grace.token);
-    expect(enrolled.body.data.me.biometricEnrollment.enrolledAt).toBeTruthy();
+    // By default the template serves its one verification and is destroyed: nothing is enrolled, the destruction is listed.
+    const me = await graph.query('{ me { biometricEnrollment { enrolledAt } biometricDestructions { reason } } }', {}, grace.token);
+    expect(me.body).toEqual({ data: { me: { biometricEnrollment: null, biometricDestructions: [{ reason: 'PURPOSE_SATISFIED' }] } } });
+    const raw = await graph.subgraphs.identity.db.collection('users').findOne({ _id: grace.id as never });
+    expect(raw?.biometric).toBeUndefined();
+    // The export names the provider that received the images, in the item and in the summary of recipients.
+    const archive = (await graph.query('{ exportMyData }', {}, grace.token)).body.data.exportMyData;
+    const verification = archive.sections.identity.items.find((item: { kind: string }) => item.kind === 'ID verification result');
+    expect(verification.recipients).toEqual([{ kind: 'PROCESSOR', name: expect.stringMatching(/verification provider/), what: expect.stringMatching(/government ID image and the selfie/), at: expect.any(String) }]);
+    expect(archive.recipients).toContainEqual(expect.objectContaining({ kind: 'PROCESSOR', name: expect.stringMatching(/verification provider/) }));
+    const consentItem = archive.sections.consent.items.find((item: { purpose: string; kind: string }) => item.purpose === 'BIOMETRIC_VERIFICATION' && item.kind.startsWith('consent decision'));
+    expect(consentItem.data.recipients).toMatch(/^nobody but you/);
 
-    await graph.query('mutation { withdrawConsent(purpose: BIOMETRIC_VERIFICATION) { status } }', {}, grace.token);
-    await eventually(async () => {
-      const me = await graph.query('{ me { biometricEnrollment { enrolledAt } biometricDestructions { reason } } }', {}, grace.token);
-      expect(me.body.data.me).toEqual({ biometricEnrollment: null, biometricDestructions: [{ reason: 'CONSENT_WITHDRAWN' }] });
-    }, 2000);
-    const policy = await graph.query('{ biometricRetentionPolicy { retentionDaysAfterLastInteraction sharedWithThirdParties } }');
-    expect(policy.body).toEqual({ data: { biometricRetentionPolicy: { retentionDaysAfterLastInteraction: 1095, sharedWithThirdParties: false } } });
+    const withdrawn = await graph.query('mutation { withdrawConsent(purpose: BIOMETRIC_VERIFICATION) { status } }', {}, grace.token);
+    expect(withdrawn.body.errors).toBeUndefined();
+    await eventually(() => expect(graph.subgraphs.identity.consent.isGranted(grace.id, 'BIOMETRIC_VERIFICATION')).toBe(false));
+    expect((await graph.query(submit, images, grace.token)).body.errors?.[0]?.extensions?.code).toBe('CONSENT_REQUIRED');
+    const policy = await graph.query('{ biometricRetentionPolicy { rule retentionDaysAfterLastInteraction sharedWithThirdParties processors { name } } }');
+    expect(policy.body).toEqual({
+      data: { biometricRetentionPolicy: { rule: 'DESTROYED_AFTER_VERIFICATION', retentionDaysAfterLastInteraction: 1095, sharedWithThirdParties: true, processors: [{ name: expect.stringMatching(/verification provider/) }] } },
+    });
   });
 });

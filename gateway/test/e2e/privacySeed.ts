@@ -1,6 +1,7 @@
 import { eventually } from '@profile-graph/kit/testing';
 import type { Connection } from 'mongoose';
 import type { TestGraph } from '../support/startGraph';
+import { verifiedOrganization } from '../support/verifiedOrganization';
 
 // Shared by the privacy e2e tests (issue 8): a user with data in every
 // collection of every subgraph that mentions users, and a second user whose
@@ -30,23 +31,6 @@ function ok<T = any>(response: { body: { data?: any; errors?: unknown[] } }, wha
 
 async function signUp(graph: TestGraph, handle: string): Promise<SeededUser> {
   return { ...(await graph.signUp(handle)), handle };
-}
-
-async function verifiedOrganization(graph: TestGraph, name: string, admin: SeededUser) {
-  const orgId: string = ok(await graph.query('mutation($name: String!) { createOrganization(input: { name: $name }) { id } }', { name }, admin.token), 'createOrganization').createOrganization.id;
-  ok(await graph.query('mutation($id: ID!) { verifyOrganization(id: $id) { verified } }', { id: orgId }, undefined, { 'x-operator-token': graph.operatorToken }), 'verifyOrganization');
-  await eventually(async () => {
-    const projected = await graph.subgraphs.hiring.services.organizations.findById(orgId).lean();
-    if (!projected?.verified || !projected.members?.some((member) => member.userId === admin.id)) throw new Error('organization not yet in hiring');
-  });
-  const key = async (scopes: string[]) => {
-    const created = ok(
-      await graph.query('mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }', { input: { organizationId: orgId, name: `${name} ${scopes.join(' ')}`, scopes } }, admin.token),
-      'createApiKey',
-    );
-    return { 'x-api-key': created.createApiKey.secret as string };
-  };
-  return { orgId, key };
 }
 
 async function grantEverywhere(graph: TestGraph, user: SeededUser, purpose: string) {

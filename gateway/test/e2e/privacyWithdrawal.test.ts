@@ -1,5 +1,6 @@
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
+import { SERVICE_TOKENS } from '../support/startSubgraphs';
 import { seedPrivacyWorld, type PrivacyWorld } from './privacySeed';
 
 // Issue 8, part 4: withdrawing a consent stops the processing it allowed,
@@ -49,14 +50,14 @@ describe('withdrawal stops processing', () => {
   it('AD_PERSONALIZATION: ad interests stop being derived or served (nothing about them is stored)', async () => {
     const { ada } = world;
     const ADS = 'query($id: ID!) { user(id: $id) { adInterests } }';
-    const operator = { 'x-operator-token': graph.operatorToken };
-    const served = await graph.query(ADS, { id: ada.id }, undefined, operator);
+    const adServer = { 'x-service-token': SERVICE_TOKENS.adServer.token };
+    const served = await graph.query(ADS, { id: ada.id }, undefined, adServer);
     expect(served.body.data.user.adInterests).toEqual(expect.arrayContaining(['career:job-seeker', 'interest:data-and-ai']));
     // Derived on each request from the profile: the profile holds no stored interests to clear.
     const stored = await graph.subgraphs.hiring.db.collection('hiring_profiles').findOne({ _id: ada.id as never });
     expect(Object.keys(stored ?? {}).filter((key) => /interest|segment|^ads?([A-Z_]|$)/.test(key))).toEqual([]);
     const took = await withdrawAndTime(ada.token, 'AD_PERSONALIZATION', async () => {
-      const refused = await graph.query(ADS, { id: ada.id }, undefined, operator);
+      const refused = await graph.query(ADS, { id: ada.id }, undefined, adServer);
       expect(refused.body.data.user.adInterests).toBeNull();
       expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONSENT_REQUIRED', purpose: 'AD_PERSONALIZATION' });
     });

@@ -1,5 +1,6 @@
 import type { ConsentSnapshot } from '@profile-graph/kit';
 import { eventually } from '@profile-graph/kit/testing';
+import { becomeEmployerOf } from '../support/becomeEmployerOf';
 import { startInstances, type GraphInstance, type GraphInstances } from '../support/startInstances';
 
 const GRANT = 'mutation { grantConsent(input: { purpose: EMPLOYER_SHARING, policyVersion: "2026-01" }) { status } }';
@@ -93,6 +94,8 @@ describe('two instances of every subgraph and two gateways', () => {
       const response = await a.query('mutation { updateHiringProfile(input: { headline: "x", skills: ["go"] }) { headline } }', {}, subject.token);
       if (response.body.errors) throw new Error(JSON.stringify(response.body.errors));
     });
+    // The observer employs the subject (an application stands): a recipient of EMPLOYER_SHARING, so consent decides.
+    await becomeEmployerOf(a.query, observer, [subject]);
     const read = (instance: GraphInstance) => instance.query(SKILLS, { id: subject.id }, observer.token);
     const codes = async (instance: GraphInstance) => ((await read(instance)).body.errors ?? []).map((error) => error.extensions?.code);
     expect(await codes(a)).toEqual(['CONSENT_REQUIRED']);

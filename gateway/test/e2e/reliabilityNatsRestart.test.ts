@@ -1,4 +1,5 @@
 import { eventually } from '@profile-graph/kit/testing';
+import { becomeEmployerOf } from '../support/becomeEmployerOf';
 import { startGraph, type TestGraph } from '../support/startGraph';
 
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { token user { id } } }';
@@ -101,6 +102,8 @@ describe('NATS restarted during load', () => {
       expect(response.body.errors).toBeUndefined();
     }
     expect((await graph.query(GRANT, {}, granted.token)).body.errors).toBeUndefined();
+    // The observer employs both subjects (their applications stand): a recipient of EMPLOYER_SHARING, so consent decides.
+    await becomeEmployerOf(graph.query, observer, [granted, ungranted]);
 
     const admin = await graph.signUp('nats_admin', 'Admin');
     const org = await graph.query('mutation { createOrganization(input: { name: "Restart Inc" }) { id } }', {}, admin.token);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
 import { anonymousViewer, consentStateSubject, createEvent, type EventEnvelope } from '@profile-graph/kit';
@@ -31,10 +31,18 @@ describe('no event lost across a crash between the write and the publish', () =>
 
   const identityEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH, ...env.subgraphEnv({ LOG_LEVEL: 'info', ...extra }) });
 
+  // hiring: its production config needs only the training feed's pseudonym key beyond the shared settings.
+  const productionHiring = (extra: Record<string, string>) => identityEnv({ NODE_ENV: 'production', TRAINING_PSEUDONYM_KEY: randomBytes(32).toString('base64'), ...extra });
+
   it('refuses the fault in production', async () => {
-    // hiring: its production config needs nothing beyond the shared settings.
-    await expect(spawnSubgraph('hiring', identityEnv({ NODE_ENV: 'production', FAULT_INJECTION: 'crash-after-write' }))).rejects.toThrow(
+    await expect(spawnSubgraph('hiring', productionHiring({ FAULT_INJECTION: 'crash-after-write' }))).rejects.toThrow(
       /FAULT_INJECTION=crash-after-write is a test setting and is refused when NODE_ENV=production/,
+    );
+  }, 60_000);
+
+  it('refuses the consent enforcement switch in production: the process does not start', async () => {
+    await expect(spawnSubgraph('hiring', productionHiring({ CONSENT_ENFORCEMENT: 'disabled-for-benchmark' }))).rejects.toThrow(
+      /CONSENT_ENFORCEMENT=disabled-for-benchmark is a benchmark setting and is refused when NODE_ENV=production/,
     );
   }, 60_000);
 

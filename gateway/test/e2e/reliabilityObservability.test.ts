@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { InMemorySpanExporter, addSpanExporter } from '@profile-graph/kit';
 import { eventually, postGraphQL, startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
+import { becomeEmployerOf } from '../support/becomeEmployerOf';
 import { startGraph, type TestGraph } from '../support/startGraph';
 import { spawnGateway, spawnSubgraph, type SubgraphProcess } from './reliability/spawnSubgraph';
 
@@ -59,6 +60,8 @@ describe('metrics and traces across the graph (in-process)', () => {
     const grace = await graph.signUp('metrics_grace');
     const ada = await graph.signUp('metrics_ada');
     await graph.query('mutation { updateHiringProfile(input: { headline: "x", skills: ["go"] }) { headline } }', {}, grace.token);
+    // Ada employs Grace (an application stands), so her read is refused for consent, not as an outsider.
+    await becomeEmployerOf(graph.query, ada, [grace]);
     const denied = await graph.query('query($h: String!) { userByHandle(handle: $h) { hiringProfile { skills } } }', { h: 'metrics_grace' }, ada.token);
     expect(denied.body.errors?.[0]?.extensions?.code).toBe('CONSENT_REQUIRED');
 

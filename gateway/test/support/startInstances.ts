@@ -8,7 +8,7 @@ export interface GraphInstance {
   gatewayUrl: string;
   subgraphs: TestGraph['subgraphs'];
   subgraphUrls: TestGraph['subgraphUrls'];
-  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   signUp(handle: string, displayName?: string): Promise<{ id: string; token: string }>;
 }
 

@@ -19,6 +19,16 @@ export type SubgraphUrls = Record<keyof TestSubgraphs, string>;
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 
+/** Internal services' tokens the test gateway accepts (as x-service-token), each with its scopes. */
+export const SERVICE_TOKENS = {
+  trainer: { token: 'test-service-trainer-0123456789abcdef', scopes: ['ml:training'] },
+  adServer: { token: 'test-service-ads-0123456789abcdef', scopes: ['ads:personalization'] },
+  recommender: { token: 'test-service-recommender-0123456789', scopes: ['hiring:recommendations'] },
+  billing: { token: 'test-service-billing-0123456789abcdef', scopes: ['operator:subscriptions'] },
+} as const;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 /** The four real subgraphs on port 0, configured from the test environment. */
 export async function startSubgraphs(source: NodeJS.ProcessEnv): Promise<{ subgraphs: TestSubgraphs; subgraphUrls: SubgraphUrls }> {
   const subgraphs: TestSubgraphs = {
@@ -48,7 +58,8 @@ export function testGatewayConfig(env: TestEnvironment, subgraphUrls: SubgraphUr
     SUBGRAPH_CONSENT_URL: subgraphUrls.consent,
     SUBGRAPH_CALLS_URL: subgraphUrls.calls,
     NATS_URL: env.nats.url,
-    OPERATOR_TOKEN_SHA256: createHash('sha256').update(OPERATOR_TOKEN).digest('hex'),
+    OPERATOR_TOKEN_SHA256: sha256(OPERATOR_TOKEN),
+    SERVICE_TOKENS: JSON.stringify(Object.values(SERVICE_TOKENS).map(({ token, scopes }) => ({ sha256: sha256(token), scopes }))),
     // Tests send many requests from one address; the rate limit has its own test with its own gateway.
     RATE_LIMIT_CAPACITY: '100000',
     RATE_LIMIT_REFILL_PER_SECOND: '10000',

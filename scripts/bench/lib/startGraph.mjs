@@ -1,6 +1,7 @@
 // Brings up the four subgraphs and the gateway as production processes on
 // free ports. Each starts alone and is timed from spawn to its /ready, so the
 // start-up times in S8 are not several processes fighting for two cores.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { root, scriptLib } from './repoRequire.mjs';
@@ -26,9 +27,13 @@ function identityEnv(keys) {
     SESSION_KEY_ID: 'k1',
     ...keys.identitySecrets,
     VERIFICATION_PROVIDER: 'http',
-    VERIFICATION_PROVIDER_URL: 'http://127.0.0.1:9/unused-by-the-benchmark',
+    // https: production refuses a clear-text provider (it would carry ID images and selfies).
+    VERIFICATION_PROVIDER_URL: 'https://127.0.0.1:9/unused-by-the-benchmark',
   };
 }
+
+/** Production hiring needs a key of its own for the training feed's pseudonyms; one per run. */
+const hiringEnv = () => ({ TRAINING_PSEUDONYM_KEY: randomBytes(32).toString('base64') });
 
 /**
  * Both gateways run with the old-generation heap the compose file gives ours
@@ -52,7 +57,7 @@ export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys
   const urls = {};
   for (const { name } of subgraphs) {
     const port = await getFreePort();
-    const env = { ...common, ...subgraphEnv, PORT: String(port), ...(name === 'identity' ? identityEnv(keys) : {}) };
+    const env = { ...common, ...subgraphEnv, PORT: String(port), ...(name === 'identity' ? identityEnv(keys) : {}), ...(name === 'hiring' ? hiringEnv() : {}) };
     processes.push(await startTimed(group, `${label}${name}`, [path.join(root, 'subgraphs', name, 'dist', 'main.js')], env, `http://127.0.0.1:${port}/ready`, onCrash));
     urls[name] = `http://127.0.0.1:${port}/graphql`;
   }

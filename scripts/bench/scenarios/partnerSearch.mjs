@@ -6,20 +6,20 @@ import { graphqlPost } from '../lib/graphqlPost.mjs';
 
 export const CANDIDATES_PER_REQUEST = 50;
 
-/** What S2 asks for: N candidates with their employment history (gated by EMPLOYER_SHARING, per candidate) and their User fields from identity. */
+/** What S2 asks for: N candidate cards (each field gated by CANDIDATE_DISCOVERY, per candidate) and their User fields from identity. */
 export const candidateSearchQuery = (first) => /* GraphQL */ `
   query CandidateSearch {
     candidates(first: ${first}) {
-      nodes { userId headline skills employmentHistory { employer title } user { id handle displayName } }
+      nodes { userId headline skills seniority locations remote currentTitle user { id handle displayName } }
       pageInfo { endCursor hasNextPage }
     }
   }
 `;
 
 /**
- * Why a candidate search answer is wrong, or null. CONSENT_REQUIRED errors are
- * right: candidates without EMPLOYER_SHARING have their skills and history
- * withheld (null) while the rest of the page is there.
+ * Why a candidate search answer is wrong, or null. Every candidate found
+ * consented to CANDIDATE_DISCOVERY, so a CONSENT_REQUIRED error can only come
+ * from a withdrawal racing the page (S7 runs separately); anything else is wrong.
  * @param {any} body @param {number} expected nodes the page must hold
  */
 export function candidateSearchProblem(body, expected) {

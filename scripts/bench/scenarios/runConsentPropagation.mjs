@@ -2,7 +2,9 @@
 // field. Clock: from the moment the client has the withdrawConsent response
 // (the decision is recorded) to the first probe of the owning subgraph that
 // comes back denied. Probes go straight to the subgraph with a signed viewer
-// of another user, back to back, so the resolution is one probe round trip
+// of a recipient of the purpose (another user for CONTACT_DISCOVERY, an
+// internal service with hiring:recommendations for HIRING_RECOMMENDATIONS:
+// anyone else is refused whatever the consent), back to back, so the resolution is one probe round trip
 // (reported). A NATS subscriber on the state subject splits the time into
 // "until the snapshot is on NATS" and the rest.
 import { performance } from 'node:perf_hooks';
@@ -15,8 +17,14 @@ const PROBE_TIMEOUT_MS = 5_000;
 const WORKERS = 4;
 /** Each purpose with the subgraph and field it gates. */
 const TARGETS = [
-  { purpose: 'EMPLOYER_SHARING', subgraph: 'hiring', selection: 'hiringProfile { skills }', denied: (user) => user?.hiringProfile?.skills === null },
-  { purpose: 'CONTACT_DISCOVERY', subgraph: 'identity', selection: 'phoneNumber', denied: (user) => user?.phoneNumber === null },
+  {
+    purpose: 'HIRING_RECOMMENDATIONS',
+    subgraph: 'hiring',
+    selection: 'jobRecommendations(first: 1) { score }',
+    denied: (user) => user?.jobRecommendations === null,
+    prober: () => ({ kind: 'service', scopes: ['hiring:recommendations'] }),
+  },
+  { purpose: 'CONTACT_DISCOVERY', subgraph: 'identity', selection: 'phoneNumber', denied: (user) => user?.phoneNumber === null, prober: (user) => user },
 ];
 const WITHDRAW = 'mutation Withdraw($purpose: ConsentPurpose!) { withdrawConsent(purpose: $purpose) { status } }';
 
@@ -40,7 +48,7 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
 
   const probe = async (target, userId) => {
     const query = `query Probe($r: [_Any!]!) { _entities(representations: $r) { ... on User { ${target.selection} } } }`;
-    const headers = { [VIEWER_HEADER]: await sign(prober, target.subgraph) };
+    const headers = { [VIEWER_HEADER]: await sign(target.prober(prober), target.subgraph) };
     // A refused or dropped connection is a failed probe, not the end of the run.
     const { body } = await graphqlPost(subgraphUrls[target.subgraph], query, { r: [{ __typename: 'User', id: userId }] }, headers).catch((error) => ({ body: { errors: [{ message: String(error) }] } }));
     const denied = target.denied(body?.data?._entities?.[0]) && body.errors?.some((e) => e.extensions?.code === 'CONSENT_REQUIRED');

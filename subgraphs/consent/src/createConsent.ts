@@ -10,6 +10,7 @@ import { eraseConsentData } from './privacy/eraseConsentData';
 import { privacyProgressModel, privacyRequestModel } from './privacy/privacyRequestModels';
 import { privacyResolvers } from './privacy/privacyResolvers';
 import { recordErasureProgress } from './privacy/recordErasureProgress';
+import { noticeResolvers } from './notices/noticeResolvers';
 import { consentRecordResolvers } from './resolvers/consentRecordResolvers';
 import { consentResolvers } from './resolvers/consentResolvers';
 import { dataAccessLogResolvers } from './resolvers/dataAccessLogResolvers';
@@ -46,7 +47,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       };
       const resolvers = {
         JSONObject: jsonObjectScalar,
-        Query: privacyResolvers.Query,
+        Query: { ...privacyResolvers.Query, ...noticeResolvers.Query },
         Mutation: { ...consentResolvers.Mutation, ...privacyResolvers.Mutation },
         User: { ...consentResolvers.User, ...consentRecordResolvers.User, ...dataAccessLogResolvers.User, ...privacyResolvers.User },
         ConsentRecord: consentRecordResolvers.ConsentRecord,

@@ -1,5 +1,6 @@
 import { createSubgraphService, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
-import { ownerOnly, restrictViewers, serviceOnly } from './auth/restrictViewers';
+import { hiringRecipientRelations } from './auth/hiringRecipientRelations';
+import { ownerOnly, restrictViewers } from './auth/restrictViewers';
 import { createProfileOnSignUp } from './consumers/createProfileOnSignUp';
 import { projectOrganizations } from './consumers/projectOrganizations';
 import { purgeActivityOnWithdrawal } from './consumers/purgeActivityOnWithdrawal';
@@ -20,6 +21,8 @@ import { hiringProfileResolvers } from './resolvers/hiringProfileResolvers';
 import { jobResolvers } from './resolvers/jobResolvers';
 import { OpenJobsSnapshot } from './recommendations/openJobsSnapshot';
 import { recommendationResolvers } from './resolvers/recommendationResolvers';
+import { developmentPseudonymKey, Pseudonymizer } from './training/pseudonymizer';
+import { trainingResolvers } from './training/trainingResolvers';
 
 export interface HiringOptions {
   /** Now; tests inject one to move time (retention sweep). */
@@ -43,14 +46,16 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       const activity = jobActivityModel(db);
       const organizations = organizationProjectionModel(db);
       const openJobs = new OpenJobsSnapshot(jobs, { maxAgeMs: config.OPEN_JOBS_MAX_AGE_MS, maxJobs: config.OPEN_JOBS_MAX });
-      const services: HiringServices = { profiles, jobs, applications, activity, organizations, relay, consent, openJobs };
+      const pseudonyms = new Pseudonymizer(config.TRAINING_PSEUDONYM_KEY ?? developmentPseudonymKey());
+      const services: HiringServices = { profiles, jobs, applications, activity, organizations, relay, consent, openJobs, pseudonyms };
       const resolvers = {
-        Query: { ...candidateResolvers.Query, ...jobResolvers.Query, ...applicationResolvers.Query },
+        Query: { ...candidateResolvers.Query, ...jobResolvers.Query, ...applicationResolvers.Query, ...trainingResolvers.Query },
         Mutation: { ...hiringProfileResolvers.Mutation, ...jobResolvers.Mutation, ...applicationResolvers.Mutation, ...activityResolvers.Mutation },
         User: { ...hiringProfileResolvers.User, ...activityResolvers.User, ...applicationResolvers.User, ...recommendationResolvers.User },
         HiringProfile: hiringProfileResolvers.HiringProfile,
         Job: jobResolvers.Job,
         Application: applicationResolvers.Application,
+        CandidateCard: candidateResolvers.CandidateCard,
         JobActivity: activityResolvers.JobActivity,
       };
       const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'hiring', logger, contribute: (userId) => exportHiringData({ ...services, db }, userId) });
@@ -67,18 +72,19 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
         services,
         resolvers: resolvers as never,
         consumers: [createProfileOnSignUp(profiles), projectOrganizations(organizations), purgeActivityOnWithdrawal(activity, consent), erasure],
+        recipientRelations: hiringRecipientRelations({ applications, organizations }),
         onClose: async () => {
           exporter.stop();
           await retention.stop();
         },
       };
     },
+    // Gated fields (recommendations, ad interests) are not here: their purposes' recipient rules decide
+    // who may read them, in the kit's one consent decision.
     schemaTransforms: [
       restrictViewers({
-        'User.jobRecommendations': ownerOnly,
         'User.jobSearchActivity': ownerOnly,
         'User.jobApplications': ownerOnly,
-        'User.adInterests': serviceOnly,
       }),
     ],
   };

@@ -5,6 +5,7 @@ import type { JobActivityModel } from './models/jobActivityModel';
 import type { JobModel } from './models/jobModel';
 import type { OrganizationProjectionModel } from './models/organizationProjectionModel';
 import type { OpenJobsSnapshot } from './recommendations/openJobsSnapshot';
+import type { Pseudonymizer } from './training/pseudonymizer';
 
 export interface HiringServices {
   profiles: HiringProfileModel;
@@ -18,4 +19,6 @@ export interface HiringServices {
   openJobs: OpenJobsSnapshot;
   /** This instance's consent projection: write-time checks (activity, the version an application relied on). */
   consent: ConsentProjection;
+  /** Keyed pseudonyms of user ids for the training feed. */
+  pseudonyms: Pseudonymizer;
 }

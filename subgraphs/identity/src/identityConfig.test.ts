@@ -31,6 +31,15 @@ describe('identity config: phone, biometric and verification settings', () => {
     expect(loadIdentityConfig(complete).PHONE_ENCRYPTION_KEYS!.p1).toHaveLength(32);
     expect(() => loadIdentityConfig({ ...complete, VERIFICATION_PROVIDER: 'development' })).toThrow(/VERIFICATION_PROVIDER is invalid: development is a stand-in/);
     expect(() => loadIdentityConfig({ ...complete, VERIFICATION_PROVIDER_URL: undefined })).toThrow(/VERIFICATION_PROVIDER_URL/);
+    // The images travel to the provider: clear-text http is refused in production, allowed elsewhere (local fakes).
+    expect(() => loadIdentityConfig({ ...complete, VERIFICATION_PROVIDER_URL: 'http://verify.example.com' })).toThrow(/VERIFICATION_PROVIDER_URL is invalid: must be an https:\/\/ URL in production/);
+    expect(loadIdentityConfig({ ...base, VERIFICATION_PROVIDER: 'http', VERIFICATION_PROVIDER_URL: 'http://127.0.0.1:9999' }).VERIFICATION_PROVIDER_URL).toBe('http://127.0.0.1:9999');
+  });
+
+  it('destroys templates after verification unless told to keep them (BIPA: the purpose is then satisfied)', () => {
+    expect(loadIdentityConfig(base).BIOMETRIC_DESTROY_AFTER_VERIFICATION).toBe(true);
+    expect(loadIdentityConfig({ ...base, BIOMETRIC_DESTROY_AFTER_VERIFICATION: 'false' }).BIOMETRIC_DESTROY_AFTER_VERIFICATION).toBe(false);
+    expect(() => loadIdentityConfig({ ...base, BIOMETRIC_RETENTION_DAYS: '1096' })).toThrow(/BIOMETRIC_RETENTION_DAYS/);
   });
 
   it('refuses malformed keys and a current key id that is not in the keyring', () => {

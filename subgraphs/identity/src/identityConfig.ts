@@ -38,8 +38,12 @@ export const identityConfigSchema = subgraphConfigSchema.extend({
   BIOMETRIC_ENCRYPTION_KEY_ID: z.string().min(1).max(64).optional(),
   /** Days a biometric template may be kept after the user's last interaction (BIPA: at most 3 years). */
   BIOMETRIC_RETENTION_DAYS: z.coerce.number({ error: 'expected days' }).int().min(1).max(1095).default(1095),
-  /** Destroy the template as soon as the verification it was made for has completed. */
-  BIOMETRIC_DESTROY_AFTER_VERIFICATION: flag(false),
+  /**
+   * Destroy the template as soon as the verification it was made for has
+   * completed: its purpose is then satisfied (BIPA 15(a)). `false` keeps it for
+   * re-verification, at most BIOMETRIC_RETENTION_DAYS after the last verification.
+   */
+  BIOMETRIC_DESTROY_AFTER_VERIFICATION: flag(true),
   /** How often the retention sweep looks for expired templates. */
   BIOMETRIC_SWEEP_INTERVAL_MS: env.durationMs(3_600_000),
   /** `development` is a stand-in that is not a face matcher, refused in production; `http` calls VERIFICATION_PROVIDER_URL. */
@@ -78,6 +82,10 @@ export const identityConfigSchemaChecked = identityConfigSchema.superRefine((con
     need('VERIFICATION_PROVIDER', 'development is a stand-in that is not a face matcher; use http in production');
   }
   if (config.VERIFICATION_PROVIDER === 'http' && !config.VERIFICATION_PROVIDER_URL) need('VERIFICATION_PROVIDER_URL', 'required when VERIFICATION_PROVIDER=http');
+  // The ID image and the selfie travel to the provider: never in clear text over the network.
+  if (production && config.VERIFICATION_PROVIDER_URL && new URL(config.VERIFICATION_PROVIDER_URL).protocol !== 'https:') {
+    need('VERIFICATION_PROVIDER_URL', 'must be an https:// URL in production: it carries government ID images and selfies');
+  }
 });
 
 /** The secrets with development stand-ins filled in (outside production only; the schema refuses production without them). */

@@ -31,6 +31,7 @@ export * from './consent/consentProjection';
 export * from './consent/decideConsent';
 export * from './consent/requiresConsentTransform';
 export * from './consent/consentFilter';
+export * from './consent/enforcementSwitch';
 export * from './consent/accessLogRecorder';
 export * from './consent/requestOrigin';
 export * from './auth/apiKeyProtocol';

@@ -9,7 +9,12 @@ export interface ConsentLedgerEntry {
   status: ConsentStatus;
   policyVersion: string | null;
   method: 'EXPLICIT_OPT_IN' | 'WRITTEN_RELEASE' | 'WITHDRAWAL';
-  writtenRelease?: { signerName: string; signedAt: Date } | null;
+  /**
+   * The signed release, with what the signer was shown: the notice version and
+   * that notice's text and retention term for the purpose (releases recorded
+   * before the notice registry have only the name and time).
+   */
+  writtenRelease?: { signerName: string; signedAt: Date; noticeVersion?: string; purposeText?: string; retention?: string } | null;
   /** Client, truncated IP and user agent the decision came from, as forwarded by the gateway. */
   origin?: RequestOrigin | null;
   /** ISO 3166 code of the jurisdiction the decision was made under (e.g. US-IL, DE). */

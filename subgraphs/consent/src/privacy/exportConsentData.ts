@@ -36,10 +36,13 @@ export async function exportConsentData(
       collection: 'consent_states',
       kind: 'consent decision and its ledger',
       purpose: state.purpose,
-      recipients: [],
+      // Who may receive data under this consent while it stands: processors by name; the rest is in `data.recipients`.
+      recipients: state.status === 'GRANTED' ? (consentPurposes[state.purpose]?.processors ?? []).map((processor) => ({ kind: 'PROCESSOR' as const, name: processor.name, what: processor.receives })) : [],
       data: {
         purpose: state.purpose,
         dataUse: consentPurposes[state.purpose]?.dataUse ?? null,
+        recipients: consentPurposes[state.purpose]?.recipientsDescription ?? null,
+        processors: consentPurposes[state.purpose]?.processors ?? [],
         status: state.status,
         policyVersion: state.policyVersion,
         version: state.version,

@@ -32,10 +32,11 @@ function summarizeRecipients(sections: ExportSection[]) {
   for (const section of sections) {
     for (const item of section.items) {
       for (const recipient of item.recipients) {
-        if (recipient.kind !== 'ORGANIZATION' && recipient.kind !== 'PARTNER_KEY') continue;
-        const key = `${recipient.kind}:${recipient.id ?? ''}`;
+        if (recipient.kind !== 'ORGANIZATION' && recipient.kind !== 'PARTNER_KEY' && recipient.kind !== 'PROCESSOR') continue;
+        // Processors have no id: they are told apart by name.
+        const key = `${recipient.kind}:${recipient.id ?? recipient.name ?? ''}`;
         let entry = byKey.get(key);
-        if (!entry) byKey.set(key, (entry = { kind: recipient.kind, id: recipient.id ?? null, name: (recipient.id && names.get(recipient.id)) || null, received: [] }));
+        if (!entry) byKey.set(key, (entry = { kind: recipient.kind, id: recipient.id ?? null, name: (recipient.id && names.get(recipient.id)) || recipient.name || null, received: [] }));
         entry.received.push({ subgraph: section.subgraph, what: recipient.what ?? item.kind, at: recipient.at ?? null });
       }
     }

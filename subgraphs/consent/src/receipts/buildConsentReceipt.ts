@@ -1,5 +1,6 @@
 import { consentPurposes, type ConsentPurpose } from '@profile-graph/kit';
 import type { ConsentLedgerEntry } from '../models/consentStateModel';
+import { CURRENT_NOTICE_VERSION, privacyNotice } from '../notices/noticeRegistry';
 
 export interface ReceiptController {
   name: string;
@@ -11,21 +12,6 @@ export interface ReceiptController {
   defaultJurisdiction: string;
 }
 
-/** What each purpose processes and why, in the receipt's words (piiCategory, purpose text, termination). */
-const purposeDetails: Record<ConsentPurpose, { text: string; piiCategory: string[]; termination: string }> = {
-  BIOMETRIC_VERIFICATION: {
-    text: 'Verify your identity with a face template (biometric identifier).',
-    piiCategory: ['biometric template'],
-    termination: 'On withdrawal, when verification is no longer needed, or at the latest by the published retention schedule; the template is then destroyed.',
-  },
-  HIRING_RECOMMENDATIONS: { text: 'Recommend jobs from your hiring profile and activity.', piiCategory: ['hiring profile', 'job-search activity'], termination: 'On withdrawal.' },
-  EMPLOYER_SHARING: { text: 'Show your hiring profile to employers you apply to or who find you.', piiCategory: ['skills', 'employment history', 'education history'], termination: 'On withdrawal.' },
-  CANDIDATE_DISCOVERY: { text: 'Let employers find you in candidate search.', piiCategory: ['hiring profile'], termination: 'On withdrawal.' },
-  AD_PERSONALIZATION: { text: 'Personalise first-party advertising.', piiCategory: ['profile', 'activity'], termination: 'On withdrawal.' },
-  MODEL_TRAINING: { text: 'Train machine-learning models with your data.', piiCategory: ['profile', 'activity'], termination: 'On withdrawal; already trained models are not retrained retroactively.' },
-  CONTACT_DISCOVERY: { text: 'Let others find you by your phone number (shown masked).', piiCategory: ['phone number'], termination: 'On withdrawal.' },
-};
-
 /**
  * A consent receipt in the Kantara Initiative Consent Receipt v1.1 shape, for
  * one grant. Built from the immutable ledger entry, so the same entry always
@@ -33,10 +19,14 @@ const purposeDetails: Record<ConsentPurpose, { text: string; piiCategory: string
  */
 export function buildConsentReceipt(userId: string, purpose: ConsentPurpose, entry: ConsentLedgerEntry, controller: ReceiptController): Record<string, unknown> {
   if (entry.status !== 'GRANTED' || !entry.receiptId) throw new Error('receipts are issued for grants only');
-  const details = purposeDetails[purpose];
+  // The notice the grant cited (grants from before the registry: the current one) says what was agreed to.
+  const notice = privacyNotice(entry.policyVersion ?? '') ?? privacyNotice(CURRENT_NOTICE_VERSION)!;
+  const details = notice.purposes.find((candidate) => candidate.purpose === purpose)!;
   const definition = consentPurposes[purpose];
   const sensitive = purpose === 'BIOMETRIC_VERIFICATION';
-  const thirdParty = 'thirdPartySharing' in definition && definition.thirdPartySharing === true;
+  // Anyone outside profile-graph who receives the data is a disclosure: employers, and processors such as the verification provider.
+  const thirdPartyNames = [...(definition.thirdPartySharing ? [details.recipients] : []), ...details.processors.map((processor) => `${processor.name} (${processor.role})`)];
+  const thirdParty = thirdPartyNames.length > 0;
   return {
     version: 'KI-CR-v1.1.0',
     jurisdiction: entry.jurisdiction ?? controller.defaultJurisdiction,
@@ -64,11 +54,11 @@ export function buildConsentReceipt(userId: string, purpose: ConsentPurpose, ent
             purpose: details.text,
             purposeCategory: [definition.dataUse],
             consentType: 'EXPLICIT',
-            piiCategory: details.piiCategory,
+            piiCategory: details.dataCategories,
             primaryPurpose: false,
-            termination: details.termination,
+            termination: details.retention,
             thirdPartyDisclosure: thirdParty,
-            ...(thirdParty ? { thirdPartyName: 'Employers the user applies to or is discovered by' } : {}),
+            ...(thirdParty ? { thirdPartyName: thirdPartyNames.join('; ') } : {}),
           },
         ],
       },
@@ -80,7 +70,17 @@ export function buildConsentReceipt(userId: string, purpose: ConsentPurpose, ent
       purposeCode: purpose,
       ledgerVersion: entry.version,
       policyVersion: entry.policyVersion,
-      ...(entry.writtenRelease ? { writtenRelease: { signerName: entry.writtenRelease.signerName, signedAt: new Date(entry.writtenRelease.signedAt).toISOString() } } : {}),
+      recipients: details.recipients,
+      processors: details.processors,
+      ...(entry.writtenRelease
+        ? {
+            writtenRelease: {
+              signerName: entry.writtenRelease.signerName,
+              signedAt: new Date(entry.writtenRelease.signedAt).toISOString(),
+              noticeVersion: entry.writtenRelease.noticeVersion ?? null,
+            },
+          }
+        : {}),
     },
   };
 }

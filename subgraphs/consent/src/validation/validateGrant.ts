@@ -1,10 +1,16 @@
 import { badInput, consentPurposes, type ConsentPurpose } from '@profile-graph/kit';
+import type { ConsentLedgerEntry } from '../models/consentStateModel';
+import { requireNoticePurpose } from '../notices/noticeRegistry';
 
 export interface GrantConsentInput {
   purpose: ConsentPurpose;
   policyVersion: string;
   writtenRelease?: { signerName: string; signedAt: Date } | null;
   jurisdiction?: string | null;
+}
+
+export interface ValidGrant extends Omit<GrantConsentInput, 'writtenRelease'> {
+  writtenRelease: ConsentLedgerEntry['writtenRelease'];
 }
 
 /** ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision: DE, US-IL, GB-SCT. */
@@ -18,9 +24,11 @@ function validateJurisdiction(value: string | null | undefined): string | null {
 }
 
 /** Names the bad field; a refused grant records nothing. */
-export function validateGrant(input: GrantConsentInput, now = new Date()): GrantConsentInput {
+export function validateGrant(input: GrantConsentInput, now = new Date()): ValidGrant {
   const policyVersion = input.policyVersion.trim();
   if (policyVersion.length < 1 || policyVersion.length > 40) throw badInput('input.policyVersion', 'use 1 to 40 characters.');
+  // A consent points at a text the user could read: the version must be a registered notice.
+  const notice = requireNoticePurpose(policyVersion, input.purpose);
   const jurisdiction = validateJurisdiction(input.jurisdiction);
   if (consentPurposes[input.purpose].writtenReleaseRequired) {
     const release = input.writtenRelease;
@@ -30,7 +38,13 @@ export function validateGrant(input: GrantConsentInput, now = new Date()): Grant
     const signerName = release.signerName.trim();
     if (signerName.length < 2 || signerName.length > 120) throw badInput('input.writtenRelease.signerName', 'use 2 to 120 characters.');
     if (release.signedAt.getTime() > now.getTime() + 60_000) throw badInput('input.writtenRelease.signedAt', 'cannot be in the future.');
-    return { purpose: input.purpose, policyVersion, writtenRelease: { signerName, signedAt: release.signedAt }, jurisdiction };
+    // The release keeps what was signed, not only who signed and when.
+    return {
+      purpose: input.purpose,
+      policyVersion,
+      writtenRelease: { signerName, signedAt: release.signedAt, noticeVersion: policyVersion, purposeText: notice.text, retention: notice.retention },
+      jurisdiction,
+    };
   }
   return { purpose: input.purpose, policyVersion, writtenRelease: null, jurisdiction };
 }

@@ -3,7 +3,7 @@ import { createIdentity, loadIdentityConfig } from '@profile-graph/identity';
 import { consentStateSubject, createEvent } from '@profile-graph/kit';
 import { eventually, startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createConsent, loadConsentConfig } from '../../src';
-import { asViewer, decide, errorCodes, hiringProfileOf, newUserId, partner, percentile, userViewer } from '../support/consentTestbed';
+import { asViewer, decide, errorCodes, hiringProfileOf, newUserId, partner, percentile, standingApplication, userViewer } from '../support/consentTestbed';
 
 // Real nats-server and MongoDB-wire server: consent decides, the projection in
 // every other subgraph instance follows over CONSENT_STATE, and the kit
@@ -41,6 +41,7 @@ describe('consent enforced across subgraphs', () => {
       educationHistory: [{ institution: 'Home tutoring', degree: null, from: null, to: null }],
     });
     await hirings[0]!.services.profiles.create({ _id: eve, headline: 'Other', skills: ['typescript'] });
+    await standingApplication(hirings[0]!, ada);
     await identity.services.users.create({ _id: ada, handle: 'ada', handleLower: 'ada', displayName: 'Ada', passwordHash: 'unused', ...identity.services.phones.seal(ada, '+15551234567') });
   });
 

@@ -1,7 +1,7 @@
 import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
 import { eventually, startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createConsent, loadConsentConfig } from '../../src';
-import { asViewer, decide, errorCodes, hiringProfileOf, newUserId, partner, userViewer } from '../support/consentTestbed';
+import { asViewer, decide, errorCodes, hiringProfileOf, newUserId, partner, standingApplication, userViewer } from '../support/consentTestbed';
 
 const STALE_AFTER_MS = 1_500;
 
@@ -22,6 +22,7 @@ describe('fail closed when consent state cannot be vouched for', () => {
     consentUrl = (await consent.listen(0)).url;
     hiringUrl = (await hiring.listen(0)).url;
     await hiring.services.profiles.create({ _id: ada, headline: 'Engineer', skills: ['typescript'], employmentHistory: [{ employer: 'Acme', title: 'Dev' }] });
+    await standingApplication(hiring, ada);
     await decide(env, consentUrl, ada, 'EMPLOYER_SHARING', true);
     await decide(env, consentUrl, ada, 'CANDIDATE_DISCOVERY', true);
     await eventually(async () => expect((await hiringProfileOf(env, hiringUrl, partner, ada)).body.errors).toBeUndefined());

@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Viewer } from '@profile-graph/kit';
 import { postGraphQL, type GraphQLResponse, type TestEnvironment } from '@profile-graph/kit/testing';
 
-export const partner: Viewer = { kind: 'partner', orgId: 'acme', keyId: 'key-acme-1', scopes: ['candidates:search'] };
+/** Acme's key: it searches candidates, and reads the profiles of those with a standing application to Acme (see standingApplication). */
+export const partner: Viewer = { kind: 'partner', orgId: 'acme', keyId: 'key-acme-1', scopes: ['candidates:search', 'applications:read'] };
+
+/**
+ * An application of `candidateId` to an Acme job, written straight into
+ * hiring's database: EMPLOYER_SHARING reaches an organization only while such
+ * an application stands.
+ */
+export async function standingApplication(hiring: { services: { applications: { create(doc: object): Promise<unknown> } } }, candidateId: string, organizationId = 'acme') {
+  await hiring.services.applications.create({ _id: `job-${organizationId}:${candidateId}`, jobId: `job-${organizationId}`, organizationId, candidateId, employerSharingConsentVersion: null });
+}
 export const userViewer = (userId: string): Viewer => ({ kind: 'user', userId, scopes: [] });
 
 export const HIRING_PROFILE_QUERY = /* GraphQL */ `

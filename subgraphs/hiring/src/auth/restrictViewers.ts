@@ -6,9 +6,6 @@ export type ViewerRule = (viewer: Viewer, parent: Record<string, unknown>) => bo
 /** Only the user the parent object is about (`User.id`). */
 export const ownerOnly: ViewerRule = (viewer, parent) => viewer.kind === 'user' && !!viewer.userId && viewer.userId === String(parent.id ?? parent._id);
 
-/** Only internal services (e.g. ad delivery), never users or partners. */
-export const serviceOnly: ViewerRule = (viewer) => viewer.kind === 'service';
-
 /**
  * Who may read a field at all, decided before anything else on it runs (this
  * transform is applied after the kit's, so it wraps outermost): a refused
@@ -25,7 +22,7 @@ export function restrictViewers(rules: Record<string, ViewerRule>) {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (parent, args, context, info) => {
         if (!rule((context as { viewer: Viewer }).viewer, (parent ?? {}) as Record<string, unknown>)) {
-          throw new AppError('UNAUTHORIZED_FIELD_OR_TYPE', `Not yours to read: ${coordinate} is visible to ${rule === serviceOnly ? 'internal services' : 'the user only'}.`);
+          throw new AppError('UNAUTHORIZED_FIELD_OR_TYPE', `Not yours to read: ${coordinate} is visible to the user only.`);
         }
         return resolve(parent, args, context, info);
       };

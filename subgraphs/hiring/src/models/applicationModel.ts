@@ -10,6 +10,8 @@ export interface ApplicationDoc {
   candidateId: string;
   /** EMPLOYER_SHARING version granted when the application was sent; null when it was not granted then. */
   employerSharingConsentVersion: number | null;
+  /** Set once, when the candidate withdraws; the organization then stops receiving the profile. */
+  withdrawnAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -21,6 +23,7 @@ const applicationSchema = new Schema<ApplicationDoc>(
     organizationId: { type: String, required: true },
     candidateId: { type: String, required: true },
     employerSharingConsentVersion: { type: Number, default: null },
+    withdrawnAt: { type: Date, default: undefined },
     ...outboxSchemaFields,
   },
   { collection: 'applications', timestamps: true, versionKey: false },

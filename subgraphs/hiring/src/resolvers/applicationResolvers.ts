@@ -1,4 +1,4 @@
-import { AppError, createEvent, isDuplicateKeyError, loadById, outboxOnCreate } from '@profile-graph/kit';
+import { AppError, createEvent, isDuplicateKeyError, loadById, outboxOnCreate, outboxOnUpdate } from '@profile-graph/kit';
 import { applicationId, type ApplicationDoc } from '../models/applicationModel';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import type { JobDoc } from '../models/jobModel';
@@ -65,21 +65,45 @@ export const applicationResolvers = {
           ...outboxOnCreate([event]),
         });
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw new AppError('CONFLICT', 'You have already applied to this job.');
-        throw error;
+        if (!isDuplicateKeyError(error)) throw error;
+        const existing = await context.services.applications.findById(_id).lean<ApplicationDoc>();
+        throw new AppError('CONFLICT', existing?.withdrawnAt ? 'You withdrew your application to this job; it cannot be sent again.' : 'You have already applied to this job.');
       }
       context.services.relay.kick();
       await recordActivity(context, userId, job._id, 'APPLY');
       return created.toObject();
+    },
+    withdrawApplication: async (_: unknown, args: { id: string }, context: Context) => {
+      const userId = requireUserId(context.viewer, 'withdraw an application');
+      const { applications, relay } = context.services;
+      const current = await applications.findById(args.id).lean<ApplicationDoc>();
+      // Someone else's application looks exactly like a missing one.
+      if (!current || current.candidateId !== userId) throw new AppError('NOT_FOUND', 'You have no application with this id.');
+      if (current.withdrawnAt) return current;
+      const event = createEvent(
+        'hiring.v1.application.withdrawn',
+        { applicationId: current._id, jobId: current.jobId, organizationId: current.organizationId, candidateId: userId },
+        userId,
+      );
+      // The filter keeps a second, concurrent withdrawal from moving the date or sending a second event.
+      const updated = await applications.findOneAndUpdate(
+        { _id: current._id, withdrawnAt: { $exists: false } },
+        outboxOnUpdate([event], { $set: { withdrawnAt: new Date() } }),
+        { returnDocument: 'after', lean: true },
+      );
+      relay.kick();
+      return updated ?? (await applications.findById(current._id).lean<ApplicationDoc>());
     },
   },
   Application: {
     id: (doc: ApplicationDoc) => doc._id,
     job: async (doc: ApplicationDoc, _: unknown, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
     candidate: (doc: ApplicationDoc) => userReference(doc.candidateId),
-    // @requiresConsent(EMPLOYER_SHARING, subjectField: "candidateId") has run before this.
+    // @requiresConsent(EMPLOYER_SHARING, subjectField: "candidateId") has run before this: the viewer's
+    // organization holds a standing application of the candidate, and the candidate consents.
     candidateProfile: (doc: ApplicationDoc, _: unknown, context: Context) =>
       loadById<HiringProfileDoc>(context.loaders, context.services.profiles, doc.candidateId),
     appliedAt: (doc: ApplicationDoc) => doc.createdAt,
+    withdrawnAt: (doc: ApplicationDoc) => doc.withdrawnAt ?? null,
   },
 };

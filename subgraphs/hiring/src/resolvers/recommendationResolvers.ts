@@ -56,7 +56,7 @@ export function matchesJobInterest(interest: JobInterest): (job: JobDoc) => bool
 
 export const recommendationResolvers = {
   User: {
-    // @requiresConsent(HIRING_RECOMMENDATIONS) binds the owner too, and restrictViewers keeps it to the owner.
+    // @requiresConsent(HIRING_RECOMMENDATIONS) has run: the owner (bound by the consent too) or a service with hiring:recommendations.
     jobRecommendations: async (user: { id: string }, args: { first?: number | null }, context: Context) => {
       const size = pageSize(args.first, 10, 50);
       const { jobs, activity, profiles } = context.services;
@@ -77,7 +77,7 @@ export const recommendationResolvers = {
         : await jobs.find(candidateJobsQuery(interest)).sort({ createdAt: -1, _id: -1 }).limit(CANDIDATE_JOBS).lean<JobDoc[]>();
       return scoreJobs(profile, pool, signals).slice(0, size);
     },
-    // restrictViewers keeps it to service viewers; @requiresConsent(AD_PERSONALIZATION) has run before this.
+    // @requiresConsent(AD_PERSONALIZATION) has run: a service with ads:personalization, for a consenting subject.
     adInterests: async (user: { id: string }, _: unknown, context: Context) =>
       deriveAdInterests(await loadById<HiringProfileDoc>(context.loaders, context.services.profiles, user.id)),
   },

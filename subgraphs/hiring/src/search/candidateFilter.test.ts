@@ -20,10 +20,18 @@ describe('candidateMatcher', () => {
     expect(candidateMatcher(parseCandidateFilter({ skills: ['typescript', 'rust'] }))(ada)).toBe(false);
   });
 
-  it('finds the title in the headline or any job title, ignoring case', () => {
+  it('finds the title in the headline or the current job title (a card field), never in past jobs, ignoring case', () => {
     expect(candidateMatcher(parseCandidateFilter({ title: 'staff' }))(ada)).toBe(true);
     expect(candidateMatcher(parseCandidateFilter({ title: 'COMPILER' }))(ada)).toBe(true);
     expect(candidateMatcher(parseCandidateFilter({ title: 'designer' }))(ada)).toBe(false);
+    const moved = profile('b', {
+      employmentHistory: [
+        { employer: 'Now', title: 'Gardener', from: '2024-01' },
+        { employer: 'Then', title: 'Compiler Hacker', from: '2020-01', to: '2023-12' },
+      ] as HiringProfileDoc['employmentHistory'],
+    });
+    expect(candidateMatcher(parseCandidateFilter({ title: 'gardener' }))(moved)).toBe(true);
+    expect(candidateMatcher(parseCandidateFilter({ title: 'compiler' }))(moved)).toBe(false);
   });
 
   it('finds the location among the preferred ones and the seniority among the preferred levels', () => {

@@ -1,6 +1,7 @@
 import { badInput } from '@profile-graph/kit';
 import type { HiringProfileDoc, Seniority } from '../models/hiringProfileModel';
 import { escapeRegex } from '../resolvers/hiringContext';
+import { currentTitleOf } from './candidateCard';
 import { normalizeSkills } from '../skills/normalizeSkills';
 import { SENIORITIES, text } from '../validation/validateHiringProfile';
 
@@ -38,7 +39,10 @@ export const isEmptyFilter = (filter: ParsedCandidateFilter) => !filter.skills.l
 /**
  * The whole search as one database query. Consent is part of it: only
  * subjects with CANDIDATE_DISCOVERY (from this instance's projection) are in
- * the `_id` set, so nobody else is read, let alone returned.
+ * the `_id` set, so nobody else is read, let alone returned. For the title it
+ * selects a superset (headline or any job title: FerretDB 1.x cannot be
+ * trusted with $elemMatch); the caller narrows the page with candidateMatcher
+ * to card fields only, so a search cannot probe past jobs the card does not show.
  */
 export function candidateQuery(subjects: string[], filter: ParsedCandidateFilter, afterId: string | null): Record<string, unknown> {
   const query: Record<string, unknown> = { _id: afterId ? { $in: subjects, $gt: afterId } : { $in: subjects } };
@@ -56,14 +60,14 @@ export function candidateQuery(subjects: string[], filter: ParsedCandidateFilter
 /**
  * The same filter as candidateQuery, as a predicate over a stored profile:
  * all listed skills, the title as a case-insensitive substring of the
- * headline or of any job title, the location as a substring of any preferred
- * location, the seniority among the preferred ones.
+ * headline or of the current job's title, the location as a substring of any
+ * preferred location, the seniority among the preferred ones.
  */
 export function candidateMatcher(filter: ParsedCandidateFilter): (doc: HiringProfileDoc) => boolean {
   const { skills, title, location, seniority } = filter;
   return (doc) => {
     if (skills.length && !skills.every((skill) => doc.skills?.includes(skill))) return false;
-    if (title && !(doc.headline?.toLowerCase().includes(title) || (doc.employmentHistory ?? []).some((job) => String(job.title ?? '').toLowerCase().includes(title)))) return false;
+    if (title && !(doc.headline?.toLowerCase().includes(title) || currentTitleOf(doc)?.toLowerCase().includes(title))) return false;
     if (location && !(doc.preferences?.locations ?? []).some((place) => place.includes(location))) return false;
     if (seniority && !(doc.preferences?.seniority ?? []).includes(seniority)) return false;
     return true;

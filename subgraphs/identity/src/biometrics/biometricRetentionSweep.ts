@@ -61,8 +61,3 @@ export class BiometricRetentionSweep {
     await this.running?.catch(() => undefined);
   }
 }
-
-/** Last interaction moves the retention date: called on sign-in and verification. No-op without a template. */
-export async function touchBiometricInteraction(users: UserModel, userId: string, now: Date, retentionUntil: Date): Promise<void> {
-  await users.updateOne({ _id: userId, 'biometric.enrollmentId': { $exists: true } }, { $set: { 'biometric.lastInteractionAt': now, 'biometric.retentionUntil': retentionUntil } });
-}

@@ -1,10 +1,19 @@
-import { exportConsentProjection, type ExportItem, type ExportSection } from '@profile-graph/kit';
+import { consentPurposes, exportConsentProjection, type ExportItem, type ExportRecipient, type ExportSection } from '@profile-graph/kit';
 import type { Connection } from 'mongoose';
 import type { ApiKeyModel } from '../apiKeys/apiKeyModel';
 import type { UserModel } from '../models/userModel';
 import type { OrganizationModel } from '../organizations/organizationModel';
 import type { PhoneVault } from '../phones/phoneVault';
 import type { SessionModel } from '../sessions/sessionModel';
+
+/** Whoever processed the verification's images for us (the kit's purposes table names them). */
+const providerRecipients = (at: Date | string | null | undefined): ExportRecipient[] =>
+  consentPurposes.BIOMETRIC_VERIFICATION.processors.map((processor) => ({
+    kind: 'PROCESSOR',
+    name: processor.name,
+    what: processor.receives,
+    at: at ? new Date(at).toISOString() : null,
+  }));
 
 export interface IdentityExportDeps {
   db: Connection;
@@ -48,7 +57,8 @@ export async function exportIdentityData(deps: IdentityExportDeps, userId: strin
       },
     });
     if (user.verification) {
-      items.push({ collection: 'users', kind: 'ID verification result', purpose: 'essential.service.authentication', recipients: [], data: { ...user.verification } });
+      // The provider received the ID image and the selfie for this verification: it is named as a recipient.
+      items.push({ collection: 'users', kind: 'ID verification result', purpose: 'essential.service.authentication', recipients: providerRecipients(user.verification.updatedAt), data: { ...user.verification } });
     }
     if (user.biometric) {
       const { enrollmentId, enrolledAt, lastInteractionAt, retentionUntil, consentVersion } = user.biometric;
@@ -56,7 +66,7 @@ export async function exportIdentityData(deps: IdentityExportDeps, userId: strin
         collection: 'users',
         kind: 'biometric enrollment (the encrypted face template itself is never returned)',
         purpose: 'BIOMETRIC_VERIFICATION',
-        recipients: [],
+        recipients: providerRecipients(enrolledAt),
         data: { enrollmentId, enrolledAt, lastInteractionAt, retentionUntil, consentVersion },
       });
     }

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, badInput, createEvent, isDuplicateKeyError, outboxOnCreate, type SubgraphContext } from '@profile-graph/kit';
-import { retentionUntil } from '../biometrics/biometricPolicy';
-import { touchBiometricInteraction } from '../biometrics/biometricRetentionSweep';
 import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
 import { validateSignUp, type SignUpInput } from '../validation/validateSignUp';
@@ -53,11 +51,7 @@ export const authResolvers = {
         throw new AppError('UNAUTHENTICATED', 'Handle or password is wrong.');
       }
       signInThrottle.recordSuccess(handle);
-      // Signing in is an interaction: the biometric retention period runs from the last one.
-      if (user.biometric) {
-        const now = context.services.clock();
-        await touchBiometricInteraction(users, user._id, now, retentionUntil(context.services.biometricPolicy, now));
-      }
+      // Signing in never opens the face template, so it is no interaction with it: retention is not extended.
       return issueSession(context, user);
     },
   },

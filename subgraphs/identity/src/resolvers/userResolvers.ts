@@ -53,10 +53,10 @@ export const userResolvers = {
       method: user.verification?.method ?? null,
       verifiedAt: user.verification?.verifiedAt ?? null,
     })),
-    // Consent (BIOMETRIC_VERIFICATION) is checked first; the template itself is never returned, only when it was made and when it goes.
-    biometricEnrollment: ownerOnly((user) =>
+    // @requiresConsent(BIOMETRIC_VERIFICATION) has run: its recipients are nobody but the subject, so only
+    // the owner gets here. The template itself is never returned, only when it was made and when it goes.
+    biometricEnrollment: (user: UserDoc) =>
       user.biometric ? { enrolledAt: user.biometric.enrolledAt, lastInteractionAt: user.biometric.lastInteractionAt, retentionUntil: user.biometric.retentionUntil } : null,
-    ),
     biometricDestructions: ownerOnly((user) => [...(user.biometricDestructions ?? [])].sort((a, b) => new Date(b.destroyedAt).getTime() - new Date(a.destroyedAt).getTime())),
   },
 };

@@ -32,13 +32,14 @@ async function recordEvents(harness: IdentityHarness, subjects: string[]) {
   return { seen, close: () => nc.close() };
 }
 
-describe('ID verification and the biometric lifecycle (real NATS, MongoDB-wire server, consent subgraph)', () => {
+describe('ID verification and the biometric lifecycle, templates kept for re-verification (real NATS, MongoDB-wire server, consent subgraph)', () => {
   let harness: IdentityHarness;
   let events: Awaited<ReturnType<typeof recordEvents>>;
 
   beforeAll(async () => {
     // Two identity instances share the withdrawal consumer: each withdrawal must be handled exactly once.
-    harness = await startIdentityHarness({ instances: 2 });
+    // An operator who keeps templates for re-verification says so: the default destroys them (see below).
+    harness = await startIdentityHarness({ instances: 2, env: { BIOMETRIC_DESTROY_AFTER_VERIFICATION: 'false' } });
     events = await recordEvents(harness, ['identity.v1.verification.completed', 'identity.v1.biometric.destroyed', 'identity.v1.user.updated']);
   });
   afterAll(async () => {
@@ -101,6 +102,18 @@ describe('ID verification and the biometric lifecycle (real NATS, MongoDB-wire s
     const other = await harness.signUp('grace_watcher');
     const seen = await harness.as(userViewer(other), 'query($id: ID!) { user(id: $id) { verification { status } biometricEnrollment { enrolledAt } biometricDestructions { reason } } }', { id: grace });
     expect(seen.body.data.user).toEqual({ verification: null, biometricEnrollment: null, biometricDestructions: null });
+
+    // And what they are told is the same for someone who never consented: nothing to learn about who gave biometric consent.
+    const never = await harness.signUp('grace_never_consented');
+    const ENROLLMENT = 'query($id: ID!) { user(id: $id) { biometricEnrollment { enrolledAt } } }';
+    for (const viewer of [userViewer(other), { kind: 'anonymous' as const, scopes: [] }, { kind: 'partner' as const, orgId: 'o1', keyId: 'k1', scopes: ['candidates:search'] }, { kind: 'service' as const, scopes: ['operator:organizations'] }]) {
+      const consenter = await harness.as(viewer, ENROLLMENT, { id: grace });
+      const nonConsenter = await harness.as(viewer, ENROLLMENT, { id: never });
+      expect(consenter.body).toEqual(nonConsenter.body);
+      expect(consenter.body.data.user.biometricEnrollment).toBeNull();
+      expect(errorCodes(consenter)).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE']);
+      expect(consenter.body.errors![0]!.extensions!.purpose).toBeUndefined();
+    }
   });
 
   it('a provider rejection stores no template and says REJECTED', async () => {
@@ -179,7 +192,7 @@ describe('ID verification and the biometric lifecycle (real NATS, MongoDB-wire s
     expect((await rawUser(mary))!.biometric).toBeDefined();
   });
 
-  it('the retention sweep destroys templates past retention, with an injected clock; sign-in moves the date', async () => {
+  it('the retention sweep destroys templates past retention, with an injected clock; signing in does not extend it', async () => {
     const joan = await harness.signUp('joan_retained');
     await harness.makePremium(joan);
     await harness.grant(joan, 'BIOMETRIC_VERIFICATION');
@@ -187,14 +200,16 @@ describe('ID verification and the biometric lifecycle (real NATS, MongoDB-wire s
     expect((await harness.as(userViewer(joan), SUBMIT, images('joan'))).body.errors).toBeUndefined();
     const enrolled = (await rawUser(joan))!.biometric;
 
-    // A sign-in 100 days later is an interaction: retention now runs from there.
+    expect(enrolled.retentionUntil.getTime()).toBe(enrolled.lastInteractionAt.getTime() + 1095 * 86_400_000);
+
+    // A sign-in 100 days later never opens the template, so it does not push its destruction out.
     const start = harness.clock.now;
     harness.clock.now = new Date(start.getTime() + 100 * 86_400_000);
     const signIn = await harness.as({ kind: 'anonymous', scopes: [] }, 'mutation { signIn(handle: "joan_retained", password: "correct horse battery") { token } }');
     expect(signIn.body.errors).toBeUndefined();
     const touched = (await rawUser(joan))!.biometric;
-    expect(touched.retentionUntil.getTime()).toBe(harness.clock.now.getTime() + 1095 * 86_400_000);
-    expect(touched.retentionUntil.getTime()).toBeGreaterThan(enrolled.retentionUntil.getTime());
+    expect(touched.retentionUntil.getTime()).toBe(enrolled.retentionUntil.getTime());
+    expect(touched.lastInteractionAt.getTime()).toBe(enrolled.lastInteractionAt.getTime());
 
     // Just before the date: kept. Just after: destroyed by the sweep.
     harness.clock.now = new Date(touched.retentionUntil.getTime() - 1000);
@@ -210,26 +225,29 @@ describe('ID verification and the biometric lifecycle (real NATS, MongoDB-wire s
     harness.clock.now = new Date();
   });
 
-  it('publishes the retention policy to anyone', async () => {
-    const response = await harness.as({ kind: 'anonymous', scopes: [] }, '{ biometricRetentionPolicy { retentionDaysAfterLastInteraction destroyedOnConsentWithdrawal destroyedWithinSecondsOfWithdrawal destroyedAfterVerification sharedWithThirdParties summary } }');
+  it('publishes the retention policy to anyone, saying which rule applies and naming the verification provider', async () => {
+    const response = await harness.as({ kind: 'anonymous', scopes: [] }, '{ biometricRetentionPolicy { rule retentionDaysAfterLastInteraction destroyedOnConsentWithdrawal destroyedWithinSecondsOfWithdrawal destroyedAfterVerification sharedWithThirdParties processors { name receives role } summary } }');
     expect(response.body.data.biometricRetentionPolicy).toMatchObject({
+      rule: 'KEPT_UNTIL_RETENTION_ENDS',
       retentionDaysAfterLastInteraction: 1095,
       destroyedOnConsentWithdrawal: true,
       destroyedWithinSecondsOfWithdrawal: 1,
       destroyedAfterVerification: false,
-      sharedWithThirdParties: false,
+      sharedWithThirdParties: true,
+      processors: [{ name: expect.stringMatching(/verification provider/), receives: expect.stringMatching(/government ID image and the selfie/), role: expect.stringMatching(/^processor/) }],
     });
+    expect(response.body.data.biometricRetentionPolicy.summary).toMatch(/at the latest 1095 days after your last verification/);
   });
 });
 
-describe('BIOMETRIC_DESTROY_AFTER_VERIFICATION=true', () => {
+describe('by default (BIOMETRIC_DESTROY_AFTER_VERIFICATION unset: true)', () => {
   let harness: IdentityHarness;
   beforeAll(async () => {
-    harness = await startIdentityHarness({ env: { BIOMETRIC_DESTROY_AFTER_VERIFICATION: 'true' } });
+    harness = await startIdentityHarness();
   });
   afterAll(async () => harness?.stop());
 
-  it('never stores the template and records its destruction as PURPOSE_SATISFIED', async () => {
+  it('the template is gone from the raw collection right after a successful verification, destroyed as PURPOSE_SATISFIED', async () => {
     const ada = await harness.signUp('ada_purpose');
     await harness.makePremium(ada);
     await harness.grant(ada, 'BIOMETRIC_VERIFICATION');
@@ -237,9 +255,12 @@ describe('BIOMETRIC_DESTROY_AFTER_VERIFICATION=true', () => {
     const response = await harness.as(userViewer(ada), SUBMIT, images('ada'));
     expect(response.body.data.submitIdentityVerification).toMatchObject({ verification: { status: 'VERIFIED' }, biometricEnrollment: null });
     const raw = (await harness.identities[0]!.db.collection('users').findOne({ _id: ada as never }))!;
+    expect(raw.verification.status).toBe('VERIFIED');
     expect(raw.biometric).toBeUndefined();
+    // Not under another name either: no ciphertext of a template anywhere in the document.
+    expect(JSON.stringify(raw)).not.toMatch(/template"|ciphertext/);
     expect(raw.biometricDestructions.map((d: { reason: string }) => d.reason)).toEqual(['PURPOSE_SATISFIED']);
-    const policy = await harness.as({ kind: 'anonymous', scopes: [] }, '{ biometricRetentionPolicy { destroyedAfterVerification } }');
-    expect(policy.body.data.biometricRetentionPolicy.destroyedAfterVerification).toBe(true);
+    const policy = await harness.as({ kind: 'anonymous', scopes: [] }, '{ biometricRetentionPolicy { rule destroyedAfterVerification } }');
+    expect(policy.body.data.biometricRetentionPolicy).toEqual({ rule: 'DESTROYED_AFTER_VERIFICATION', destroyedAfterVerification: true });
   });
 });

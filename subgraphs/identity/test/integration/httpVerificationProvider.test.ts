@@ -56,7 +56,8 @@ describe('identity with VERIFICATION_PROVIDER=http', () => {
 
   beforeAll(async () => {
     server = await startFakeProvider(() => (fail ? { status: 503, body: {} } : { status: 200, body: verified }));
-    harness = await startIdentityHarness({ env: { VERIFICATION_PROVIDER: 'http', VERIFICATION_PROVIDER_URL: server.url } });
+    // Templates kept (not the default) so the test can open what was stored and compare it with the provider's answer.
+    harness = await startIdentityHarness({ env: { VERIFICATION_PROVIDER: 'http', VERIFICATION_PROVIDER_URL: server.url, BIOMETRIC_DESTROY_AFTER_VERIFICATION: 'false' } });
   });
   afterAll(async () => {
     await harness?.stop();

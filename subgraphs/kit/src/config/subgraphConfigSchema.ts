@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONSENT_ENFORCEMENT_SETTINGS } from '../consent/enforcementSwitch';
 import { BATCH_LOOKUP_SETTINGS } from '../db/connectDatabase';
 import { FAULTS } from '../observability/faultInjection';
 import { env } from './loadConfig';
@@ -30,9 +31,10 @@ export const subgraphConfigSchema = z.object({
   CONSENT_STALE_AFTER_MS: env.durationMs(5_000),
   /**
    * Only the benchmark turns enforcement off, to measure what it costs; the
-   * value is spelled out so nobody sets it by accident.
+   * value is spelled out so nobody sets it by accident, and it is refused
+   * when NODE_ENV=production (assertEnforcementAllowed).
    */
-  CONSENT_ENFORCEMENT: z.enum(['on', 'disabled-for-benchmark']).default('on'),
+  CONSENT_ENFORCEMENT: z.enum(CONSENT_ENFORCEMENT_SETTINGS).default('on'),
   /** How often granted non-owner reads of gated fields are published to the access log. */
   ACCESS_LOG_FLUSH_MS: env.durationMs(250),
   /** Where finished trace spans go: nowhere (ids still propagate, logs still carry trace ids), or stdout. */

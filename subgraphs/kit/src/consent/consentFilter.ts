@@ -2,17 +2,22 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { AppError } from '../errors/appError';
 import type { Viewer } from '../viewer/viewer';
 import { consentPurposes, type ConsentPurpose } from './consentPurposes';
+import { notARecipientError, recipientStatus } from './decideConsent';
 import { consentEnforcementOf } from './requiresConsentTransform';
 
 /**
  * The subjects a list may show for `purpose`: everyone with an active
- * consent, plus the viewer themself when the purpose does not bind the owner.
- * Throws CONSENT_UNAVAILABLE when the projection cannot be vouched for.
+ * consent, plus the viewer themself when the purpose lets owners read their
+ * own data. A viewer outside the purpose's recipients gets the same refusal
+ * as on a gated field, before consent is looked at. Throws
+ * CONSENT_UNAVAILABLE when the projection cannot be vouched for.
  */
 export function consentingSubjects(info: Pick<GraphQLResolveInfo, 'schema'>, viewer: Viewer, purpose: ConsentPurpose): string[] {
   const enforcement = consentEnforcementOf(info.schema);
   if (!enforcement) throw new Error('consent enforcement is not installed on this schema');
-  const own = viewer.kind === 'user' && viewer.userId && !consentPurposes[purpose].bindsOwner ? viewer.userId : null;
+  // Lists are of people found by a recipient; a rule that depends on each subject's relationship has no list form.
+  if (recipientStatus(viewer, consentPurposes[purpose].recipients) !== 'yes') throw notARecipientError();
+  const own = viewer.kind === 'user' && viewer.userId && consentPurposes[purpose].owner === 'free' ? viewer.userId : null;
   if (!enforcement.lookup.isAvailable()) {
     if (own) return [own];
     throw new AppError('CONSENT_UNAVAILABLE', `Consent for ${purpose} cannot be verified right now; try again shortly.`, { purpose });
@@ -35,4 +40,18 @@ export function consentFilter(
   subjectPath = '_id',
 ): Record<string, { $in: string[] }> {
   return { [subjectPath]: { $in: consentingSubjects(info, viewer, purpose) } };
+}
+
+/**
+ * Writes one access-log entry per subject a list returned under `purpose`
+ * (candidate search, the training feed): being listed is itself a disclosure,
+ * whatever fields the caller then selected.
+ */
+export function logListedSubjects(info: Pick<GraphQLResolveInfo, 'schema'>, viewer: Viewer, purpose: ConsentPurpose, coordinate: string, subjects: readonly string[]): void {
+  const sink = consentEnforcementOf(info.schema)?.accessLog;
+  if (!sink) return;
+  for (const subjectUserId of subjects) {
+    if (viewer.kind === 'user' && viewer.userId === subjectUserId) continue;
+    sink.record({ viewerKind: viewer.kind, viewerId: viewer.userId ?? viewer.keyId ?? null, viewerOrgId: viewer.orgId ?? null, subjectUserId, field: coordinate, purpose });
+  }
 }

@@ -8,18 +8,19 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { AppError } from '../errors/appError';
 import type { SubgraphContext } from '../server/subgraphContext';
 import type { AccessLogSink } from './accessLogRecorder';
 import type { ConsentLookup } from './consentProjection';
-import { isConsentPurpose, type ConsentPurpose } from './consentPurposes';
-import { decideConsent } from './decideConsent';
+import { consentPurposes, isConsentPurpose, type ConsentPurpose } from './consentPurposes';
+import { decideConsent, denialError, type ConsentDecisionResult, type DenialCode, type RecipientRelations } from './decideConsent';
 
 export interface ConsentEnforcement {
   lookup: ConsentLookup;
   accessLog?: AccessLogSink;
+  /** Relationships recipient rules need (hiring's applications and members); required when a gated field's purpose has such a rule. */
+  relations?: RecipientRelations;
   /** Told of every refusal (metrics count denials by purpose); must not throw. */
-  onDenied?: (purpose: ConsentPurpose, code: 'CONSENT_REQUIRED' | 'CONSENT_UNAVAILABLE') => void;
+  onDenied?: (purpose: ConsentPurpose, code: DenialCode) => void;
 }
 
 export interface GatedField {
@@ -88,38 +89,45 @@ export function readSubject(
 }
 
 /**
- * Wraps the resolver of every @requiresConsent field so the consent rule runs
- * before it: denied fields become null with CONSENT_REQUIRED (or
- * CONSENT_UNAVAILABLE) at their path and the resolver never runs. Granted
- * reads by anyone but the subject are handed to the access log. Mutates the
- * schema's field configs in place and returns the same schema.
+ * Wraps the resolver of every @requiresConsent field so the decision runs
+ * before it (decideConsent: owner rule, recipients, then consent): a viewer
+ * outside the purpose's recipients gets one fixed UNAUTHORIZED_FIELD_OR_TYPE
+ * refusal, a recipient without consent CONSENT_REQUIRED (or
+ * CONSENT_UNAVAILABLE) with the purpose; either way the field is null at its
+ * path and the resolver never runs. Only granted reads by anyone but the
+ * subject are handed to the access log. Mutates the schema's field configs in
+ * place and returns the same schema.
  */
 export function requiresConsentTransform(schema: GraphQLSchema, enforcement: ConsentEnforcement): GraphQLSchema {
   enforcementBySchema.set(schema, enforcement);
   for (const { type, field, coordinate, purpose, subjectField } of gatedFields(schema)) {
+    if (consentPurposes[purpose].recipients.kind === 'applicantOrganizations' && !enforcement.relations) {
+      throw new Error(`${coordinate}: ${purpose} needs the applications relationship; this subgraph supplies none (ConsentEnforcement.relations)`);
+    }
     const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
     field.resolve = (parent, args, context, info) => {
       const viewer = (context as SubgraphContext).viewer;
       const subject = readSubject(parent, subjectField, type, context, info);
-      const decision = decideConsent(enforcement.lookup, viewer, subject, purpose);
-      if (!decision.allowed) {
-        if (!subject) (context as SubgraphContext).log?.warn({ field: coordinate }, 'gated field has no readable subject; refused');
-        enforcement.onDenied?.(purpose, decision.code === 'CONSENT_UNAVAILABLE' ? 'CONSENT_UNAVAILABLE' : 'CONSENT_REQUIRED');
-        throw decision.code === 'CONSENT_UNAVAILABLE'
-          ? new AppError('CONSENT_UNAVAILABLE', `Consent for ${purpose} cannot be verified right now; try again shortly.`, { purpose })
-          : new AppError('CONSENT_REQUIRED', `The data subject has not consented to ${purpose}.`, { purpose });
-      }
-      if (!decision.owner) {
-        enforcement.accessLog?.record({
-          viewerKind: viewer.kind,
-          viewerId: viewer.userId ?? viewer.keyId ?? null,
-          viewerOrgId: viewer.orgId ?? null,
-          subjectUserId: subject!,
-          field: coordinate,
-          purpose,
-        });
-      }
-      return resolve(parent, args, context, info);
+      const proceed = (decision: ConsentDecisionResult) => {
+        if (!decision.allowed) {
+          if (!subject) (context as SubgraphContext).log?.warn({ field: coordinate }, 'gated field has no readable subject; refused');
+          enforcement.onDenied?.(purpose, decision.code);
+          throw denialError(decision.code, purpose);
+        }
+        if (!decision.owner) {
+          enforcement.accessLog?.record({
+            viewerKind: viewer.kind,
+            viewerId: viewer.userId ?? viewer.keyId ?? null,
+            viewerOrgId: viewer.orgId ?? null,
+            subjectUserId: subject!,
+            field: coordinate,
+            purpose,
+          });
+        }
+        return resolve(parent, args, context, info);
+      };
+      const decision = decideConsent({ lookup: enforcement.lookup, viewer, subjectUserId: subject, purpose, relations: enforcement.relations, requestKey: context as object });
+      return decision instanceof Promise ? decision.then(proceed) : proceed(decision);
     };
   }
   return schema;

@@ -20,8 +20,8 @@ export type PrivacySubgraph = (typeof PRIVACY_SUBGRAPHS)[number];
 
 /** Who received (or read) an item, and when. */
 export interface ExportRecipient {
-  /** ORGANIZATION (an employer), PARTNER_KEY, USER (another person, never named), SERVICE. */
-  kind: 'ORGANIZATION' | 'PARTNER_KEY' | 'USER' | 'SERVICE';
+  /** ORGANIZATION (an employer), PARTNER_KEY, USER (another person, never named), SERVICE, PROCESSOR (outside profile-graph, working for it, e.g. the verification provider). */
+  kind: 'ORGANIZATION' | 'PARTNER_KEY' | 'USER' | 'SERVICE' | 'PROCESSOR';
   id?: string | null;
   name?: string | null;
   /** What they received, e.g. HiringProfile.employmentHistory or "hiring profile (application)". */

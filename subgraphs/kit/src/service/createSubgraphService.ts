@@ -7,6 +7,8 @@ import type { SubgraphConfig } from '../config/subgraphConfigSchema';
 import { authDirectivesTransform } from '../auth/authDirectivesTransform';
 import { AccessLogRecorder } from '../consent/accessLogRecorder';
 import { ConsentProjection } from '../consent/consentProjection';
+import type { RecipientRelations } from '../consent/decideConsent';
+import { assertEnforcementAllowed } from '../consent/enforcementSwitch';
 import { requiresConsentTransform } from '../consent/requiresConsentTransform';
 import { connectDatabase, ensureIndexes, isDatabaseReady, isFerretDb } from '../db/connectDatabase';
 import { EventBus, type ConsumeOptions } from '../events/eventBus';
@@ -35,6 +37,8 @@ export interface SubgraphParts<S> {
   resolvers: GraphQLResolverMap<SubgraphContext<S>>;
   services: S;
   consumers?: ConsumeOptions[];
+  /** Relationships the purposes' recipient rules need, when this subgraph owns them (hiring: applications, members). */
+  recipientRelations?: RecipientRelations;
   /** Runs after the HTTP server stopped and before NATS and the database close. */
   onClose?: () => Promise<void>;
 }
@@ -74,6 +78,7 @@ export async function createSubgraphService<S>(
 ): Promise<SubgraphService<S>> {
   const logger = options.logger ?? createLogger({ name: definition.name, level: config.LOG_LEVEL });
   assertFaultAllowed(config.FAULT_INJECTION, config.NODE_ENV);
+  assertEnforcementAllowed(config.CONSENT_ENFORCEMENT, config.NODE_ENV);
   if (config.FAULT_INJECTION !== 'none') logger.warn({ fault: config.FAULT_INJECTION }, 'FAULT INJECTION IS ON (test setting)');
   initTracing({ exporter: config.TRACES_EXPORTER });
   const metrics = new ServiceMetrics(definition.name);
@@ -118,9 +123,10 @@ export async function createSubgraphService<S>(
     if (config.CONSENT_ENFORCEMENT === 'on') schema = requiresConsentTransform(schema, {
         lookup: consent,
         accessLog,
+        relations: parts.recipientRelations,
         onDenied: (purpose, code) => metrics.consentDenials.inc({ purpose, code }),
       });
-    else logger.warn('CONSENT ENFORCEMENT IS DISABLED (benchmark setting): gated fields resolve without consent');
+    else logger.warn('CONSENT ENFORCEMENT IS DISABLED (benchmark setting, refused in production): gated fields resolve without consent');
     // Last, so it wraps outermost: an unauthorized viewer is refused before consent is even looked up.
     schema = authDirectivesTransform(schema);
     for (const transform of definition.schemaTransforms ?? []) schema = transform(schema, setupContext);
