@@ -18,6 +18,7 @@ import { createGatewayMaskError } from './errors/createGatewayMaskError';
 import { useRequestErrorStatus } from './errors/useRequestErrorStatus';
 import { useRequestGuards } from './requests/useRequestGuards';
 import { useEmptyOperations } from './requests/useEmptyOperations';
+import { useNormalizedSelections } from './requests/useNormalizedSelections';
 import { createRequestListener } from './http/createRequestListener';
 import { readSupergraph, withSubgraphUrls } from './supergraph/readSupergraph';
 import { GatewayMetrics } from './observability/gatewayMetrics';
@@ -137,6 +138,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       ...operationLimitPlugins(config.limits, { hideSuggestions: !development }),
       useVariableCoercion(),
       // After variables are coerced: @include(if: $flag) is decided on valid values.
+      useNormalizedSelections(),
       useEmptyOperations(),
       useAuthorization({ requirements: readAuthRequirements(routed.document) }),
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),

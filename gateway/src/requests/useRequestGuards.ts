@@ -1,7 +1,5 @@
-import type { DocumentNode } from 'graphql';
 import { AppError } from '@profile-graph/kit';
 import type { EnginePlugin } from '../engine/createEngine';
-import { mergeDuplicateFields } from './mergeDuplicateFields';
 import { operationProblem } from './operationProblem';
 import { MAX_VARIABLE_DEPTH, findJsonProblem, reservedNamesRule } from './reservedNames';
 
@@ -13,21 +11,10 @@ const REFUSED = { status: 400 };
  * and variables named like JavaScript's prototype keys, JSON variables or
  * extensions carrying such keys (or nesting absurdly deep), and operations
  * of a type the graph does not have. Each is the client's error, with a
- * registry code and a message naming the offending part. It also merges
- * repeated fields (mergeDuplicateFields), which the engine would answer wrongly.
+ * registry code and a message naming the offending part.
  */
 export function useRequestGuards(): EnginePlugin {
-  // Parsed documents are cached by the engine, so each is merged once.
-  const merged = new WeakMap<DocumentNode, DocumentNode>();
   return {
-    onParse() {
-      return ({ result, replaceParseResult }) => {
-        if (!result || typeof result !== 'object' || !('kind' in result) || result.kind !== 'Document') return;
-        let document = merged.get(result);
-        if (!document) merged.set(result, (document = mergeDuplicateFields(result)));
-        if (document !== result) replaceParseResult(document);
-      };
-    },
     onParams({ params }) {
       for (const [name, value] of [['variables', params.variables], ['extensions', params.extensions]] as const) {
         const found = findJsonProblem(value, name);
