@@ -19,13 +19,13 @@ export type SubgraphUrls = Record<keyof TestSubgraphs, string>;
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 
-/** The four real subgraphs on port 0, configured from the test environment. */
-export async function startSubgraphs(source: NodeJS.ProcessEnv): Promise<{ subgraphs: TestSubgraphs; subgraphUrls: SubgraphUrls }> {
+/** The four real subgraphs on port 0, configured from the test environment, each with its own NATS credentials. */
+export async function startSubgraphs(env: TestEnvironment, extraEnv: Record<string, string> = {}): Promise<{ subgraphs: TestSubgraphs; subgraphUrls: SubgraphUrls }> {
   const subgraphs: TestSubgraphs = {
-    identity: await createIdentity(loadIdentityConfig(source)),
-    hiring: await createHiring(loadHiringConfig(source)),
-    consent: await createConsent(loadConsentConfig(source)),
-    calls: await createCalls(loadCallsConfig(source)),
+    identity: await createIdentity(loadIdentityConfig(env.subgraphEnv('identity', extraEnv))),
+    hiring: await createHiring(loadHiringConfig(env.subgraphEnv('hiring', extraEnv))),
+    consent: await createConsent(loadConsentConfig(env.subgraphEnv('consent', extraEnv))),
+    calls: await createCalls(loadCallsConfig(env.subgraphEnv('calls', extraEnv))),
   };
   const subgraphUrls: SubgraphUrls = {
     identity: (await subgraphs.identity.listen(0)).url,
@@ -48,6 +48,7 @@ export function testGatewayConfig(env: TestEnvironment, subgraphUrls: SubgraphUr
     SUBGRAPH_CONSENT_URL: subgraphUrls.consent,
     SUBGRAPH_CALLS_URL: subgraphUrls.calls,
     NATS_URL: env.nats.url,
+    NATS_NKEY_SEED: env.nats.credentials.gateway.seed,
     OPERATOR_TOKEN_SHA256: createHash('sha256').update(OPERATOR_TOKEN).digest('hex'),
     // Tests send many requests from one address; the rate limit has its own test with its own gateway.
     RATE_LIMIT_CAPACITY: '100000',
