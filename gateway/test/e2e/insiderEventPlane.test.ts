@@ -189,4 +189,24 @@ describe('the event plane trusts no one by default', () => {
     expect(await names('CONSENT_STATE')).not.toContain('hiring-copy');
     expect(await names('CALLS')).not.toContain('hiring-calls');
   });
+
+  it("believes even an authorized producer only where its subject vouches: no snapshot about another user, no event typed as another", async () => {
+    // consent may publish snapshots, but one filed under a marker's subject while naming the victim changes no one.
+    const marker = `marker_${randomBytes(4).toString('hex')}`;
+    const consent = await graph.env.bus('consent');
+    const misfiled = { ...forgedGrant(victim.id), type: consentStateSubject(marker, 'EMPLOYER_SHARING') };
+    await consent.publishRaw(misfiled.type, misfiled, misfiled.id);
+    // identity may publish identity.v1.user.created, but not pass off a deletion as one.
+    const dropped = () =>
+      graph.subgraphs.calls.metrics.eventsHandled.get().then((m) => m.values.find((v) => v.labels.durable === 'calls-user-projection' && v.labels.outcome === 'dropped')?.value ?? 0);
+    const before = await dropped();
+    const disguised = { ...createEvent('identity.v1.user.deleted', { userId: victim.id }, victim.id) };
+    await (await graph.env.bus('identity')).publishRaw('identity.v1.user.created', disguised, disguised.id);
+    await eventually(async () => expect(await dropped()).toBe(before + 1));
+    const genuine = createEvent(consentStateSubject(marker, 'EMPLOYER_SHARING'), { userId: marker, purpose: 'EMPLOYER_SHARING', status: 'GRANTED', version: 1, updatedAt: new Date().toISOString() }, marker);
+    await consent.publish(genuine);
+    for (const subgraph of Object.values(graph.subgraphs)) await eventually(() => expect(subgraph.consent.isGranted(marker, 'EMPLOYER_SHARING')).toBe(true));
+    for (const subgraph of Object.values(graph.subgraphs)) expect(subgraph.consent.isGranted(victim.id, 'EMPLOYER_SHARING')).toBe(false);
+    expect(await graph.subgraphs.calls.services.users.countDocuments({ _id: victim.id as never })).toBe(1);
+  });
 });

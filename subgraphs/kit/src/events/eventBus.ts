@@ -207,6 +207,8 @@ export class EventBus {
         let event: EventEnvelope;
         try {
           event = parseEvent(message.data);
+          // Consumers act on event.type; only the subject is vouched for by the publisher's permissions.
+          if (event.type !== message.subject) throw new Error('type is not the subject');
         } catch {
           // A message that is not an envelope will never become one: drop it loudly.
           this.logger.error({ subject: message.subject, seq: message.seq }, 'dropping malformed event');
