@@ -546,7 +546,8 @@ function readPortsFile(dir, pid) {
  * Always with the permission table's nkey users and nothing else: there is no
  * way to start an open server from here. Without `credentials` it mints fresh
  * ones (a test's or benchmark's server of its own) and returns them on the handle.
- * @param {{ port?: number, storeDir?: string, logFile?: string, detached?: boolean, credentials?: import('./natsAuth').NatsCredentials }} [opts]
+ * With `tls` every client must speak TLS to it (the URL is then tls://).
+ * @param {{ port?: number, storeDir?: string, logFile?: string, detached?: boolean, credentials?: import('./natsAuth').NatsCredentials, tls?: { certFile: string, keyFile: string } }} [opts]
  * @returns {Promise<NatsHandle>}
  */
 async function startNats(opts = {}) {
@@ -561,7 +562,8 @@ async function startNats(opts = {}) {
   const credentials = opts.credentials ?? freshNatsCredentials();
   // Public keys only: nothing in this file is a secret.
   const configFile = path.join(portsDir, `${path.basename(logFile, '.log')}-auth.conf`);
-  fs.writeFileSync(configFile, renderNatsAuthorization(publicKeysOf(credentials)));
+  const tls = opts.tls ? `tls {\n  cert_file: ${JSON.stringify(path.resolve(opts.tls.certFile))}\n  key_file: ${JSON.stringify(path.resolve(opts.tls.keyFile))}\n}\n` : '';
+  fs.writeFileSync(configFile, renderNatsAuthorization(publicKeysOf(credentials)) + tls);
 
   /** @param {number} port */
   const start = (port) =>
@@ -577,7 +579,7 @@ async function startNats(opts = {}) {
         return p && (await probeNats(p)) ? p : null;
       },
     });
-  return supervise(start, opts.port || 0, (port) => ({ url: `nats://${HOST}:${port}`, bin, storeDir, logFile, credentials }));
+  return supervise(start, opts.port || 0, (port) => ({ url: `${opts.tls ? 'tls' : 'nats'}://${HOST}:${port}`, bin, storeDir, logFile, credentials }));
 }
 
 // ---------------------------------------------------------------- MongoDB / FerretDB
