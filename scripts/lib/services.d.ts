@@ -53,7 +53,10 @@ export declare function findOrInstallMongo(): { kind: MongoKind; path: string };
  * `nats-server -js` on 127.0.0.1 with the permission table's nkey users (fresh keys unless given);
  * never open. Resolves once it greets clients, rejects within 15 s.
  */
-export declare function startNats(opts?: StartOptions & { storeDir?: string; credentials?: NatsCredentials; tls?: { certFile: string; keyFile: string } }): Promise<NatsHandle>;
+export declare function startNats(opts?: StartOptions & { storeDir?: string; credentials?: NatsCredentials; tls?: { certFile: string; keyFile: string }; clusterConfig?: string }): Promise<NatsHandle>;
+
+/** A JetStream cluster of `size` (default 3) nats-servers on 127.0.0.1 with the same users and keys; `url` lists every node. */
+export declare function startNatsCluster(opts?: { size?: number; credentials?: NatsCredentials }): Promise<{ nodes: NatsHandle[]; url: string; credentials: NatsCredentials; stop(): Promise<void> }>;
 
 /** The dev services' NATS keys, one seed per role under <root>/.data/keys/nats (0600), created once. */
 export declare function devNatsCredentials(root: string): NatsCredentials;

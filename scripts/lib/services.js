@@ -547,7 +547,8 @@ function readPortsFile(dir, pid) {
  * way to start an open server from here. Without `credentials` it mints fresh
  * ones (a test's or benchmark's server of its own) and returns them on the handle.
  * With `tls` every client must speak TLS to it (the URL is then tls://).
- * @param {{ port?: number, storeDir?: string, logFile?: string, detached?: boolean, credentials?: import('./natsAuth').NatsCredentials, tls?: { certFile: string, keyFile: string } }} [opts]
+ * `clusterConfig` (from startNatsCluster) makes it one node of a cluster.
+ * @param {{ port?: number, storeDir?: string, logFile?: string, detached?: boolean, credentials?: import('./natsAuth').NatsCredentials, tls?: { certFile: string, keyFile: string }, clusterConfig?: string }} [opts]
  * @returns {Promise<NatsHandle>}
  */
 async function startNats(opts = {}) {
@@ -563,7 +564,7 @@ async function startNats(opts = {}) {
   // Public keys only: nothing in this file is a secret.
   const configFile = path.join(portsDir, `${path.basename(logFile, '.log')}-auth.conf`);
   const tls = opts.tls ? `tls {\n  cert_file: ${JSON.stringify(path.resolve(opts.tls.certFile))}\n  key_file: ${JSON.stringify(path.resolve(opts.tls.keyFile))}\n}\n` : '';
-  fs.writeFileSync(configFile, renderNatsAuthorization(publicKeysOf(credentials)) + tls);
+  fs.writeFileSync(configFile, renderNatsAuthorization(publicKeysOf(credentials)) + tls + (opts.clusterConfig ?? ''));
 
   /** @param {number} port */
   const start = (port) =>
@@ -580,6 +581,38 @@ async function startNats(opts = {}) {
       },
     });
   return supervise(start, opts.port || 0, (port) => ({ url: `${opts.tls ? 'tls' : 'nats'}://${HOST}:${port}`, bin, storeDir, logFile, credentials }));
+}
+
+/**
+ * A JetStream cluster of `size` nats-servers on 127.0.0.1 (tests of node
+ * failure), all with the same table and keys, and routes that authenticate
+ * (a random route password), so nothing joins the cluster without it.
+ * @param {{ size?: number, credentials?: import('./natsAuth').NatsCredentials }} [opts]
+ * @returns {Promise<{ nodes: NatsHandle[], url: string, credentials: import('./natsAuth').NatsCredentials, stop(): Promise<void> }>}
+ */
+async function startNatsCluster(opts = {}) {
+  const size = opts.size ?? 3;
+  const credentials = opts.credentials ?? freshNatsCredentials();
+  const routePorts = [];
+  for (let i = 0; i < size; i += 1) routePorts.push(await getFreePort());
+  const password = require('node:crypto').randomBytes(16).toString('hex');
+  const routes = routePorts.map((port) => `    "nats://route:${password}@${HOST}:${port}"`).join('\n');
+  const nodes = await Promise.all(
+    routePorts.map((routePort, i) =>
+      startNats({
+        credentials,
+        clusterConfig: `server_name: n${i + 1}\ncluster {\n  name: profile-graph-test\n  listen: ${HOST}:${routePort}\n  authorization { user: route, password: "${password}", timeout: 2 }\n  routes: [\n${routes}\n  ]\n}\n`,
+      }),
+    ),
+  );
+  return {
+    nodes,
+    url: nodes.map((node) => node.url).join(','),
+    credentials,
+    stop: async () => {
+      await Promise.all(nodes.map((node) => node.stop()));
+    },
+  };
 }
 
 // ---------------------------------------------------------------- MongoDB / FerretDB
@@ -806,6 +839,7 @@ module.exports = {
   findOrInstallNatsServer,
   findOrInstallMongo,
   startNats,
+  startNatsCluster,
   devNatsCredentials,
   startMongo,
   ensureDevServices,
