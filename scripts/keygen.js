@@ -17,6 +17,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { URLSearchParams } = require('node:url');
 const { ensureDevKeysIn } = require('./lib/devKeys');
 const { ensureNatsCredentials, publicKeysOf, renderNatsAuthorization } = require('./lib/natsAuth');
 const { ROLES } = require('./lib/natsPermissions');

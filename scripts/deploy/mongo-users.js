@@ -1,3 +1,4 @@
+/* global db, print */
 // Run once by compose's mongo-users step (mongosh, as root): one user per
 // subgraph with readWrite on its own database only, from what keygen wrote
 // (scripts/keygen.js --mongo-init). Rerunnable: existing users get the
