@@ -2,10 +2,10 @@
 // The compose files' keygen step (runs once, as root, in the app image):
 //   node scripts/keygen.js --keys /keys --nats /nats --nats-seeds /nats-seeds [--cluster nats-1,nats-2,nats-3]
 //     [--mongo-init /mongo-init --mongo-hosts mongo:27017 --mongo-options replicaSet=rs0]
-// Signing and encryption keys go to /keys as before. Each NATS role's seed
-// goes to /nats/<role>/nkey, in a volume mounted only into that role's
-// containers, owned by the image's `node` user and readable by it alone
-// (0400); /nats/server/ holds what nats-server needs: the authorization
+// Signing and encryption keys are made in /keys (keygen's own volume); each
+// service gets only the ones it needs, and its NATS seed (nkey), in
+// /nats/<role>/, a volume mounted only into that role's containers, owned by
+// the image's `node` user and readable by it alone (0400); /nats/server/ holds what nats-server needs: the authorization
 // generated from the permission table (public keys only) and, for a
 // cluster, the route credentials. --nats-seeds is keygen's own store (a
 // volume no service mounts), so a rerun keeps every key.
@@ -52,10 +52,27 @@ function storedSecret(dir, name) {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/** Which of the signing and encryption keys each service needs; nobody gets the rest. */
+const KEYS_FOR = {
+  gateway: ['viewer.private.pem', 'session.public.pem'],
+  identity: ['viewer.public.pem', 'session.private.pem', 'phone-keys.json', 'biometric-keys.json', 'phone-lookup.key'],
+  hiring: ['viewer.public.pem'],
+  consent: ['viewer.public.pem'],
+  calls: ['viewer.public.pem'],
+};
+
 const keysDir = arg('keys');
 const natsDir = arg('nats');
 const seedsDir = arg('nats-seeds');
-if (keysDir) ensureDevKeysIn(keysDir, { readableByAll: true });
+if (keysDir) {
+  // keygen's own store (a volume no service mounts); each service gets copies of its keys in its secrets volume.
+  ensureDevKeysIn(keysDir);
+  if (natsDir) {
+    for (const [role, files] of Object.entries(KEYS_FOR)) {
+      for (const file of files) writeSecret(path.join(natsDir, role, file), fs.readFileSync(path.join(keysDir, file), 'utf8'));
+    }
+  }
+}
 if (natsDir) {
   if (!seedsDir) throw new Error('keygen: --nats needs --nats-seeds (a volume only keygen mounts)');
   const credentials = ensureNatsCredentials(seedsDir);

@@ -48,19 +48,10 @@ function identitySecretsEnv(dir) {
   };
 }
 
-/**
- * @param {string} dir where the PEM files live
- * @param {{ readableByAll?: boolean }} [options] for a container volume whose
- *   services run as another (unprivileged) user than the one writing the keys
- */
-function ensureDevKeysIn(dir, options = {}) {
+/** @param {string} dir where the keys live (0700; private keys 0600) */
+function ensureDevKeysIn(dir) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const keys = { viewer: keyPair(dir, 'viewer'), session: keyPair(dir, 'session'), identitySecrets: identitySecretsEnv(dir) };
-  if (options.readableByAll) {
-    fs.chmodSync(dir, 0o755);
-    for (const file of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, file), 0o644);
-  }
-  return keys;
+  return { viewer: keyPair(dir, 'viewer'), session: keyPair(dir, 'session'), identitySecrets: identitySecretsEnv(dir) };
 }
 
 /** @param {string} root the repository root */
