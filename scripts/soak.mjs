@@ -94,12 +94,18 @@ async function startGraph() {
     DATABASE_PREFIX: `soak_${Date.now().toString(36)}`,
     VIEWER_PUBLIC_KEY: viewer.publicKey,
   };
+  // Every stream up front, as the operator (admin role) would: the subgraphs start one after another below.
+  const { EventBus, STREAM_NAMES, createLogger } = require(path.join(root, 'subgraphs', 'kit', 'dist', 'index.js'));
+  const admin = await EventBus.connect({ url: nats.url, role: 'admin', nkeySeed: nats.credentials.admin.seed, name: 'soak-provision', timeoutMs: 10_000, logger: createLogger({ name: 'soak', level: 'warn' }) });
+  await admin.provisionStreams(STREAM_NAMES);
+  await admin.close();
   const urls = {};
   for (const { name } of subgraphs) {
     const port = await services.getFreePort();
     const child = spawnService(name, path.join(root, 'subgraphs', name, 'dist', 'main.js'), {
       ...common,
       PORT: String(port),
+      NATS_NKEY_SEED: nats.credentials[name].seed,
       SESSION_PRIVATE_KEY: session.privateKey,
       ...keys.identitySecrets,
       ...keys.hiringSecrets,
@@ -118,6 +124,7 @@ async function startGraph() {
     path.join(root, 'gateway', 'dist', 'main.js'),
     {
       ...common,
+      NATS_NKEY_SEED: nats.credentials.gateway.seed,
       VIEWER_PRIVATE_KEY: viewer.privateKey,
       SESSION_PUBLIC_KEY: session.publicKey,
       RATE_LIMIT_CAPACITY: '1000000',

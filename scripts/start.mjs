@@ -25,6 +25,9 @@ async function main() {
   const { mongoUri, natsUrl, started } = await services.ensureDevServices({ root });
   console.log(`services: MongoDB ${mongoUri}, NATS ${natsUrl}${started.length ? ` (started ${started.join(', ')})` : ''}`);
   const keys = ensureDevKeys(root);
+  // One nkey per service (.data/keys/nats/<role>.nk, 0600); the dev NATS knows only their public halves.
+  const natsSeedFile = (role) => path.join(root, '.data', 'keys', 'nats', `${role}.nk`);
+  services.devNatsCredentials(root);
 
   console.log('build: compiling the workspaces...');
   execFileSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
@@ -51,7 +54,7 @@ async function main() {
     group.start(
       name,
       [path.join(root, 'subgraphs', name, 'dist', 'main.js')],
-      { ...common, PORT: String(port), SESSION_PRIVATE_KEY: keys.session.privateKey, ...keys.identitySecrets },
+      { ...common, PORT: String(port), NATS_NKEY_SEED_FILE: natsSeedFile(name), SESSION_PRIVATE_KEY: keys.session.privateKey, ...keys.identitySecrets },
       supervised,
     );
   }
@@ -60,7 +63,7 @@ async function main() {
   group.start(
     'gateway',
     [path.join(root, 'gateway', 'dist', 'main.js'), '--supergraph', path.join(root, 'schema', 'supergraph.graphql'), '--port', String(GATEWAY_PORT)],
-    { ...common, VIEWER_PRIVATE_KEY: keys.viewer.privateKey, SESSION_PUBLIC_KEY: keys.session.publicKey },
+    { ...common, NATS_NKEY_SEED_FILE: natsSeedFile('gateway'), VIEWER_PRIVATE_KEY: keys.viewer.privateKey, SESSION_PUBLIC_KEY: keys.session.publicKey },
     supervised,
   );
   await waitForHttp(`http://127.0.0.1:${GATEWAY_PORT}/health`, 30_000);

@@ -19,6 +19,7 @@ import { useRequestErrorStatus } from './errors/useRequestErrorStatus';
 import { useRequestGuards } from './requests/useRequestGuards';
 import { useEmptyOperations } from './requests/useEmptyOperations';
 import { useNormalizedSelections } from './requests/useNormalizedSelections';
+import { bearerTokenCheck } from './http/bearerTokenCheck';
 import { createRequestListener } from './http/createRequestListener';
 import { readSupergraph, withSubgraphUrls } from './supergraph/readSupergraph';
 import { GatewayMetrics } from './observability/gatewayMetrics';
@@ -80,11 +81,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const identityLink: Promise<IdentityLink | undefined> = config.natsUrl
     ? IdentityLink.connect({
         natsUrl: config.natsUrl,
+        nkeySeed: config.natsNkeySeed!,
+        ...(config.natsTlsCaFile ? { tlsCaFile: config.natsTlsCaFile } : {}),
         logger,
         cacheTtlMs: config.apiKeyCacheTtlMs,
         lookupTimeoutMs: config.apiKeyLookupTimeoutMs,
         usageFlushMs: config.apiKeyUsageFlushMs,
         sessionRevocationTtlMs: SESSION_REVOCATION_MEMORY_MS,
+        onRefused: (subject) => metrics.natsRefused.inc({ subject }),
       })
     : Promise.resolve(undefined);
   const authenticate: Promise<Authenticate> = deps.authenticate
@@ -156,7 +160,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     isReady: () => ready,
     engine: observeRequest(metrics, GRAPHQL_ENDPOINT, engine.handle, guard),
     ...(config.metricsEnabled !== false ? { metrics: () => metrics.render() } : {}),
+    ...(config.metricsTokenSha256 || config.nodeEnv === 'production' ? { metricsAllowed: bearerTokenCheck(config.metricsTokenSha256) } : {}),
   });
+  if (config.metricsEnabled !== false && config.nodeEnv === 'production' && !config.metricsTokenSha256) {
+    logger.warn('GET /metrics answers 401 to everyone: set METRICS_TOKEN_SHA256 for the scraper (or METRICS=off)');
+  }
 
   async function closeServer(): Promise<void> {
     const current = server;

@@ -79,14 +79,14 @@ async function main() {
 
   log(`dataset: ${options.users} users, ${options.calls} calls`);
   const dataset = generateDataset({ users: options.users, calls: options.calls });
-  const { lookupProbe } = await seedDataset({ mongoUri: mongo.uri, natsUrl: nats.url, prefix, dataset, log });
+  const { lookupProbe } = await seedDataset({ mongoUri: mongo.uri, natsUrl: nats.url, natsCredentials: nats.credentials, prefix, dataset, log });
 
   const supergraphSdl = fs.readFileSync(path.join(root, 'schema', 'supergraph.graphql'), 'utf8');
   const features = detectFeatures(supergraphSdl);
   // The operator token of this run: it verifies the bench's partner organization (S2/S6).
   const operatorToken = randomBytes(24).toString('base64url');
   const operatorTokenSha256 = createHash('sha256').update(operatorToken).digest('hex');
-  const graphOptions = { group, mongoUri: mongo.uri, natsUrl: nats.url, prefix, keys, operatorTokenSha256, onCrash };
+  const graphOptions = { group, mongoUri: mongo.uri, natsUrl: nats.url, natsCredentials: nats.credentials, prefix, keys, operatorTokenSha256, onCrash };
   const graph = await startGraph({ ...graphOptions, label: '' });
   log(`graph: ${graph.processes.map((p) => `${p.name} ready in ${p.readyMs} ms`).join(', ')}`);
   const baseline = await startApolloBaseline({ group, tmpDir, subgraphUrls: graph.subgraphUrls, keys, onCrash });
@@ -135,6 +135,7 @@ async function main() {
     gatewayUrl: graph.gatewayUrl,
     subgraphUrls: graph.subgraphUrls,
     natsUrl: nats.url,
+    natsCredentials: nats.credentials,
     dataset,
     tokenFor,
     viewerPrivateKey: keys.viewer.privateKey,

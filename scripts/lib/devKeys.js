@@ -48,25 +48,16 @@ function identitySecretsEnv(dir) {
   };
 }
 
-/**
- * @param {string} dir where the PEM files live
- * @param {{ readableByAll?: boolean }} [options] for a container volume whose
- *   services run as another (unprivileged) user than the one writing the keys
- */
-function ensureDevKeysIn(dir, options = {}) {
+/** @param {string} dir where the keys live (0700; private keys 0600) */
+function ensureDevKeysIn(dir) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const keys = {
+  return {
     viewer: keyPair(dir, 'viewer'),
     session: keyPair(dir, 'session'),
     identitySecrets: identitySecretsEnv(dir),
     // Keys the training feed's pseudonyms (hiring); production refuses to run without one.
     hiringSecrets: { TRAINING_PSEUDONYM_KEY: symmetricKey(path.join(dir, 'training-pseudonym.key')) },
   };
-  if (options.readableByAll) {
-    fs.chmodSync(dir, 0o755);
-    for (const file of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, file), 0o644);
-  }
-  return keys;
 }
 
 /** @param {string} root the repository root */

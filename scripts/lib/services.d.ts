@@ -1,4 +1,5 @@
 // Hand-written declarations for services.js (plain CommonJS so it runs before `npm install`).
+import type { NatsCredentials } from './natsAuth';
 
 export declare const NATS_SERVER_VERSION: string;
 export declare const FERRETDB_VERSION: string;
@@ -22,6 +23,8 @@ export interface NatsHandle extends ServiceHandle {
   /** nats://127.0.0.1:PORT */
   url: string;
   storeDir: string;
+  /** Every role's nkey (the server knows the public halves): the only way in. */
+  credentials: NatsCredentials;
 }
 
 export interface MongoHandle extends ServiceHandle {
@@ -46,8 +49,17 @@ export declare function findOrInstallNatsServer(): string;
 /** mongod on PATH, else a working FerretDB 1.x, else builds FerretDB with Go. Throws a one-line hint. */
 export declare function findOrInstallMongo(): { kind: MongoKind; path: string };
 
-/** `nats-server -js` on 127.0.0.1; resolves once it greets clients, rejects within 15 s. */
-export declare function startNats(opts?: StartOptions & { storeDir?: string }): Promise<NatsHandle>;
+/**
+ * `nats-server -js` on 127.0.0.1 with the permission table's nkey users (fresh keys unless given);
+ * never open. Resolves once it greets clients, rejects within 15 s.
+ */
+export declare function startNats(opts?: StartOptions & { storeDir?: string; credentials?: NatsCredentials; tls?: { certFile: string; keyFile: string }; clusterConfig?: string }): Promise<NatsHandle>;
+
+/** A JetStream cluster of `size` (default 3) nats-servers on 127.0.0.1 with the same users and keys; `url` lists every node. */
+export declare function startNatsCluster(opts?: { size?: number; credentials?: NatsCredentials }): Promise<{ nodes: NatsHandle[]; url: string; credentials: NatsCredentials; stop(): Promise<void> }>;
+
+/** The dev services' NATS keys, one seed per role under <root>/.data/keys/nats (0600), created once. */
+export declare function devNatsCredentials(root: string): NatsCredentials;
 
 /** mongod or FerretDB (SQLite) on 127.0.0.1; resolves once a wire-protocol ping succeeds, rejects within 15 s. */
 export declare function startMongo(opts?: StartOptions & { dataDir?: string }): Promise<MongoHandle>;

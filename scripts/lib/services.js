@@ -11,6 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { initPostgresCluster } = require('./postgres');
+const { ensureNatsCredentials, freshNatsCredentials, publicKeysOf, renderNatsAuthorization } = require('./natsAuth');
 
 const NATS_SERVER_MODULE = 'github.com/nats-io/nats-server/v2';
 const NATS_SERVER_VERSION = 'v2.11.12';
@@ -26,12 +27,12 @@ const PROBE_TIMEOUT_MS = 1_000;
 const DEV_PORTS = { nats: 4222, mongo: 27017 };
 
 /**
- * @typedef {{ url: string, port: number, pid: number, bin: string, storeDir: string, logFile: string,
+ * @typedef {{ url: string, port: number, pid: number, bin: string, storeDir: string, logFile: string, credentials: import("./natsAuth").NatsCredentials,
  *   stop(): Promise<void>, restart(): Promise<void> }} NatsHandle
  * @typedef {{ uri: string, port: number, pid: number, bin: string, kind: MongoKind, backend: 'sqlite' | 'postgresql' | null, dataDir: string, logFile: string,
  *   stop(): Promise<void>, restart(): Promise<void> }} MongoHandle
  * @typedef {'mongod' | 'ferretdb'} MongoKind
- * @typedef {{ pid: number, port: number, url: string, bin: string, kind: string, logFile: string, startedAt: string }} ServiceRecord
+ * @typedef {{ pid: number, port: number, url: string, bin: string, kind: string, logFile: string, startedAt: string, auth?: string }} ServiceRecord
  */
 
 // ---------------------------------------------------------------- binaries
@@ -254,8 +255,19 @@ async function waitForPort(host, port, timeoutMs = READY_TIMEOUT_MS) {
 
 /** A NATS server greets every client with an INFO line. @param {number} port */
 async function probeNats(port) {
+  return (await natsInfo(port)) !== null;
+}
+
+/** The INFO a NATS server greets with, or null. @param {number} port @returns {Promise<{ auth_required?: boolean } | null>} */
+async function natsInfo(port) {
   const buf = await exchange(HOST, port, null, (b) => b.includes('\r\n'));
-  return Boolean(buf && buf.toString('latin1').startsWith('INFO '));
+  const line = buf?.toString('latin1').split('\r\n')[0] ?? '';
+  if (!line.startsWith('INFO ')) return null;
+  try {
+    return JSON.parse(line.slice(5));
+  } catch {
+    return null;
+  }
 }
 
 /** OP_MSG `{ ping: 1, $db: "admin" }`, built by hand to stay dependency-free. */
@@ -531,7 +543,12 @@ function readPortsFile(dir, pid) {
 
 /**
  * Starts `nats-server -js` on 127.0.0.1. port 0 (default) lets the server pick one.
- * @param {{ port?: number, storeDir?: string, logFile?: string, detached?: boolean }} [opts]
+ * Always with the permission table's nkey users and nothing else: there is no
+ * way to start an open server from here. Without `credentials` it mints fresh
+ * ones (a test's or benchmark's server of its own) and returns them on the handle.
+ * With `tls` every client must speak TLS to it (the URL is then tls://).
+ * `clusterConfig` (from startNatsCluster) makes it one node of a cluster.
+ * @param {{ port?: number, storeDir?: string, logFile?: string, detached?: boolean, credentials?: import('./natsAuth').NatsCredentials, tls?: { certFile: string, keyFile: string }, clusterConfig?: string }} [opts]
  * @returns {Promise<NatsHandle>}
  */
 async function startNats(opts = {}) {
@@ -543,12 +560,17 @@ async function startNats(opts = {}) {
   // The ports file carries the pid in its name, so sharing the log's dir is safe.
   const portsDir = path.dirname(logFile);
   fs.mkdirSync(storeDir, { recursive: true });
+  const credentials = opts.credentials ?? freshNatsCredentials();
+  // Public keys only: nothing in this file is a secret.
+  const configFile = path.join(portsDir, `${path.basename(logFile, '.log')}-auth.conf`);
+  const tls = opts.tls ? `tls {\n  cert_file: ${JSON.stringify(path.resolve(opts.tls.certFile))}\n  key_file: ${JSON.stringify(path.resolve(opts.tls.keyFile))}\n}\n` : '';
+  fs.writeFileSync(configFile, renderNatsAuthorization(publicKeysOf(credentials)) + tls + (opts.clusterConfig ?? ''));
 
   /** @param {number} port */
   const start = (port) =>
     launch({
       bin,
-      args: ['-js', '-a', HOST, '-p', String(port || -1), '-sd', storeDir, '--ports_file_dir', portsDir],
+      args: ['-c', configFile, '-js', '-a', HOST, '-p', String(port || -1), '-sd', storeDir, '--ports_file_dir', portsDir],
       port,
       logFile,
       detached,
@@ -558,7 +580,39 @@ async function startNats(opts = {}) {
         return p && (await probeNats(p)) ? p : null;
       },
     });
-  return supervise(start, opts.port || 0, (port) => ({ url: `nats://${HOST}:${port}`, bin, storeDir, logFile }));
+  return supervise(start, opts.port || 0, (port) => ({ url: `${opts.tls ? 'tls' : 'nats'}://${HOST}:${port}`, bin, storeDir, logFile, credentials }));
+}
+
+/**
+ * A JetStream cluster of `size` nats-servers on 127.0.0.1 (tests of node
+ * failure), all with the same table and keys, and routes that authenticate
+ * (a random route password), so nothing joins the cluster without it.
+ * @param {{ size?: number, credentials?: import('./natsAuth').NatsCredentials }} [opts]
+ * @returns {Promise<{ nodes: NatsHandle[], url: string, credentials: import('./natsAuth').NatsCredentials, stop(): Promise<void> }>}
+ */
+async function startNatsCluster(opts = {}) {
+  const size = opts.size ?? 3;
+  const credentials = opts.credentials ?? freshNatsCredentials();
+  const routePorts = [];
+  for (let i = 0; i < size; i += 1) routePorts.push(await getFreePort());
+  const password = require('node:crypto').randomBytes(16).toString('hex');
+  const routes = routePorts.map((port) => `    "nats://route:${password}@${HOST}:${port}"`).join('\n');
+  const nodes = await Promise.all(
+    routePorts.map((routePort, i) =>
+      startNats({
+        credentials,
+        clusterConfig: `server_name: n${i + 1}\ncluster {\n  name: profile-graph-test\n  listen: ${HOST}:${routePort}\n  authorization { user: route, password: "${password}", timeout: 2 }\n  routes: [\n${routes}\n  ]\n}\n`,
+      }),
+    ),
+  );
+  return {
+    nodes,
+    url: nodes.map((node) => node.url).join(','),
+    credentials,
+    stop: async () => {
+      await Promise.all(nodes.map((node) => node.stop()));
+    },
+  };
 }
 
 // ---------------------------------------------------------------- MongoDB / FerretDB
@@ -685,13 +739,20 @@ async function isRecordLive(name, rec) {
  */
 async function ensureDevService(root, name, started) {
   const rec = readRecord(root, name);
-  if (rec && (await isRecordLive(name, rec))) return rec.url;
+  const credentials = name === 'nats' ? devNatsCredentials(root) : undefined;
+  const fingerprint = credentials ? authFingerprint(credentials) : undefined;
+  if (rec && (await isRecordLive(name, rec))) {
+    // A NATS left by an older checkout may be open, or know other keys: ours, so replace it.
+    if (name !== 'nats' || (rec.auth === fingerprint && (await natsInfo(rec.port))?.auth_required === true)) return rec.url;
+    say('restarting the dev NATS: it was started without this permission table and these keys');
+    await stopPid(rec.pid);
+  }
 
   const logFile = path.join(servicesDir(root), `${name}.log`);
   const port = (await isPortFree(DEV_PORTS[name])) ? DEV_PORTS[name] : 0;
   const h =
     name === 'nats'
-      ? await startNats({ port, storeDir: path.join(root, '.data', 'nats'), logFile, detached: true })
+      ? await startNats({ port, storeDir: path.join(root, '.data', 'nats'), logFile, detached: true, credentials })
       : await startMongo({ port, dataDir: path.join(root, '.data', 'mongo'), logFile, detached: true });
   const url = 'url' in h ? h.url : h.uri;
   /** @type {ServiceRecord} */
@@ -703,6 +764,7 @@ async function ensureDevService(root, name, started) {
     kind: 'kind' in h ? h.kind : 'nats-server',
     logFile,
     startedAt: new Date().toISOString(),
+    ...(fingerprint ? { auth: fingerprint } : {}),
   };
   const file = recordFile(root, name);
   fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
@@ -710,6 +772,13 @@ async function ensureDevService(root, name, started) {
   started.push(name);
   return url;
 }
+
+/** The dev services' NATS keys, one seed per role under .data/keys/nats (0600). @param {string} root */
+const devNatsCredentials = (root) => ensureNatsCredentials(path.join(root, '.data', 'keys', 'nats'));
+
+/** Which table and keys a running server was configured with. @param {import('./natsAuth').NatsCredentials} credentials */
+const authFingerprint = (credentials) =>
+  require('node:crypto').createHash('sha256').update(renderNatsAuthorization(publicKeysOf(credentials))).digest('hex').slice(0, 16);
 
 /**
  * Services for the long-running dev setup: MONGODB_URI / NATS_URL when set, else running
@@ -770,6 +839,8 @@ module.exports = {
   findOrInstallNatsServer,
   findOrInstallMongo,
   startNats,
+  startNatsCluster,
+  devNatsCredentials,
   startMongo,
   ensureDevServices,
   stopDevServices,

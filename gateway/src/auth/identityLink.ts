@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { connect, Events, type NatsConnection } from 'nats';
+import { Events, type NatsConnection } from 'nats';
 import {
   API_KEY_EVENTS_SUBJECT,
   API_KEY_RESOLVE_SUBJECT,
   API_KEY_USED_SUBJECT,
   AppError,
   SESSION_REVOKED_SUBJECT,
+  apiKeyResolveReplySchema,
+  connectNats,
   type ApiKeyResolveReply,
   type Logger,
   type Viewer,
@@ -19,6 +21,9 @@ const NEGATIVE_TTL_MS = 5_000;
 
 export interface IdentityLinkOptions {
   natsUrl: string;
+  /** The gateway role's nkey seed: it may ask for key lookups and hear revocations, nothing else. */
+  nkeySeed: string;
+  tlsCaFile?: string;
   logger: Logger;
   cacheTtlMs: number;
   lookupTimeoutMs: number;
@@ -26,6 +31,8 @@ export interface IdentityLinkOptions {
   /** Longest life of an access token: how long a revoked session id must be remembered. */
   sessionRevocationTtlMs: number;
   connectTimeoutMs?: number;
+  /** Called with the subject of every message that did not fit its schema (counted, never acted on). */
+  onRefused?: (subject: string) => void;
 }
 
 const unknownKey = () => new AppError('UNAUTHENTICATED', 'The API key is invalid, expired or revoked.');
@@ -57,9 +64,16 @@ export class IdentityLink {
   static async connect(options: IdentityLinkOptions): Promise<IdentityLink> {
     let nc: NatsConnection;
     try {
-      nc = await connect({ servers: options.natsUrl.split(','), name: 'gateway', timeout: options.connectTimeoutMs ?? 10_000, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+      nc = await connectNats({
+        url: options.natsUrl,
+        role: 'gateway',
+        nkeySeed: options.nkeySeed,
+        ...(options.tlsCaFile ? { tlsCaFile: options.tlsCaFile } : {}),
+        name: 'gateway',
+        timeoutMs: options.connectTimeoutMs ?? 10_000,
+      });
     } catch (cause) {
-      throw new Error(`NATS at ${options.natsUrl} is unreachable (${(cause as Error).message}); API keys need it`, { cause });
+      throw new Error(`${(cause as Error).message}; API keys need it`, { cause });
     }
     const link = new IdentityLink(nc, options);
     link.start();
@@ -74,6 +88,7 @@ export class IdentityLink {
         if (error) return;
         const keyId = this.eventData(message.data)?.['keyId'];
         if (typeof keyId === 'string') this.cache.forgetKey(keyId);
+        else this.refused(API_KEY_EVENTS_SUBJECT);
       },
     });
     this.nc.subscribe(SESSION_REVOKED_SUBJECT, {
@@ -81,6 +96,7 @@ export class IdentityLink {
         if (error) return;
         const sessionId = this.eventData(message.data)?.['sessionId'];
         if (typeof sessionId === 'string') this.revokedSessions.set(sessionId, Date.now() + this.options.sessionRevocationTtlMs);
+        else this.refused(SESSION_REVOKED_SUBJECT);
       },
     });
     void (async () => {
@@ -125,16 +141,30 @@ export class IdentityLink {
     return cached.viewer;
   }
 
+  /** Counts and logs a message that did not fit its schema, by subject only: its payload may be anything, secrets included. */
+  private refused(subject: string): void {
+    this.options.onRefused?.(subject);
+    this.options.logger.error({ subject }, 'refused a NATS message that does not fit its schema');
+  }
+
   private async lookup(hash: string) {
-    let reply: ApiKeyResolveReply;
+    let body: unknown;
     try {
       const message = await this.nc.request(API_KEY_RESOLVE_SUBJECT, Buffer.from(JSON.stringify({ hash })), { timeout: this.options.lookupTimeoutMs });
-      reply = JSON.parse(Buffer.from(message.data).toString('utf8')) as ApiKeyResolveReply;
+      body = JSON.parse(Buffer.from(message.data).toString('utf8'));
     } catch (cause) {
-      this.options.logger.warn({ err: (cause as Error).message }, 'API key lookup failed');
+      if (cause instanceof SyntaxError) this.refused(API_KEY_RESOLVE_SUBJECT);
+      else this.options.logger.warn({ err: (cause as Error).message }, 'API key lookup failed');
       throw new AppError('SERVICE_UNAVAILABLE', 'API keys cannot be checked right now; retry shortly.', {}, cause);
     }
-    if (!reply?.found) return null;
+    const parsed = apiKeyResolveReplySchema.safeParse(body);
+    if (!parsed.success) {
+      // Not cached: the next request asks again.
+      this.refused(API_KEY_RESOLVE_SUBJECT);
+      throw new AppError('SERVICE_UNAVAILABLE', 'API keys cannot be checked right now; retry shortly.');
+    }
+    const reply: ApiKeyResolveReply = parsed.data;
+    if (!reply.found) return null;
     return {
       viewer: { kind: 'partner' as const, orgId: reply.orgId, keyId: reply.keyId, scopes: [...reply.scopes] },
       expiresAt: reply.expiresAt ? Date.parse(reply.expiresAt) : null,

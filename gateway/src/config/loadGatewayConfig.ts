@@ -48,6 +48,10 @@ const schema = z.object({
   UPSTREAM_TIMEOUT_MS: env.durationMs(10_000),
   /** Where identity answers API key lookups and announces revocations. Without it API keys are refused (fail closed). */
   NATS_URL: env.urlList(['nats', 'tls']).optional(),
+  /** The gateway role's nkey seed (scripts/lib/natsPermissions.js); required with NATS_URL. A secret: usually NATS_NKEY_SEED_FILE. */
+  NATS_NKEY_SEED: env.nkeySeed().optional(),
+  /** CA certificate (PEM file) that signed the NATS servers' certificates, for `tls://` URLs with a private CA. */
+  NATS_TLS_CA_FILE: z.string().min(1).optional(),
   /** How long a resolved API key is trusted without asking identity again; revocations arrive over NATS sooner. */
   API_KEY_CACHE_TTL_MS: env.durationMs(60_000),
   /** How long to wait for identity to answer a key lookup before refusing the request with SERVICE_UNAVAILABLE. */
@@ -107,6 +111,15 @@ const schema = z.object({
   RATE_LIMIT_REFILL_PER_SECOND: z.coerce.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' }).default(10),
   /** GET /metrics (Prometheus). Turn off, or block /metrics at the proxy, where the gateway port is public. */
   METRICS: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  /**
+   * SHA-256 (hex) of the token a scraper sends as `Authorization: Bearer <token>` for /metrics.
+   * Required for /metrics in production (without it /metrics answers 401 to everyone); optional elsewhere.
+   */
+  METRICS_TOKEN_SHA256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex characters: the SHA-256 of the metrics token (printf %s "$TOKEN" | sha256sum)' })
+    .transform((value) => value.toLowerCase())
+    .optional(),
   /** Concurrent identical subgraph queries for the same viewer share one call; never across viewers, never mutations. */
   SUBGRAPH_DEDUP: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   /** Where finished trace spans go: nowhere (traceparent still propagates), or stdout. */
@@ -132,6 +145,9 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
   /** Unset: API keys are refused. */
   natsUrl?: string;
+  /** The gateway's NATS credentials; always set with natsUrl. */
+  natsNkeySeed?: string;
+  natsTlsCaFile?: string;
   apiKeyCacheTtlMs: number;
   apiKeyLookupTimeoutMs: number;
   apiKeyUsageFlushMs: number;
@@ -144,6 +160,8 @@ export interface GatewayConfig {
   rateLimit: { capacity: number; refillPerSecond: number };
   /** Default on. */
   metricsEnabled?: boolean;
+  /** Set: /metrics needs `Authorization: Bearer <token>` with this SHA-256. Unset: open outside production, closed in it. */
+  metricsTokenSha256?: string;
   tracesExporter?: 'none' | 'console';
   /** Share concurrent identical subgraph queries within one viewer. Default on. */
   subgraphDedup?: boolean;
@@ -207,6 +225,9 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
   if (merged['SESSION_PUBLIC_KEYS'] === undefined && merged['SESSION_PUBLIC_KEY'] === undefined) {
     problems.push(`  SESSION_PUBLIC_KEYS is missing: no session verification key; ${SESSION_KEYS_FORM}`);
   }
+  if (merged['NATS_URL'] !== undefined && merged['NATS_NKEY_SEED'] === undefined) {
+    problems.push('  NATS_NKEY_SEED is missing: NATS refuses connections without credentials; set the gateway role\'s nkey seed (NATS_NKEY_SEED_FILE=.data/keys/nats/gateway.nk)');
+  }
   const subgraphUrls: Record<string, string> = {};
   problems.push(...subgraphUrlIssues(environment, subgraphUrls));
   if (problems.length > 0 || !result.success) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
@@ -222,7 +243,8 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     sessionPublicKeys: value.SESSION_PUBLIC_KEYS ?? { [value.SESSION_KEY_ID]: value.SESSION_PUBLIC_KEY! },
     subgraphUrls,
     upstreamTimeoutMs: value.UPSTREAM_TIMEOUT_MS,
-    ...(value.NATS_URL !== undefined ? { natsUrl: value.NATS_URL } : {}),
+    ...(value.NATS_URL !== undefined ? { natsUrl: value.NATS_URL, natsNkeySeed: value.NATS_NKEY_SEED! } : {}),
+    ...(value.NATS_TLS_CA_FILE !== undefined ? { natsTlsCaFile: value.NATS_TLS_CA_FILE } : {}),
     apiKeyCacheTtlMs: value.API_KEY_CACHE_TTL_MS,
     apiKeyLookupTimeoutMs: value.API_KEY_LOOKUP_TIMEOUT_MS,
     apiKeyUsageFlushMs: value.API_KEY_USAGE_FLUSH_MS,
@@ -241,6 +263,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     },
     rateLimit: { capacity: value.RATE_LIMIT_CAPACITY, refillPerSecond: value.RATE_LIMIT_REFILL_PER_SECOND },
     metricsEnabled: value.METRICS === 'on',
+    ...(value.METRICS_TOKEN_SHA256 !== undefined ? { metricsTokenSha256: value.METRICS_TOKEN_SHA256 } : {}),
     tracesExporter: value.TRACES_EXPORTER,
     subgraphDedup: value.SUBGRAPH_DEDUP === 'on',
   };

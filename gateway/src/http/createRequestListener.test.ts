@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
+import { bearerTokenCheck } from './bearerTokenCheck';
 import { createRequestListener } from './createRequestListener';
 
 describe('createRequestListener', () => {
@@ -35,5 +37,37 @@ describe('createRequestListener', () => {
   it('leaves / to the engine when the Sandbox is off', async () => {
     sandbox = false;
     expect((await fetch(`${origin}/`)).status).toBe(404);
+  });
+
+  it('serves /metrics only to the scraper holding the token when one is required', async () => {
+    const token = 'scraper-token-0123456789';
+    const guarded = createServer(
+      createRequestListener({
+        graphqlEndpoint: '/graphql',
+        sandbox: false,
+        isReady: () => true,
+        engine,
+        metrics: async () => ({ contentType: 'text/plain', body: 'http_requests_total 1' }),
+        metricsAllowed: bearerTokenCheck(createHash('sha256').update(token).digest('hex')),
+      }),
+    );
+    await new Promise<void>((resolve) => guarded.listen(0, '127.0.0.1', resolve));
+    const at = `http://127.0.0.1:${(guarded.address() as AddressInfo).port}/metrics`;
+    try {
+      const anonymous = await fetch(at);
+      expect(anonymous.status).toBe(401);
+      expect(await anonymous.text()).not.toContain('http_requests_total');
+      expect((await fetch(at, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      const scraper = await fetch(at, { headers: { authorization: `Bearer ${token}` } });
+      expect(scraper.status).toBe(200);
+      expect(await scraper.text()).toContain('http_requests_total 1');
+    } finally {
+      await new Promise<void>((resolve) => guarded.close(() => resolve()));
+    }
+  });
+
+  it('refuses everyone when a token is required but none is configured (production without METRICS_TOKEN_SHA256)', () => {
+    const allowed = bearerTokenCheck(undefined);
+    expect(allowed({ headers: { authorization: 'Bearer anything' } } as never)).toBe(false);
   });
 });

@@ -11,6 +11,8 @@ export interface RequestListenerOptions {
   engine(req: IncomingMessage, res: ServerResponse): void;
   /** Prometheus text for GET /metrics; absent: no metrics endpoint. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Whether this request may read /metrics (the scraper's bearer token); absent: anyone may. */
+  metricsAllowed?: (req: IncomingMessage) => boolean;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
@@ -51,6 +53,11 @@ export function createRequestListener(options: RequestListenerOptions) {
       return;
     }
     if (readOnly && path === '/metrics' && options.metrics) {
+      if (options.metricsAllowed && !options.metricsAllowed(req)) {
+        res.setHeader('www-authenticate', 'Bearer realm="metrics"');
+        send(res, 401, 'text/plain', 'Send the metrics token as Authorization: Bearer <token>.', req.method === 'HEAD');
+        return;
+      }
       options.metrics().then(
         ({ contentType, body }) => send(res, 200, contentType, body, req.method === 'HEAD'),
         () => send(res, 500, 'text/plain', 'metrics unavailable', false),

@@ -5,6 +5,7 @@ import { ServiceMetrics } from '@profile-graph/kit';
 export class GatewayMetrics extends ServiceMetrics {
   readonly upstreamDuration: Histogram<'subgraph'>;
   readonly upstreamErrors: Counter<'subgraph' | 'code'>;
+  readonly natsRefused: Counter<'subject'>;
 
   constructor() {
     super('gateway');
@@ -20,6 +21,12 @@ export class GatewayMetrics extends ServiceMetrics {
       name: 'upstream_errors_total',
       help: 'Subgraph calls that failed (unreachable, timed out, or 5xx), by subgraph and code',
       labelNames: ['subgraph', 'code'],
+      registers,
+    });
+    this.natsRefused = new Counter({
+      name: 'nats_messages_refused_total',
+      help: 'Replies and events from NATS that did not fit their schema and were not acted on, by subject',
+      labelNames: ['subject'],
       registers,
     });
   }

@@ -60,7 +60,7 @@ describe('deleteMyAccount', () => {
     });
 
     // A new hiring instance with the same config picks the request up from its durable consumer.
-    const hiring = await createHiring(loadHiringConfig(graph.env.subgraphEnv()));
+    const hiring = await createHiring(loadHiringConfig(graph.env.subgraphEnv('hiring')));
     await hiring.listen(hiringPort);
     graph.subgraphs.hiring = hiring;
     const done = await eventually(async () => {

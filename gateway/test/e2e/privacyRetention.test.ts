@@ -34,7 +34,7 @@ describe('retention sweeps', () => {
 
   it('hiring: job-search activity older than RETENTION_JOB_SEARCH_ACTIVITY_DAYS goes, newer stays', async () => {
     now = new Date('2030-01-01T00:00:00Z');
-    const hiring = await createHiring(loadHiringConfig(env.subgraphEnv({ RETENTION_JOB_SEARCH_ACTIVITY_DAYS: '30', RETENTION_SWEEP_INTERVAL_MS: '3600000' })), { clock });
+    const hiring = await createHiring(loadHiringConfig(env.subgraphEnv('hiring', { RETENTION_JOB_SEARCH_ACTIVITY_DAYS: '30', RETENTION_SWEEP_INTERVAL_MS: '3600000' })), { clock });
     closers.push(() => hiring.close());
     await hiring.retention.runOnce(); // the pass every start runs, before seeding
     const entry = (daysAgo: number) => ({ _id: randomUUID(), userId: 'u-ret', jobId: 'j1', kind: 'VIEW', createdAt: new Date(now.getTime() - daysAgo * DAY) });
@@ -50,7 +50,7 @@ describe('retention sweeps', () => {
 
   it('consent: access log entries older than RETENTION_ACCESS_LOG_DAYS go', async () => {
     now = new Date('2030-01-01T00:00:00Z');
-    const consent = await createConsent(loadConsentConfig(env.subgraphEnv({ RETENTION_ACCESS_LOG_DAYS: '365' })), { clock });
+    const consent = await createConsent(loadConsentConfig(env.subgraphEnv('consent', { RETENTION_ACCESS_LOG_DAYS: '365' })), { clock });
     closers.push(() => consent.close());
     await consent.retention.runOnce(); // the pass every start runs, before seeding
     // An aggregated entry: its reads span a flush window, and it is kept for the days counted from its last read (`at`).
@@ -90,7 +90,7 @@ describe('retention sweeps', () => {
 
   it('calls: ended calls past RETENTION_CALL_HISTORY_DAYS go with their changes; stale signaling payloads are purged from the stream', async () => {
     now = new Date('2030-01-01T00:00:00Z');
-    const calls = await createCalls(loadCallsConfig(env.subgraphEnv({ RETENTION_CALL_HISTORY_DAYS: '90', RETENTION_SIGNALING_PAYLOAD_HOURS: '2' })), { clock });
+    const calls = await createCalls(loadCallsConfig(env.subgraphEnv('calls', { RETENTION_CALL_HISTORY_DAYS: '90', RETENTION_SIGNALING_PAYLOAD_HOURS: '2' })), { clock });
     closers.push(() => calls.close());
     await calls.retention.runOnce(); // the pass every start runs, before seeding
     const call = (id: string, daysAgo: number, phase: 'CLOSED' | 'ACTIVE') => ({
@@ -129,7 +129,7 @@ describe('retention sweeps', () => {
 
   it('identity: the biometric sweep reports through the same counter', async () => {
     now = new Date('2030-01-01T00:00:00Z');
-    const identity = await createIdentity(loadIdentityConfig(env.subgraphEnv()), { clock });
+    const identity = await createIdentity(loadIdentityConfig(env.subgraphEnv('identity')), { clock });
     closers.push(() => identity.close());
     expect(await identity.retention.runOnce()).toEqual({ biometric_templates: 0 });
     expect(await removedCounter(identity, 'biometric_templates')).toBe(0);

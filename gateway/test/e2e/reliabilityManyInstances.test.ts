@@ -63,7 +63,7 @@ describe('two instances of every subgraph and two gateways', () => {
     expect(new Set(ids).size).toBe(SIGN_UPS);
 
     // Exactly N profiles (keyed by user id, so never two for one user), and the durable drained: nothing more will come.
-    const jsm = await a.subgraphs.hiring.bus.nc.jetstreamManager();
+    const jsm = await (await graph.env.bus('admin')).nc.jetstreamManager();
     await eventually(async () => {
       expect(await a.subgraphs.hiring.services.profiles.countDocuments({ _id: { $in: ids } })).toBe(SIGN_UPS);
       const info = await jsm.consumers.info('IDENTITY', DURABLE);

@@ -229,7 +229,7 @@ describe('NATS restarted during load', () => {
       expect(outboxes.filter((user) => ((user as { _outbox?: unknown[] })._outbox ?? []).length > 0)).toEqual([]);
     }, 10_000, 100);
     const allUsers = await identity.countDocuments();
-    const jsm = await hiring.bus.nc.jetstreamManager();
+    const jsm = await (await graph.env.bus('admin')).nc.jetstreamManager();
     const stream = await jsm.streams.info('IDENTITY', { subjects_filter: 'identity.v1.user.created' });
     expect(stream.state.subjects?.['identity.v1.user.created']).toBe(allUsers);
 

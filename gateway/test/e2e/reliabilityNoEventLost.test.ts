@@ -18,7 +18,7 @@ describe('no event lost across a crash between the write and the publish', () =>
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    hiring = await createHiring(loadHiringConfig(env.subgraphEnv()));
+    hiring = await createHiring(loadHiringConfig(env.subgraphEnv('hiring')));
     identityDb = await mongoose.createConnection(env.mongoUri, { dbName: `${env.databasePrefix}_identity` }).asPromise();
   }, 60_000);
 
@@ -29,10 +29,11 @@ describe('no event lost across a crash between the write and the publish', () =>
     await env?.stop();
   });
 
-  const identityEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH, ...env.subgraphEnv({ LOG_LEVEL: 'info', ...extra }) });
+  const processEnv = (role: 'identity' | 'hiring', extra: Record<string, string> = {}) => ({ PATH: process.env.PATH, ...env.subgraphEnv(role, { LOG_LEVEL: 'info', ...extra }) });
+  const identityEnv = (extra: Record<string, string> = {}) => processEnv('identity', extra);
 
   // hiring: its production config needs only the training feed's pseudonym key beyond the shared settings.
-  const productionHiring = (extra: Record<string, string>) => identityEnv({ NODE_ENV: 'production', TRAINING_PSEUDONYM_KEY: randomBytes(32).toString('base64'), ...extra });
+  const productionHiring = (extra: Record<string, string>) => processEnv('hiring', { NODE_ENV: 'production', TRAINING_PSEUDONYM_KEY: randomBytes(32).toString('base64'), ...extra });
 
   it('refuses the fault in production', async () => {
     await expect(spawnSubgraph('hiring', productionHiring({ FAULT_INJECTION: 'crash-after-write' }))).rejects.toThrow(
@@ -69,7 +70,7 @@ describe('no event lost across a crash between the write and the publish', () =>
     expect(user?._outbox.map((event) => event.type)).toContain('identity.v1.user.created');
     const created = user!._outbox.find((event) => event.type === 'identity.v1.user.created')!;
     expect(created._meta).toMatchObject({ requestId, traceparent: expect.stringContaining(traceId) });
-    const jsm = await hiring.bus.nc.jetstreamManager();
+    const jsm = await (await env.bus('admin')).nc.jetstreamManager();
     expect((await jsm.streams.info('IDENTITY')).state.messages).toBe(0);
     expect(await hiring.services.profiles.findById(user!._id).lean()).toBeNull();
 
@@ -94,12 +95,12 @@ describe('no event lost across a crash between the write and the publish', () =>
     const event = createEvent('identity.v1.user.created', { userId, handle: `dup_${userId.slice(0, 8)}` }, userId);
     const handled = () => hiring.metrics.eventsHandled.get().then((m) => m.values.find((v) => v.labels.durable === 'hiring-user-created' && v.labels.outcome === 'ok')?.value ?? 0);
     const before = await handled();
-    await hiring.bus.publish(event);
+    await (await env.bus('identity')).publish(event);
     await eventually(async () => expect(await hiring.services.profiles.findById(userId).lean()).not.toBeNull());
     await hiring.services.profiles.updateOne({ _id: userId }, { $set: { headline: 'Edited after sign-up' } });
 
     // The same envelope again, under a new message id: what JetStream hands over after its duplicate window, or after a lost ack.
-    await hiring.bus.publishRaw(event.type, event, `${event.id}-redelivered`);
+    await (await env.bus('identity')).publishRaw(event.type, event, `${event.id}-redelivered`);
     await eventually(async () => expect(await handled()).toBe(before + 2));
     expect(await hiring.services.profiles.countDocuments({ _id: userId })).toBe(1);
     expect((await hiring.services.profiles.findById(userId).lean())?.headline).toBe('Edited after sign-up');
@@ -114,13 +115,13 @@ describe('no event lost across a crash between the write and the publish', () =>
       createEvent(subject, { userId, purpose: 'EMPLOYER_SHARING', status, version, updatedAt: new Date().toISOString() }, userId);
     try {
       const granted = snapshot('GRANTED', 1);
-      await hiring.bus.publish(granted);
-      await hiring.bus.publishRaw(granted.type, granted, `${granted.id}-again`);
+      await (await env.bus('consent')).publish(granted);
+      await (await env.bus('consent')).publishRaw(granted.type, granted, `${granted.id}-again`);
       const withdrawn = snapshot('WITHDRAWN', 2);
-      await hiring.bus.publish(withdrawn);
-      await hiring.bus.publishRaw(withdrawn.type, withdrawn, `${withdrawn.id}-again`);
+      await (await env.bus('consent')).publish(withdrawn);
+      await (await env.bus('consent')).publishRaw(withdrawn.type, withdrawn, `${withdrawn.id}-again`);
       // A stale grant arriving late (out of order) must not resurrect the consent.
-      await hiring.bus.publish(snapshot('GRANTED', 1));
+      await (await env.bus('consent')).publish(snapshot('GRANTED', 1));
       await eventually(() => expect(changes).toEqual(['GRANTED@1', 'WITHDRAWN@2']));
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(changes).toEqual(['GRANTED@1', 'WITHDRAWN@2']);

@@ -51,7 +51,7 @@ describe('metrics and traces across the graph (in-process)', () => {
       return inTrace;
     });
     expect(names.length).toBeGreaterThanOrEqual(5);
-    const message = await (await graph.subgraphs.hiring.bus.nc.jetstreamManager()).streams.getMessage('IDENTITY', { last_by_subj: 'identity.v1.user.created' });
+    const message = await (await (await graph.env.bus('admin')).nc.jetstreamManager()).streams.getMessage('IDENTITY', { last_by_subj: 'identity.v1.user.created' });
     expect(message.header.get('traceparent')).toContain(traceId);
     expect(message.header.get('x-request-id')).toBe('trace-test-1');
   });
@@ -96,8 +96,8 @@ describe('logs never contain secrets or personal data (separate processes, debug
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    const common = { PATH: process.env.PATH, ...env.subgraphEnv({ LOG_LEVEL: 'debug' }) };
-    processes.push(...(await Promise.all(['identity', 'hiring', 'consent', 'calls'].map((name) => spawnSubgraph(name, common)))));
+    const roles = ['identity', 'hiring', 'consent', 'calls'] as const;
+    processes.push(...(await Promise.all(roles.map((name) => spawnSubgraph(name, { PATH: process.env.PATH, ...env.subgraphEnv(name, { LOG_LEVEL: 'debug' }) })))));
     const [identity, hiring, consent, calls] = processes;
     gateway = await spawnGateway({
       PATH: process.env.PATH,
@@ -106,6 +106,7 @@ describe('logs never contain secrets or personal data (separate processes, debug
       VIEWER_PRIVATE_KEY: env.viewerKeys.privateKey,
       SESSION_PUBLIC_KEY: env.sessionKeys.publicKey,
       NATS_URL: env.nats.url,
+      NATS_NKEY_SEED: env.nats.credentials.gateway.seed,
       OPERATOR_TOKEN_SHA256: createHash('sha256').update(operatorToken).digest('hex'),
       SUBGRAPH_IDENTITY_URL: identity!.url,
       SUBGRAPH_HIRING_URL: hiring!.url,
@@ -127,7 +128,8 @@ describe('logs never contain secrets or personal data (separate processes, debug
     const phone = '+15557654321';
     const selfie = `selfie-${randomBytes(16).toString('base64url')}`;
     const governmentId = `govid-${randomBytes(16).toString('base64url')}`;
-    const secrets: string[] = [password, phone, phone.slice(1), selfie, governmentId, operatorToken];
+    const natsSeeds = Object.values(env.nats.credentials).map((key) => key.seed);
+    const secrets: string[] = [password, phone, phone.slice(1), selfie, governmentId, operatorToken, ...natsSeeds];
 
     const signUp = await q(SIGN_UP, { input: { handle: 'leak_admin', password, displayName: 'Admin' } });
     expect(signUp.body.errors).toBeUndefined();

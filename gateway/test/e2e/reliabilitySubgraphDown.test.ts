@@ -49,7 +49,7 @@ describe('a subgraph down or hung', () => {
     expect(elapsed).toBeLessThan(UPSTREAM_TIMEOUT_MS);
 
     // Back on the same port (what a restarted pod behind a stable address looks like).
-    const hiring = await createHiring(loadHiringConfig(graph.env.subgraphEnv({ UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) })));
+    const hiring = await createHiring(loadHiringConfig(graph.env.subgraphEnv('hiring', { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) })));
     await hiring.listen(hiringPort);
     graph.subgraphs.hiring = hiring;
     const after = await eventually(async () => {

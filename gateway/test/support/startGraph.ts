@@ -27,7 +27,7 @@ export interface TestGraph {
  */
 export async function startGraph(extraEnv: Record<string, string> = {}): Promise<TestGraph> {
   const env = await startTestEnvironment();
-  const { subgraphs, subgraphUrls } = await startSubgraphs(env.subgraphEnv(extraEnv));
+  const { subgraphs, subgraphUrls } = await startSubgraphs(env, extraEnv);
   const gatewayEnv = (extra: Record<string, string>) => testGatewayConfig(env, subgraphUrls, { ...extraEnv, ...extra });
   const gateway = createGateway(gatewayEnv({}));
   const gatewayUrl = (await gateway.listen(0)).url;

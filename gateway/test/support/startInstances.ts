@@ -28,7 +28,6 @@ export interface GraphInstances {
  */
 export async function startInstances(count: number, extraEnv: Record<string, string> = {}): Promise<GraphInstances> {
   const env = await startTestEnvironment();
-  const source = env.subgraphEnv(extraEnv);
   const instances: GraphInstance[] = [];
   const closers: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -38,7 +37,7 @@ export async function startInstances(count: number, extraEnv: Record<string, str
   };
   try {
     for (let i = 0; i < count; i++) {
-      const { subgraphs, subgraphUrls } = await startSubgraphs(source);
+      const { subgraphs, subgraphUrls } = await startSubgraphs(env, extraEnv);
       closers.push(...Object.values(subgraphs).map((subgraph) => () => subgraph.close()));
       const gateway = createGateway(testGatewayConfig(env, subgraphUrls, extraEnv));
       const gatewayUrl = (await gateway.listen(0)).url;

@@ -29,13 +29,13 @@ export const SERVICE_TOKENS = {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The four real subgraphs on port 0, configured from the test environment. */
-export async function startSubgraphs(source: NodeJS.ProcessEnv): Promise<{ subgraphs: TestSubgraphs; subgraphUrls: SubgraphUrls }> {
+/** The four real subgraphs on port 0, configured from the test environment, each with its own NATS credentials. */
+export async function startSubgraphs(env: TestEnvironment, extraEnv: Record<string, string> = {}): Promise<{ subgraphs: TestSubgraphs; subgraphUrls: SubgraphUrls }> {
   const subgraphs: TestSubgraphs = {
-    identity: await createIdentity(loadIdentityConfig(source)),
-    hiring: await createHiring(loadHiringConfig(source)),
-    consent: await createConsent(loadConsentConfig(source)),
-    calls: await createCalls(loadCallsConfig(source)),
+    identity: await createIdentity(loadIdentityConfig(env.subgraphEnv('identity', extraEnv))),
+    hiring: await createHiring(loadHiringConfig(env.subgraphEnv('hiring', extraEnv))),
+    consent: await createConsent(loadConsentConfig(env.subgraphEnv('consent', extraEnv))),
+    calls: await createCalls(loadCallsConfig(env.subgraphEnv('calls', extraEnv))),
   };
   const subgraphUrls: SubgraphUrls = {
     identity: (await subgraphs.identity.listen(0)).url,
@@ -58,6 +58,7 @@ export function testGatewayConfig(env: TestEnvironment, subgraphUrls: SubgraphUr
     SUBGRAPH_CONSENT_URL: subgraphUrls.consent,
     SUBGRAPH_CALLS_URL: subgraphUrls.calls,
     NATS_URL: env.nats.url,
+    NATS_NKEY_SEED: env.nats.credentials.gateway.seed,
     OPERATOR_TOKEN_SHA256: sha256(OPERATOR_TOKEN),
     SERVICE_TOKENS: JSON.stringify(Object.values(SERVICE_TOKENS).map(({ token, scopes }) => ({ sha256: sha256(token), scopes }))),
     // Tests send many requests from one address; the rate limit has its own test with its own gateway.

@@ -9,9 +9,9 @@ const CHUNK = 1_000;
 const PUBLISH_WINDOW = 500;
 
 /**
- * @param {{ mongoUri: string, natsUrl: string, prefix: string, dataset: ReturnType<import('./generateDataset.mjs').generateDataset>, log: (line: string) => void }} options
+ * @param {{ mongoUri: string, natsUrl: string, natsCredentials: import('../../lib/natsAuth.js').NatsCredentials, prefix: string, dataset: ReturnType<import('./generateDataset.mjs').generateDataset>, log: (line: string) => void }} options
  */
-export async function seedDataset({ mongoUri, natsUrl, prefix, dataset, log }) {
+export async function seedDataset({ mongoUri, natsUrl, natsCredentials, prefix, dataset, log }) {
   const mongoose = fromWorkspace('subgraphs/kit')('mongoose');
   const open = (name) => mongoose.createConnection(mongoUri, { dbName: `${prefix}_${name}`, autoIndex: false }).asPromise();
   let probe;
@@ -47,7 +47,7 @@ export async function seedDataset({ mongoUri, natsUrl, prefix, dataset, log }) {
   } finally {
     await Promise.all(Object.values(dbs).map((db) => db.close()));
   }
-  await publishConsentSnapshots({ natsUrl, consentStates: dataset.consentStates, log });
+  await publishConsentSnapshots({ natsUrl, natsCredentials, consentStates: dataset.consentStates, log });
   return { lookupProbe: probe };
 }
 
@@ -76,13 +76,17 @@ async function probeLookups(model, states) {
   };
 }
 
-/** The last-value snapshots on `consent.v1.state.<userId>.<purpose>`, with the envelope the outbox relay publishes. */
-async function publishConsentSnapshots({ natsUrl, consentStates, log }) {
-  const { EventBus, createEvent, consentStateSubject, createLogger } = kit();
-  const bus = await EventBus.connect({ url: natsUrl, name: 'bench-seed', timeoutMs: 10_000, logger: createLogger({ name: 'bench-seed', level: 'warn' }) });
+/**
+ * The last-value snapshots on `consent.v1.state.<userId>.<purpose>`, with the envelope the outbox relay publishes.
+ * As the admin role (an operator tool): it also provisions every stream, so the subgraphs may start in any order.
+ */
+async function publishConsentSnapshots({ natsUrl, natsCredentials, consentStates, log }) {
+  const { EventBus, STREAM_NAMES, createEvent, consentStateSubject, createLogger } = kit();
+  const logger = createLogger({ name: 'bench-seed', level: 'warn' });
+  const bus = await EventBus.connect({ url: natsUrl, role: 'admin', nkeySeed: natsCredentials.admin.seed, name: 'bench-seed', timeoutMs: 10_000, logger });
   const started = Date.now();
   try {
-    await bus.ensureStreams(['CONSENT', 'CONSENT_STATE']);
+    await bus.provisionStreams(STREAM_NAMES);
     for (let i = 0; i < consentStates.length; i += PUBLISH_WINDOW) {
       await Promise.all(
         consentStates.slice(i, i + PUBLISH_WINDOW).map(({ userId, purpose, status, version, policyVersion, updatedAt }) =>

@@ -12,7 +12,7 @@ const { subgraphs } = scriptLib('subgraphList.js');
 const READY_TIMEOUT_MS = 120_000;
 
 /**
- * @param {{ group: import('../../lib/processGroup.js').ProcessGroup, label: string, mongoUri: string, natsUrl: string, prefix: string,
+ * @param {{ group: import('../../lib/processGroup.js').ProcessGroup, label: string, mongoUri: string, natsUrl: string, natsCredentials: import('../../lib/natsAuth.js').NatsCredentials, prefix: string,
  *   keys: { viewer: { publicKey: string, privateKey: string }, session: { publicKey: string, privateKey: string } },
  *   subgraphEnv?: Record<string, string>, gatewayEnv?: Record<string, string>, operatorTokenSha256?: string, onCrash: (name: string, code: number | null) => void }} options
  */
@@ -42,7 +42,7 @@ const hiringEnv = () => ({ TRAINING_PSEUDONYM_KEY: randomBytes(32).toString('bas
  */
 export const GATEWAY_NODE_OPTIONS = '--max-old-space-size=192';
 
-export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys, subgraphEnv = {}, gatewayEnv: extraGatewayEnv = {}, operatorTokenSha256, onCrash }) {
+export async function startGraph({ group, label, mongoUri, natsUrl, natsCredentials, prefix, keys, subgraphEnv = {}, gatewayEnv: extraGatewayEnv = {}, operatorTokenSha256, onCrash }) {
   const common = {
     ...process.env,
     NODE_ENV: 'production',
@@ -57,7 +57,7 @@ export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys
   const urls = {};
   for (const { name } of subgraphs) {
     const port = await getFreePort();
-    const env = { ...common, ...subgraphEnv, PORT: String(port), ...(name === 'identity' ? identityEnv(keys) : {}), ...(name === 'hiring' ? hiringEnv() : {}) };
+    const env = { ...common, ...subgraphEnv, PORT: String(port), NATS_NKEY_SEED: natsCredentials[name].seed, ...(name === 'identity' ? identityEnv(keys) : {}), ...(name === 'hiring' ? hiringEnv() : {}) };
     processes.push(await startTimed(group, `${label}${name}`, [path.join(root, 'subgraphs', name, 'dist', 'main.js')], env, `http://127.0.0.1:${port}/ready`, onCrash));
     urls[name] = `http://127.0.0.1:${port}/graphql`;
   }
@@ -70,6 +70,7 @@ export async function startGraph({ group, label, mongoUri, natsUrl, prefix, keys
     VIEWER_PRIVATE_KEY: keys.viewer.privateKey,
     SESSION_PUBLIC_KEY: keys.session.publicKey,
     SESSION_KEY_ID: 'k1',
+    NATS_NKEY_SEED: natsCredentials.gateway.seed,
     ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, url])),
     // The operator verifies the bench's partner organization (S2/S6); NATS_URL (common) resolves its API key.
     ...(operatorTokenSha256 ? { OPERATOR_TOKEN_SHA256: operatorTokenSha256 } : {}),

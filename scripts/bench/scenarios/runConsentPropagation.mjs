@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { graphqlPost } from '../lib/graphqlPost.mjs';
 import { median, quantile } from '../lib/median.mjs';
-import { fromWorkspace, kit } from '../lib/repoRequire.mjs';
+import { kit } from '../lib/repoRequire.mjs';
 
 const PROBE_TIMEOUT_MS = 5_000;
 /** Trials in flight at once: enough to finish 1,000 withdrawals in minutes on a slow database, few enough not to be a load test. */
@@ -29,12 +29,11 @@ const TARGETS = [
 const WITHDRAW = 'mutation Withdraw($purpose: ConsentPurpose!) { withdrawConsent(purpose: $purpose) { status } }';
 
 /**
- * @param {{ gatewayUrl: string, subgraphUrls: Record<string, string>, natsUrl: string, dataset: any, tokenFor: (userId: string) => Promise<string>,
+ * @param {{ gatewayUrl: string, subgraphUrls: Record<string, string>, natsUrl: string, natsCredentials: import('../../lib/natsAuth.js').NatsCredentials, dataset: any, tokenFor: (userId: string) => Promise<string>,
  *   viewerPrivateKey: string, withdrawals: number, budgetSeconds: number, log: (line: string) => void }} context
  */
-export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl, dataset, tokenFor, viewerPrivateKey, withdrawals, budgetSeconds, log }) {
-  const { createViewerSigner, VIEWER_HEADER } = kit();
-  const { connect } = fromWorkspace('subgraphs/kit')('nats');
+export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl, natsCredentials, dataset, tokenFor, viewerPrivateKey, withdrawals, budgetSeconds, log }) {
+  const { createViewerSigner, VIEWER_HEADER, connectNats } = kit();
   const sign = await createViewerSigner(viewerPrivateKey);
   const prober = { kind: 'user', userId: dataset.users[0]._id, scopes: [] };
   const phones = new Set(dataset.users.filter((user) => user.phoneNumber).map((user) => user._id));
@@ -42,7 +41,8 @@ export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl,
     dataset.consentStates.filter((s) => s.purpose === target.purpose && s.status === 'GRANTED' && s.userId !== prober.userId && (target.subgraph !== 'identity' || phones.has(s.userId))),
   );
 
-  const nc = await connect({ servers: natsUrl, name: 'bench-s7' });
+  // Watching every snapshot is an operator's view: the admin role.
+  const nc = await connectNats({ url: natsUrl, role: 'admin', nkeySeed: natsCredentials.admin.seed, name: 'bench-s7', timeoutMs: 10_000 });
   const seenOnNats = new Map();
   const subscription = nc.subscribe('consent.v1.state.>', { callback: (_, message) => seenOnNats.set(message.subject, performance.now()) });
 

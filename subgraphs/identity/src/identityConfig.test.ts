@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { generateKeyPairPem } from '@profile-graph/kit';
 import { identitySecrets, loadIdentityConfig } from './identityConfig';
+import { createUserNkey } from '../../../scripts/lib/nkeys';
 
 const keys = generateKeyPairPem();
-const base = { VIEWER_PUBLIC_KEY: keys.publicKey, SESSION_PRIVATE_KEY: keys.privateKey };
+const base = { VIEWER_PUBLIC_KEY: keys.publicKey, SESSION_PRIVATE_KEY: keys.privateKey, NATS_NKEY_SEED: createUserNkey().seed };
 const key = () => randomBytes(32).toString('base64');
 
 describe('identity config: phone, biometric and verification settings', () => {

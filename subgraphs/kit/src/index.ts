@@ -16,6 +16,7 @@ export * from './loaders/createLoaders';
 export * from './events/eventEnvelope';
 export * from './events/streams';
 export * from './events/eventBus';
+export * from './events/connectNats';
 export * from './events/outbox';
 export * from './server/subgraphContext';
 export * from './server/createSubgraphServer';

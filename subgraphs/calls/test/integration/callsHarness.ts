@@ -25,7 +25,7 @@ let counter = 0;
 export async function startCallsHarness(extraEnv: Record<string, string> = {}): Promise<CallsHarness> {
   const env = await startTestEnvironment();
   let skew = 0;
-  const calls = await createCalls(loadCallsConfig(env.subgraphEnv({ CALL_SWEEP_INTERVAL_MS: '3600000', ...extraEnv })), {
+  const calls = await createCalls(loadCallsConfig(env.subgraphEnv('calls', { CALL_SWEEP_INTERVAL_MS: '3600000', ...extraEnv })), {
     clock: () => new Date(Date.now() + skew),
   });
   const { url } = await calls.listen(0);
@@ -38,7 +38,7 @@ export async function startCallsHarness(extraEnv: Record<string, string> = {}): 
   const publishIdentity: CallsHarness['publishIdentity'] = async (type, data, occurredAt) => {
     const event = createEvent(type, data, typeof data.userId === 'string' ? data.userId : undefined);
     if (occurredAt) event.occurredAt = occurredAt.toISOString();
-    await calls.bus.publish(event);
+    await (await env.bus('identity')).publish(event);
     return event;
   };
 

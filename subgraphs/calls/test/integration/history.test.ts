@@ -78,7 +78,7 @@ describe('calls: history and deleted accounts', () => {
     expect(codeOf(await startCall(h, u.quin!, 'rosa'))).toBe('NOT_FOUND');
 
     // Redelivery, and a late user.created, change nothing.
-    await h.calls.bus.publishRaw(deleted.type, { ...deleted, id: `${deleted.id}-again` }, `${deleted.id}-again`);
+    await (await h.env.bus('identity')).publishRaw(deleted.type, { ...deleted, id: `${deleted.id}-again` }, `${deleted.id}-again`);
     await h.publishIdentity('identity.v1.user.created', { userId: u.rosa, handle: 'rosa', displayName: 'r' });
     const sentinel = await h.seedUsers('sam');
     expect(sentinel.sam).toBeDefined();

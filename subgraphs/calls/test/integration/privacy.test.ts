@@ -69,7 +69,7 @@ describe('calls: who may call me', () => {
 
     // An older revocation arriving late does not undo the newer success; a redelivery changes nothing.
     await h.publishIdentity('identity.v1.verification.completed', { userId: u.dan, status: 'REVOKED' }, new Date(Date.now() - 60_000));
-    await h.calls.bus.publishRaw(verified.type, { ...verified, id: `${verified.id}-again` }, `${verified.id}-again`);
+    await (await h.env.bus('identity')).publishRaw(verified.type, { ...verified, id: `${verified.id}-again` }, `${verified.id}-again`);
     await h.publishIdentity('identity.v1.verification.completed', { userId: u.dan, status: 'FAILED' });
     // The consumer handles events in order: once a later sentinel is projected, the three above were handled.
     await h.publishIdentity('identity.v1.verification.completed', { userId: u.hal, status: 'VERIFIED' });

@@ -23,11 +23,11 @@ describe('consent enforced across subgraphs', () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    consent = await createConsent(loadConsentConfig(env.subgraphEnv({ ACCESS_LOG_FLUSH_MS: '50' })));
-    identity = await createIdentity(loadIdentityConfig(env.subgraphEnv()));
+    consent = await createConsent(loadConsentConfig(env.subgraphEnv('consent', { ACCESS_LOG_FLUSH_MS: '50' })));
+    identity = await createIdentity(loadIdentityConfig(env.subgraphEnv('identity')));
     // Two instances of hiring: each must receive every consent state.
     for (let i = 0; i < 2; i += 1) {
-      const hiring = await createHiring(loadHiringConfig(env.subgraphEnv({ ACCESS_LOG_FLUSH_MS: '50' })));
+      const hiring = await createHiring(loadHiringConfig(env.subgraphEnv('hiring', { ACCESS_LOG_FLUSH_MS: '50' })));
       hirings.push(hiring);
       hiringUrls.push((await hiring.listen(0)).url);
     }
@@ -171,7 +171,7 @@ describe('consent enforced across subgraphs', () => {
 
     // Put the true state back on the stream, then start a fresh instance with a fresh database.
     await consent.bus.publish(createEvent(consentStateSubject(ada, 'EMPLOYER_SHARING'), { ...stale, status: 'WITHDRAWN', version: current!.version }, ada));
-    const fresh = await createHiring(loadHiringConfig(env.subgraphEnv({ DATABASE_PREFIX: `${env.databasePrefix}_fresh` })));
+    const fresh = await createHiring(loadHiringConfig(env.subgraphEnv('hiring', { DATABASE_PREFIX: `${env.databasePrefix}_fresh` })));
     hirings.push(fresh);
     expect(fresh.consent.isSynced()).toBe(true);
     expect(fresh.consent.isGranted(ada, 'EMPLOYER_SHARING')).toBe(false);

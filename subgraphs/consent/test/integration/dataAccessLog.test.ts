@@ -36,7 +36,7 @@ describe('data access log: aggregated entries from the stream to the subject', (
         done();
       },
     });
-    consent = await createConsent(loadConsentConfig(env.subgraphEnv()), { logger: createLogger({ name: 'consent', level: 'info', destination }) });
+    consent = await createConsent(loadConsentConfig(env.subgraphEnv('consent')), { logger: createLogger({ name: 'consent', level: 'info', destination }) });
     consentUrl = (await consent.listen(0)).url;
   });
 

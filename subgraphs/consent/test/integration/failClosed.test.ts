@@ -17,8 +17,8 @@ describe('fail closed when consent state cannot be vouched for', () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    consent = await createConsent(loadConsentConfig(env.subgraphEnv()));
-    hiring = await createHiring(loadHiringConfig(env.subgraphEnv({ CONSENT_STALE_AFTER_MS: String(STALE_AFTER_MS) })));
+    consent = await createConsent(loadConsentConfig(env.subgraphEnv('consent')));
+    hiring = await createHiring(loadHiringConfig(env.subgraphEnv('hiring', { CONSENT_STALE_AFTER_MS: String(STALE_AFTER_MS) })));
     consentUrl = (await consent.listen(0)).url;
     hiringUrl = (await hiring.listen(0)).url;
     await hiring.services.profiles.create({ _id: ada, headline: 'Engineer', skills: ['typescript'], employmentHistory: [{ employer: 'Acme', title: 'Dev' }] });

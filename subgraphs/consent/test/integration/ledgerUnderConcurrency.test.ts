@@ -11,7 +11,7 @@ describe('consent ledger under concurrent decisions and relay passes', () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    consent = await createConsent(loadConsentConfig(env.subgraphEnv({ OUTBOX_POLL_MS: '5' })));
+    consent = await createConsent(loadConsentConfig(env.subgraphEnv('consent', { OUTBOX_POLL_MS: '5' })));
   });
 
   afterAll(async () => {
@@ -37,7 +37,7 @@ describe('consent ledger under concurrent decisions and relay passes', () => {
     expect(doc?.version).toBe(decisions);
     expect(doc?.status).toBe('WITHDRAWN');
     expect(doc?.ledger.map((entry) => entry.version)).toEqual(Array.from({ length: decisions }, (_, i) => i + 1));
-    const jsm = await consent.bus.nc.jetstreamManager();
+    const jsm = await (await env.bus('admin')).nc.jetstreamManager();
     const last = await jsm.streams.getMessage('CONSENT_STATE', { last_by_subj: consentStateSubject(userId, 'EMPLOYER_SHARING') });
     expect(JSON.parse(Buffer.from(last.data).toString()).data).toMatchObject({ version: decisions, status: 'WITHDRAWN' });
   });

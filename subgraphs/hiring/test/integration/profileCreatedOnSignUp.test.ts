@@ -12,8 +12,8 @@ describe('hiring profile created from identity.v1.user.created', () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    identity = await createIdentity(loadIdentityConfig(env.subgraphEnv()));
-    hiring = await createHiring(loadHiringConfig(env.subgraphEnv()));
+    identity = await createIdentity(loadIdentityConfig(env.subgraphEnv('identity')));
+    hiring = await createHiring(loadHiringConfig(env.subgraphEnv('hiring')));
     identityUrl = (await identity.listen(0)).url;
     await hiring.listen(0);
   });
@@ -49,7 +49,7 @@ describe('hiring profile created from identity.v1.user.created', () => {
     await hiring.services.profiles.updateOne({ _id: userId }, { $set: { headline: 'kept' } });
     const { createEvent } = await import('@profile-graph/kit');
     const replay = createEvent('identity.v1.user.created', { userId, handle: 'Ada_L', displayName: 'Ada' }, userId);
-    await hiring.bus.publish(replay);
+    await (await env.bus('identity')).publish(replay);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await hiring.services.profiles.countDocuments({ _id: userId })).toBe(1);
     expect((await hiring.services.profiles.findById(userId).lean())?.headline).toBe('kept');

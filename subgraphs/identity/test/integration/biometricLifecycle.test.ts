@@ -1,5 +1,5 @@
 import { eventually } from '@profile-graph/kit/testing';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { errorCodes, jpeg, png, projectionSees, startIdentityHarness, userViewer, type IdentityHarness } from '../support/identityHarness';
 
 const SUBMIT = `mutation($id: String!, $selfie: String!) {
@@ -15,7 +15,7 @@ const images = (label: string) => ({ id: jpeg(`id-${label}`).toString('base64'),
  * by id as a JetStream consumer would.
  */
 async function recordEvents(harness: IdentityHarness, subjects: string[]) {
-  const nc: NatsConnection = await connect({ servers: harness.env.nats.url });
+  const nc: NatsConnection = await harness.env.connectNats('admin');
   const seen: { subject: string; data: any }[] = [];
   const ids = new Set<string>();
   for (const subject of subjects) {
@@ -187,7 +187,7 @@ describe('ID verification and the biometric lifecycle, templates kept for re-ver
     expect((await harness.as(userViewer(mary), SUBMIT, images('mary'))).body.errors).toBeUndefined();
     // Replay the version-2 withdrawal as a redelivery would.
     const { createEvent } = await import('@profile-graph/kit');
-    await harness.identities[0]!.bus.publish(createEvent('consent.v1.consent.withdrawn', { userId: mary, purpose: 'BIOMETRIC_VERIFICATION', status: 'WITHDRAWN', version: 2 }, mary));
+    await (await harness.env.bus('consent')).publish(createEvent('consent.v1.consent.withdrawn', { userId: mary, purpose: 'BIOMETRIC_VERIFICATION', status: 'WITHDRAWN', version: 2 }, mary));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await rawUser(mary))!.biometric).toBeDefined();
   });

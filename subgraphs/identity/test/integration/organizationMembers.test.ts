@@ -21,7 +21,7 @@ describe('organization members: invite, accept, remove, roles (real services)', 
 
   const lastEvent = async (subject: string) => {
     await harness.identities[0]!.relay.flush();
-    const jsm = await harness.identities[0]!.bus.nc.jetstreamManager();
+    const jsm = await (await harness.env.bus('admin')).nc.jetstreamManager();
     return JSON.parse(Buffer.from((await jsm.streams.getMessage('IDENTITY', { last_by_subj: subject })).data).toString()).data;
   };
   const members = async () => {

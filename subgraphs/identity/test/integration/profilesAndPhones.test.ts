@@ -56,7 +56,7 @@ describe('profiles, phone numbers and contact discovery (real services)', () => 
 
     // The event carries public fields and the names of private ones, never the email.
     await harness.identities[0]!.relay.flush();
-    const jsm = await harness.identities[0]!.bus.nc.jetstreamManager();
+    const jsm = await (await harness.env.bus('admin')).nc.jetstreamManager();
     const last = await jsm.streams.getMessage('IDENTITY', { last_by_subj: 'identity.v1.user.updated' });
     const event = JSON.parse(Buffer.from(last.data).toString());
     expect(event.data).toEqual({ userId: ada, changed: ['handle', 'displayName', 'avatarUrl', 'email'], handle: 'Ada_Lovelace', displayName: 'Ada L', avatarUrl: 'https://cdn.example.com/ada.png' });
@@ -151,7 +151,7 @@ describe('profiles, phone numbers and contact discovery (real services)', () => 
       // A second instance on the same database with both keys, writing under the new one.
       const { createIdentity } = await import('../../src/createIdentity');
       const { loadIdentityConfig } = await import('../../src/identityConfig');
-      const second = await createIdentity(loadIdentityConfig(harness.env.subgraphEnv(phoneEnv({ p1: oldKey, p2: newKey }, 'p2'))));
+      const second = await createIdentity(loadIdentityConfig(harness.env.subgraphEnv('identity', phoneEnv({ p1: oldKey, p2: newKey }, 'p2'))));
       const url = (await second.listen(0)).url;
       try {
         const { postGraphQL } = await import('@profile-graph/kit/testing');
@@ -179,7 +179,7 @@ describe('profiles, phone numbers and contact discovery (real services)', () => 
     await harness.identities[0]!.db.collection('users').updateOne({ _id: legacy as never }, { $set: { phoneNumber: '+15559876543' } });
     const { createIdentity } = await import('../../src/createIdentity');
     const { loadIdentityConfig } = await import('../../src/identityConfig');
-    const restarted = await createIdentity(loadIdentityConfig(harness.env.subgraphEnv(phoneEnv({ p1: oldKey }, 'p1'))));
+    const restarted = await createIdentity(loadIdentityConfig(harness.env.subgraphEnv('identity', phoneEnv({ p1: oldKey }, 'p1'))));
     await restarted.close();
     const doc = (await raw(legacy))!;
     expect(doc.phoneNumber).toBeUndefined();

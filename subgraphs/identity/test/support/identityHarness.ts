@@ -36,7 +36,7 @@ export async function startIdentityHarness(
   options: { instances?: number; env?: Record<string, string>; identity?: Omit<IdentityOptions, 'clock'> } = {},
 ): Promise<IdentityHarness> {
   const env = await startTestEnvironment();
-  const consent = await createConsent(loadConsentConfig(env.subgraphEnv()));
+  const consent = await createConsent(loadConsentConfig(env.subgraphEnv('consent')));
   const consentUrl = (await consent.listen(0)).url;
   const clock = { now: new Date() };
   const identities: IdentityService[] = [];
@@ -46,7 +46,7 @@ export async function startIdentityHarness(
     // (the kit only guards within a process). Only the first instance polls its outbox; the others
     // still publish their own writes at once (the relay is kicked on write).
     const polling: Record<string, string> = i === 0 ? {} : { OUTBOX_POLL_MS: '600000' };
-    const identity = await createIdentity(loadIdentityConfig(env.subgraphEnv({ ...options.env, ...polling })), { ...options.identity, clock: () => clock.now });
+    const identity = await createIdentity(loadIdentityConfig(env.subgraphEnv('identity', { ...options.env, ...polling })), { ...options.identity, clock: () => clock.now });
     identities.push(identity);
     urls.push((await identity.listen(0)).url);
   }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * How the gateway learns what an API key may do without reading identity's
  * database: a NATS request/reply to identity, and identity's key events.
@@ -20,9 +22,23 @@ export interface ApiKeyResolveRequest {
   hash: string;
 }
 
-export type ApiKeyResolveReply =
-  | { found: false }
-  | { found: true; keyId: string; orgId: string; scopes: string[]; expiresAt: string | null };
+/**
+ * What identity answers. The gateway parses every reply with this schema and
+ * refuses the key (503, never a partner with whatever a reply claims) when a
+ * reply does not fit: even an authorized answerer is not trusted blindly.
+ */
+export const apiKeyResolveReplySchema = z.discriminatedUnion('found', [
+  z.object({ found: z.literal(false) }),
+  z.object({
+    found: z.literal(true),
+    keyId: z.string().min(1).max(64),
+    orgId: z.string().min(1).max(64),
+    scopes: z.array(z.string().regex(/^[a-z]+:[a-z_]+$/)).max(16),
+    expiresAt: z.iso.datetime().nullable(),
+  }),
+]);
+
+export type ApiKeyResolveReply = z.infer<typeof apiKeyResolveReplySchema>;
 
 export interface ApiKeyUsedBatch {
   /** keyId -> ISO time of the latest use the gateway saw. */

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from './loadConfig';
 import { subgraphConfigSchema } from './subgraphConfigSchema';
 import { generateKeyPairPem } from '../viewer/generateViewerKeys';
+import { createUserNkey } from '../../../../scripts/lib/nkeys';
 
 describe('loadConfig', () => {
   const { publicKey } = generateKeyPairPem();
+  const { seed } = createUserNkey();
+  const required = { VIEWER_PUBLIC_KEY: publicKey, NATS_NKEY_SEED: seed };
 
   it('applies defaults for what is optional', () => {
-    const config = loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey });
+    const config = loadConfig(subgraphConfigSchema, required);
     expect(config.MONGODB_URI).toBe('mongodb://127.0.0.1:27017');
     expect(config.NATS_URL).toBe('nats://127.0.0.1:4222');
     expect(config.NODE_ENV).toBe('development');
@@ -31,25 +34,41 @@ describe('loadConfig', () => {
   });
 
   it('accepts a comma-separated NATS cluster and names a bad member', () => {
-    expect(loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey, NATS_URL: 'nats://a:4222,nats://b:4222' }).NATS_URL).toBe(
+    expect(loadConfig(subgraphConfigSchema, { ...required, NATS_URL: 'nats://a:4222,nats://b:4222' }).NATS_URL).toBe(
       'nats://a:4222,nats://b:4222',
     );
-    expect(() => loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey, NATS_URL: 'nats://a:4222,http://b' })).toThrow(
+    expect(() => loadConfig(subgraphConfigSchema, { ...required, NATS_URL: 'nats://a:4222,http://b' })).toThrow(
       /NATS_URL is invalid: expected URLs starting with nats:\/\/ or tls:\/\//,
     );
   });
 
   it('accepts PEM keys with escaped newlines, as env files carry them', () => {
-    const config = loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey.replace(/\n/g, '\\n') });
+    const config = loadConfig(subgraphConfigSchema, { ...required, VIEWER_PUBLIC_KEY: publicKey.replace(/\n/g, '\\n') });
     expect(config.VIEWER_PUBLIC_KEY).toBe(publicKey);
   });
 
   it('reads NAME_FILE secrets and names an unreadable one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(`${dir}/viewer.pem`, publicKey);
-    expect(loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY_FILE: `${dir}/viewer.pem` }).VIEWER_PUBLIC_KEY).toBe(publicKey);
+    expect(loadConfig(subgraphConfigSchema, { NATS_NKEY_SEED: seed, VIEWER_PUBLIC_KEY_FILE: `${dir}/viewer.pem` }).VIEWER_PUBLIC_KEY).toBe(publicKey);
     expect(() => loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY_FILE: `${dir}/absent.pem` })).toThrow(
       /VIEWER_PUBLIC_KEY_FILE is invalid: cannot read .*absent\.pem \(ENOENT\)/,
     );
+  });
+
+  it('needs a NATS nkey seed, reads it from a file as keygen writes it, and never echoes a bad one', () => {
+    expect(() => loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey })).toThrow(/NATS_NKEY_SEED is missing: expected a NATS user nkey seed/);
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(`${dir}/hiring.nk`, `${seed}\n`);
+    expect(loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey, NATS_NKEY_SEED_FILE: `${dir}/hiring.nk` }).NATS_NKEY_SEED).toBe(seed);
+    const wrong = `${seed.slice(0, -3)}!!!`;
+    let message = '';
+    try {
+      loadConfig(subgraphConfigSchema, { VIEWER_PUBLIC_KEY: publicKey, NATS_NKEY_SEED: wrong });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/NATS_NKEY_SEED is invalid: expected a NATS user nkey seed/);
+    expect(message).not.toContain(wrong.slice(0, 20));
   });
 });

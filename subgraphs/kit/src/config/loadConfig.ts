@@ -78,6 +78,12 @@ export const env = {
       .int({ error: 'expected milliseconds as a whole number' })
       .positive({ error: 'expected a positive number of milliseconds' })
       .default(fallback),
+  /** A NATS user nkey seed (`SU` and 56 base32 characters), e.g. from `.data/keys/nats/<role>.nk`. */
+  nkeySeed: () =>
+    z
+      .string({ error: 'expected a NATS user nkey seed (SU..., 58 characters)' })
+      .trim()
+      .regex(/^SU[A-Z2-7]{56}$/, { error: 'expected a NATS user nkey seed (SU..., 58 characters)' }),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   nodeEnv: () => z.enum(['development', 'production', 'test']).default('development'),
 };

@@ -13,6 +13,10 @@ export const subgraphConfigSchema = z.object({
   /** Each subgraph's database is `<prefix>_<subgraph>`; tests use a unique prefix per run. */
   DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, { error: 'expected lower-case letters, digits and _' }).default('profile_graph'),
   NATS_URL: env.urlList(['nats', 'tls'], 'nats://127.0.0.1:4222'),
+  /** This subgraph's NATS nkey seed (its role in scripts/lib/natsPermissions.js); a secret, so usually NATS_NKEY_SEED_FILE. */
+  NATS_NKEY_SEED: env.nkeySeed(),
+  /** CA certificate (PEM file) that signed the NATS servers' certificates, for `tls://` URLs with a private CA. */
+  NATS_TLS_CA_FILE: z.string().min(1).optional(),
   /** Replicas of each JetStream stream this subgraph creates: 1 locally, 3 on a 3-node cluster. */
   JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** Public half of the gateway's viewer-signing key: subgraphs can verify viewers but never mint them. */

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { isDuplicateKeyError } from '../db/isDuplicateKeyError';
 import type { EventBus } from '../events/eventBus';
 import { parseEvent } from '../events/eventEnvelope';
-import { isConsentPurpose, type ConsentPurpose } from './consentPurposes';
+import { consentStateSubject, isConsentPurpose, type ConsentPurpose } from './consentPurposes';
 
 /** The last-value snapshot the consent subgraph publishes on `consent.v1.state.<userId>.<purpose>`. */
 export interface ConsentSnapshot {
@@ -152,7 +152,8 @@ export class ConsentProjection implements ConsentLookup {
       for await (const message of this.messages!) {
         try {
           const snapshot = parseConsentSnapshot(parseEvent(message.data).data);
-          if (snapshot) this.apply(snapshot);
+          // The subject is the last-value key: a snapshot about anyone else than its subject names is not believed.
+          if (snapshot && message.subject === consentStateSubject(snapshot.userId, snapshot.purpose)) this.apply(snapshot);
           else logger.error({ subject: message.subject }, 'ignoring malformed consent snapshot');
         } catch {
           logger.error({ subject: message.subject, seq: message.seq }, 'ignoring malformed consent snapshot');

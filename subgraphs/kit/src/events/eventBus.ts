@@ -4,7 +4,6 @@ import {
   Events,
   RetentionPolicy,
   StorageType,
-  connect,
   headers as natsHeaders,
   nanos,
   type ConsumerMessages,
@@ -16,6 +15,7 @@ import type { Logger } from 'pino';
 import { runInRequestScope } from '../observability/requestScope';
 import type { ServiceMetrics } from '../observability/serviceMetrics';
 import { SpanKind, extractTraceContext, traceHeaders, withSpan } from '../observability/tracing';
+import { connectNats, type NatsConnectOptions } from './connectNats';
 import { parseEvent, type EventEnvelope } from './eventEnvelope';
 import { streamForSubject, streams, type StreamName } from './streams';
 
@@ -68,22 +68,8 @@ export class EventBus {
     void this.watchStatus();
   }
 
-  static async connect(options: { url: string; name: string; timeoutMs: number; logger: Logger; streamReplicas?: number }): Promise<EventBus> {
-    let nc: NatsConnection;
-    try {
-      nc = await connect({
-        // A comma-separated list reaches every node of a cluster.
-        servers: options.url.split(','),
-        name: options.name,
-        timeout: options.timeoutMs,
-        // Once up, never give up: a NATS restart must heal by itself.
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
-        waitOnFirstConnect: false,
-      });
-    } catch (cause) {
-      throw new Error(`NATS at ${options.url} is unreachable (${(cause as Error).message})`, { cause });
-    }
+  static async connect(options: Omit<NatsConnectOptions, 'name'> & { name: string; logger: Logger; streamReplicas?: number }): Promise<EventBus> {
+    const nc = await connectNats(options);
     const jsm = await nc.jetstreamManager({ timeout: options.timeoutMs });
     return new EventBus(nc, nc.jetstream(), jsm, options.logger, options.streamReplicas ?? 1);
   }
@@ -119,26 +105,64 @@ export class EventBus {
     return this.disconnectedSince === null ? 0 : Date.now() - this.disconnectedSince;
   }
 
+  /**
+   * Creates the streams this service owns. Never updates one: a service may
+   * create its stream but not rewrite its config (subjects, sources,
+   * republish), which is the operator's (admin role's) job; a config that
+   * differs from ours is reported and left alone.
+   */
   async ensureStreams(names: StreamName[]): Promise<void> {
     for (const name of names) {
-      const { subjects, maxMsgsPerSubject } = streams[name];
-      const config = {
-        name,
-        subjects: [...subjects],
-        storage: StorageType.File,
-        retention: RetentionPolicy.Limits,
-        max_msgs_per_subject: maxMsgsPerSubject,
-        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-        num_replicas: this.streamReplicas,
-      };
       try {
-        await this.jsm.streams.info(name);
-        await this.jsm.streams.update(name, config);
+        await this.jsm.streams.add(this.streamConfig(name));
       } catch (error) {
-        if (!String((error as Error).message).includes('stream not found')) throw error;
-        await this.jsm.streams.add(config);
+        if (!/already in use/i.test(String((error as Error).message))) throw error;
+        this.logger.warn({ stream: name }, 'stream exists with another configuration; an operator updates it (admin role)');
       }
     }
+  }
+
+  /** Creates or updates streams to our config: for the admin role (operator tools, test setup) only. */
+  async provisionStreams(names: StreamName[]): Promise<void> {
+    for (const name of names) {
+      try {
+        await this.jsm.streams.info(name);
+        await this.jsm.streams.update(name, this.streamConfig(name));
+      } catch (error) {
+        if (!String((error as Error).message).includes('stream not found')) throw error;
+        await this.jsm.streams.add(this.streamConfig(name));
+      }
+    }
+  }
+
+  /** Waits until other services' streams exist (their owners create them), so services can start in any order. */
+  async awaitStreams(names: StreamName[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const name of names) {
+      for (;;) {
+        try {
+          await this.jsm.streams.info(name);
+          break;
+        } catch (error) {
+          if (!String((error as Error).message).includes('stream not found')) throw error;
+          if (Date.now() > deadline) throw new Error(`stream ${name} does not exist: start the service that owns it (see scripts/lib/natsPermissions.js)`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    }
+  }
+
+  private streamConfig(name: StreamName) {
+    const { subjects, maxMsgsPerSubject } = streams[name];
+    return {
+      name,
+      subjects: [...subjects],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      max_msgs_per_subject: maxMsgsPerSubject,
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      num_replicas: this.streamReplicas,
+    };
   }
 
   /**
@@ -172,7 +196,8 @@ export class EventBus {
       ack_policy: AckPolicy.Explicit,
       deliver_policy,
       ack_wait: nanos(30_000),
-      ...(options.filterSubjects ? { filter_subjects: options.filterSubjects } : {}),
+      // One filter goes in the API subject, where the server's permissions check it too.
+      ...(options.filterSubjects?.length === 1 ? { filter_subject: options.filterSubjects[0] } : options.filterSubjects ? { filter_subjects: options.filterSubjects } : {}),
     });
     const consumer = await this.js.consumers.get(options.stream, options.durable);
     const messages = await consumer.consume({ max_messages: 256 });
@@ -182,6 +207,8 @@ export class EventBus {
         let event: EventEnvelope;
         try {
           event = parseEvent(message.data);
+          // Consumers act on event.type; only the subject is vouched for by the publisher's permissions.
+          if (event.type !== message.subject) throw new Error('type is not the subject');
         } catch {
           // A message that is not an envelope will never become one: drop it loudly.
           this.logger.error({ subject: message.subject, seq: message.seq }, 'dropping malformed event');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 
 /**
  * Every change event on the bus. `type` is also the NATS subject
@@ -21,10 +22,19 @@ export function createEvent<T extends Record<string, unknown>>(type: string, dat
   return { id: randomUUID(), type, occurredAt: new Date().toISOString(), ...(subjectUserId ? { subjectUserId } : {}), data, version: 1 };
 }
 
+/** What every consumer checks before a handler sees an event; each handler then checks its own `data`. */
+const envelopeSchema = z.object({
+  id: z.string().min(1).max(128),
+  type: z.string().regex(SUBJECT),
+  occurredAt: z.string(),
+  subjectUserId: z.string().optional(),
+  data: z.record(z.string(), z.unknown()),
+  version: z.literal(1),
+});
+
 export function parseEvent(bytes: Uint8Array): EventEnvelope {
-  const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as EventEnvelope;
-  if (typeof value?.id !== 'string' || typeof value.type !== 'string' || value.version !== 1) {
-    throw new Error('not an event envelope');
-  }
-  return value;
+  const parsed = envelopeSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  // The issues are not in the message: they could quote the payload.
+  if (!parsed.success) throw new Error('not an event envelope');
+  return parsed.data as EventEnvelope;
 }

@@ -23,7 +23,8 @@ describe('erasureHandler', () => {
   beforeAll(async () => {
     env = await startTestEnvironment();
     db = await connectDatabase(env.mongoUri, `${env.databasePrefix}_privacy`);
-    bus = await EventBus.connect({ url: env.nats.url, name: 'privacy-test', timeoutMs: 5_000, logger });
+    // The test plays consent and an observer at once: the admin role (test fixtures).
+    bus = await env.connectBus('admin');
     await bus.ensureStreams(['PRIVACY']);
     relay = new OutboxRelay(bus, logger, { intervalMs: 100 });
     await db.collection('consent_projection').insertOne({ _id: 'u-1:EMPLOYER_SHARING' as never, userId: 'u-1', purpose: 'EMPLOYER_SHARING', status: 'GRANTED', version: 1 });

@@ -1,6 +1,6 @@
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
-import { privacyExportSubject, toJson, type ExportReply, type ExportRequest, type ExportSection } from './privacyProtocol';
+import { exportReplySchema, privacyExportSubject, toJson, type ExportReply, type ExportRequest, type ExportSection } from './privacyProtocol';
 
 export type ExportContributor = (userId: string) => Promise<ExportSection>;
 
@@ -61,6 +61,9 @@ export async function requestExportSection(nc: NatsConnection, subgraph: string,
   } catch (cause) {
     throw new Error(`${subgraph} did not answer the export request (${(cause as Error).message})`, { cause });
   }
-  if (!reply.ok) throw new Error(`${subgraph} could not export: ${reply.error}`);
-  return reply.section;
+  const parsed = exportReplySchema.safeParse(reply);
+  if (!parsed.success) throw new Error(`${subgraph} answered the export request with something that is not an export section`);
+  if (!parsed.data.ok) throw new Error(`${subgraph} could not export: ${parsed.data.error}`);
+  if (parsed.data.section.subgraph !== subgraph) throw new Error(`the answer to ${subgraph}'s export request is another subgraph's section`);
+  return (reply as Extract<ExportReply, { ok: true }>).section;
 }

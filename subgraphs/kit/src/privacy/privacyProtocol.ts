@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Privacy operations across the graph (issue 8): data export over NATS
  * request/reply, and the erasure saga over the PRIVACY stream.
@@ -53,6 +55,27 @@ export interface ExportRequest {
 }
 
 export type ExportReply = { ok: true; section: ExportSection } | { ok: false; error: string };
+
+/** Checked by consent on every reply before it goes into a user's archive: the shape, not the contents. */
+export const exportReplySchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    section: z.object({
+      subgraph: z.enum(PRIVACY_SUBGRAPHS),
+      items: z.array(
+        z.object({
+          collection: z.string(),
+          kind: z.string(),
+          purpose: z.string(),
+          recipients: z.array(z.object({ kind: z.enum(['ORGANIZATION', 'PARTNER_KEY', 'USER', 'SERVICE']) }).passthrough()),
+          data: z.record(z.string(), z.unknown()),
+        }),
+      ),
+      notes: z.array(z.string()).optional(),
+    }),
+  }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
 
 /** Plain JSON (dates as ISO strings, no ObjectIds or Buffers), as it will be returned. */
 export const toJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

@@ -13,7 +13,7 @@ import { requiresConsentTransform } from '../consent/requiresConsentTransform';
 import { connectDatabase, ensureIndexes, isDatabaseReady, isFerretDb } from '../db/connectDatabase';
 import { EventBus, type ConsumeOptions } from '../events/eventBus';
 import { OutboxRelay } from '../events/outbox';
-import type { StreamName } from '../events/streams';
+import { streams, type StreamName } from '../events/streams';
 import { createLogger } from '../logging/createLogger';
 import { assertFaultAllowed } from '../observability/faultInjection';
 import { ServiceMetrics } from '../observability/serviceMetrics';
@@ -88,6 +88,9 @@ export async function createSubgraphService<S>(
     connectDatabase(config.MONGODB_URI, dbName, config.STARTUP_TIMEOUT_MS, config.BATCH_LOOKUP),
     EventBus.connect({
       url: config.NATS_URL,
+      role: definition.name,
+      nkeySeed: config.NATS_NKEY_SEED,
+      ...(config.NATS_TLS_CA_FILE ? { tlsCaFile: config.NATS_TLS_CA_FILE } : {}),
       name: `${definition.name}-subgraph`,
       timeoutMs: config.STARTUP_TIMEOUT_MS,
       logger,
@@ -110,7 +113,9 @@ export async function createSubgraphService<S>(
   const accessLog = new AccessLogRecorder(bus, logger, { subgraph: definition.name, flushMs: config.ACCESS_LOG_FLUSH_MS });
   const setupContext: SetupContext = { db, bus, relay, logger, consent };
   try {
-    await bus.ensureStreams([...new Set<StreamName>([...definition.streams, 'CONSENT_STATE', 'PRIVACY'])]);
+    const used = [...new Set<StreamName>([...definition.streams, 'CONSENT_STATE', 'PRIVACY'])];
+    await bus.ensureStreams(used.filter((name) => streams[name].owner === definition.name));
+    await bus.awaitStreams(used.filter((name) => streams[name].owner !== definition.name), config.STARTUP_TIMEOUT_MS);
     await consent.start();
     // From here on every change is live (the replay above is history): how long enforcement trailed the decision.
     consent.onChange((snapshot) => {

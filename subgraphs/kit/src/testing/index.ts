@@ -2,3 +2,4 @@
 export * from './testEnvironment';
 export * from './eventually';
 export * from './graphqlClient';
+export * from './throwawayCa';

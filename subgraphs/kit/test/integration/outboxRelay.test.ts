@@ -1,5 +1,4 @@
 import { Schema, type Model } from 'mongoose';
-import { connect } from 'nats';
 import { connectDatabase, isFerretDb } from '../../src/db/connectDatabase';
 import { EventBus } from '../../src/events/eventBus';
 import { createEvent, type EventEnvelope } from '../../src/events/eventEnvelope';
@@ -17,7 +16,7 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
   beforeAll(async () => {
     env = await startTestEnvironment();
     db = await connectDatabase(env.mongoUri, `${env.databasePrefix}_kit`);
-    bus = await EventBus.connect({ url: env.nats.url, name: 'kit-test', timeoutMs: 5_000, logger });
+    bus = await env.connectBus('admin');
     await bus.ensureStreams(['IDENTITY']);
     await bus.consume({
       stream: 'IDENTITY',
@@ -138,7 +137,7 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
     }
     const relay = new OutboxRelay(bus, logger, { intervalMs: 3_600_000, serializeWrites: isFerretDb(db) });
     const flags = relay.track(db.model<FlagDoc>('Flag', new Schema<FlagDoc>({ _id: String, on: Boolean, ...outboxSchemaFields }, { versionKey: false })));
-    const nc = await connect({ servers: env.nats.url });
+    const nc = await env.connectNats('admin');
     const lastOnStream = async (subject: string) => {
       const message = await (await nc.jetstreamManager()).streams.getMessage('IDENTITY', { last_by_subj: subject });
       return (message.json() as EventEnvelope).id;

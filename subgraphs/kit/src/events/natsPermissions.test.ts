@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nkeys } from 'nats';
+import { createUserNkey, publicKeyFromSeed } from '../../../../scripts/lib/nkeys';
+import { ROLES, inboxPrefix, permissionTable, permissionTableMarkdown, serverPermissions, type NatsRole } from '../../../../scripts/lib/natsPermissions';
+import { API_KEY_RESOLVE_SUBJECT, API_KEY_USED_SUBJECT } from '../auth/apiKeyProtocol';
+import { natsInboxPrefix } from './connectNats';
+import { STREAM_NAMES, streams } from './streams';
+
+/** NATS subject matching: `*` one token, `>` one or more at the end. */
+function matches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
+  }
+  return p.length === s.length;
+}
+const mayPublish = (role: NatsRole, subject: string) => serverPermissions(role).publish.allow.some((pattern) => matches(pattern, subject));
+const maySubscribe = (role: NatsRole, subject: string) => serverPermissions(role).subscribe.allow.some((pattern) => matches(pattern, subject));
+const services = ROLES.filter((role) => role !== 'admin');
+
+describe('the NATS permission table', () => {
+  it('mints nkeys that nats itself accepts: the seed signs, the public key verifies', () => {
+    const { seed, publicKey } = createUserNkey();
+    const pair = nkeys.fromSeed(new TextEncoder().encode(seed));
+    expect(pair.getPublicKey()).toBe(publicKey);
+    expect(publicKeyFromSeed(seed)).toBe(publicKey);
+    const nonce = new TextEncoder().encode('server nonce');
+    expect(nkeys.fromPublic(publicKey).verify(nonce, pair.sign(nonce))).toBe(true);
+    expect(() => publicKeyFromSeed(`${seed.slice(0, -1)}A`)).toThrow(/not an nkey seed|not a user nkey seed/);
+  });
+
+  it('gives every stream exactly the owner streams.ts names, and nobody else may create it', () => {
+    for (const name of STREAM_NAMES) {
+      const creators = services.filter((role) => mayPublish(role, `$JS.API.STREAM.CREATE.${name}`));
+      expect({ name, creators }).toEqual({ name, creators: [streams[name].owner] });
+      for (const role of services) expect(mayPublish(role, `$JS.API.STREAM.UPDATE.${name}`) || mayPublish(role, `$JS.API.STREAM.DELETE.${name}`)).toBe(false);
+    }
+  });
+
+  it('keeps each domain to its producer: consent state, identity events, erasure requests, exports, API key answers', () => {
+    const only = (subject: string, allowed: NatsRole[], check = mayPublish) => expect({ subject, roles: services.filter((role) => check(role, subject)) }).toEqual({ subject, roles: allowed });
+    only('consent.v1.state.u1.EMPLOYER_SHARING', ['consent']);
+    only('consent.v1.consent.withdrawn', ['consent']);
+    only('identity.v1.session.revoked', ['identity']);
+    only('identity.v1.user.deleted', ['identity']);
+    only('privacy.v1.erasure.requested', ['consent']);
+    for (const subgraph of ['identity', 'hiring', 'consent', 'calls']) only(`rpc.${subgraph}.v1.privacy.export`, ['consent']);
+    only(API_KEY_RESOLVE_SUBJECT, ['gateway']);
+    only(API_KEY_USED_SUBJECT, ['gateway']);
+    only(API_KEY_RESOLVE_SUBJECT, ['identity'], maySubscribe);
+    only('consent.v1.state.u1.EMPLOYER_SHARING', [], maySubscribe);
+    only('identity.v1.session.started', [], maySubscribe);
+  });
+
+  it('lets the gateway ask for keys and hear revocations, and nothing of JetStream', () => {
+    expect(serverPermissions('gateway').publish.allow.filter((subject) => subject.startsWith('$JS'))).toEqual([]);
+    expect(maySubscribe('gateway', 'identity.v1.apikey.revoked')).toBe(true);
+    expect(maySubscribe('gateway', 'identity.v1.session.revoked')).toBe(true);
+    expect(serverPermissions('gateway').allow_responses).toBeUndefined();
+  });
+
+  it('gives each role an inbox of its own, the same the kit connects with', () => {
+    for (const role of services) {
+      expect(natsInboxPrefix(role)).toBe(inboxPrefix(role));
+      expect(maySubscribe(role, `${inboxPrefix(role)}.abc`)).toBe(true);
+      for (const other of services.filter((o) => o !== role)) expect(maySubscribe(role, `${inboxPrefix(other)}.abc`)).toBe(false);
+      expect(maySubscribe(role, '_INBOX.abc')).toBe(false);
+    }
+  });
+
+  it('lets a service create consumers only under its own durable names', () => {
+    for (const role of services) {
+      for (const { stream, durable } of permissionTable[role].durables ?? []) {
+        expect(durable.startsWith(`${role}-`)).toBe(true);
+        for (const other of services.filter((o) => o !== role)) {
+          expect(serverPermissions(other).publish.allow.some((subject) => subject.includes(`.${stream}.${durable}`))).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('is the table the README shows', () => {
+    const readme = readFileSync(join(__dirname, '../../../../README.md'), 'utf8');
+    const between = /<!-- nats-permissions:start -->\n([\s\S]*?)\n<!-- nats-permissions:end -->/.exec(readme);
+    expect(between?.[1]).toBe(permissionTableMarkdown());
+  });
+});
