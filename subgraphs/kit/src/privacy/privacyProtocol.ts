@@ -20,10 +20,16 @@ export const ERASURE_COMPLETED_SUBJECT = 'privacy.v1.erasure.completed';
 export const PRIVACY_SUBGRAPHS = ['identity', 'hiring', 'consent', 'calls'] as const;
 export type PrivacySubgraph = (typeof PRIVACY_SUBGRAPHS)[number];
 
+/**
+ * ORGANIZATION (an employer), PARTNER_KEY, USER (another person, never named), SERVICE, PROCESSOR (outside
+ * profile-graph, working for it, e.g. the verification provider). One list for the type and the reply schema,
+ * so a new kind cannot be sent by one side and refused by the other.
+ */
+export const EXPORT_RECIPIENT_KINDS = ['ORGANIZATION', 'PARTNER_KEY', 'USER', 'SERVICE', 'PROCESSOR'] as const;
+
 /** Who received (or read) an item, and when. */
 export interface ExportRecipient {
-  /** ORGANIZATION (an employer), PARTNER_KEY, USER (another person, never named), SERVICE, PROCESSOR (outside profile-graph, working for it, e.g. the verification provider). */
-  kind: 'ORGANIZATION' | 'PARTNER_KEY' | 'USER' | 'SERVICE' | 'PROCESSOR';
+  kind: (typeof EXPORT_RECIPIENT_KINDS)[number];
   id?: string | null;
   name?: string | null;
   /** What they received, e.g. HiringProfile.employmentHistory or "hiring profile (application)". */
@@ -67,7 +73,7 @@ export const exportReplySchema = z.discriminatedUnion('ok', [
           collection: z.string(),
           kind: z.string(),
           purpose: z.string(),
-          recipients: z.array(z.object({ kind: z.enum(['ORGANIZATION', 'PARTNER_KEY', 'USER', 'SERVICE']) }).passthrough()),
+          recipients: z.array(z.object({ kind: z.enum(EXPORT_RECIPIENT_KINDS) }).passthrough()),
           data: z.record(z.string(), z.unknown()),
         }),
       ),
