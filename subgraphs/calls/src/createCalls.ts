@@ -71,7 +71,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
           CallPrivacy: privacyResolvers.CallPrivacy,
           Mutation: { ...callResolvers.Mutation, ...privacyResolvers.Mutation, ...signalResolvers.Mutation },
         } as never,
-        consumers: [projectUsers(services.users), projectVerifications(services.verifications), anonymizeDeletedUsers(services), erasure],
+        consumers: [...projectUsers(services.users), projectVerifications(services.verifications), anonymizeDeletedUsers(services), erasure],
         onClose: async () => {
           exporter.stop();
           await retention.stop();
