@@ -88,11 +88,16 @@ describe('deleteMyAccount', () => {
       const found = await collectionsMentioning(subgraph.db, ada.id);
       if (Object.keys(found).length) left[name] = found;
     }
+    // Each subgraph's erasure tombstone (id and time only): every consumer and write path checks it, so a late or
+    // replayed event cannot bring the user back.
+    const tombstone = { erased_users: [{ _id: ada.id, erasedAt: expect.any(Date) }] };
     expect(left).toEqual({
+      identity: tombstone,
+      hiring: tombstone,
       // The minimal erasure record: who asked to be erased, and when.
-      consent: { privacy_requests: [{ _id: requestId, userId: ada.id, kind: 'ERASURE', requestedAt: expect.any(Date), _outbox: [], _outboxSeq: 1 }] },
-      // calls' tombstone: the handle is released, and a late identity.v1.user.created cannot bring the user back.
-      calls: { users: [{ _id: ada.id, handleLower: `deleted:${ada.id}`, deletedAt: expect.any(Date) }] },
+      consent: { ...tombstone, privacy_requests: [{ _id: requestId, userId: ada.id, kind: 'ERASURE', requestedAt: expect.any(Date), _outbox: [], _outboxSeq: 1 }] },
+      // calls' handle tombstone too: the handle is released, and a late identity.v1.user.created cannot bring the user back.
+      calls: { ...tombstone, users: [{ _id: ada.id, handleLower: `deleted:${ada.id}`, deletedAt: expect.any(Date) }] },
     });
     for (const [name, subgraph] of Object.entries(graph.subgraphs)) {
       for (const text of [ada.handle, 'Ada unique headline', 'Ada Labs employer']) {

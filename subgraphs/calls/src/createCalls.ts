@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { CallsConfig } from './callsConfig';
 import type { CallsServices } from './callsServices';
 import { anonymizeDeletedUsers } from './consumers/anonymizeDeletedUsers';
@@ -71,7 +71,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
           CallPrivacy: privacyResolvers.CallPrivacy,
           Mutation: { ...callResolvers.Mutation, ...privacyResolvers.Mutation, ...signalResolvers.Mutation },
         } as never,
-        consumers: [...projectUsers(services.users), projectVerifications(services.verifications), anonymizeDeletedUsers(services), erasure],
+        consumers: [...projectUsers(services.users), projectVerifications(services.verifications, erasureGuard(db)), anonymizeDeletedUsers(services), erasure],
         onClose: async () => {
           exporter.stop();
           await retention.stop();

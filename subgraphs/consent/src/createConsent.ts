@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureHandler, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, erasureHandler, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { ConsentConfig } from './consentConfig';
 import type { ConsentServices } from './consentServices';
@@ -77,7 +77,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       return {
         services,
         resolvers: resolvers as never,
-        consumers: [storeDataAccess(accessLog, logger), erasure, recordErasureProgress(privacyProgress)],
+        consumers: [storeDataAccess(accessLog, logger, erasureGuard(db)), erasure, recordErasureProgress(privacyProgress)],
         onClose: () => retention.stop(),
       };
     },
