@@ -1,5 +1,5 @@
 import { createEvent, ERASURE_REQUESTED_SUBJECT } from '@profile-graph/kit';
-import { eventually, startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
+import { eventually, postGraphQL, startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createHiring, loadHiringConfig } from '../../src';
 
 // Streams are not ordered with each other: identity events can reach hiring after the erasure request.
@@ -60,5 +60,39 @@ describe('hiring: events arriving after an erasure', () => {
 
     expect(await raw('hiring_profiles').countDocuments({ _id: userId as never })).toBe(0);
     expect(await raw('organizations').countDocuments({ 'members.userId': userId })).toBe(0);
+  });
+});
+
+describe('hiring: mutations by an erased user', () => {
+  let env: TestEnvironment;
+  let hiring: Awaited<ReturnType<typeof createHiring>>;
+  let url: string;
+
+  beforeAll(async () => {
+    env = await startTestEnvironment();
+    hiring = await createHiring(loadHiringConfig(env.subgraphEnv()));
+    url = (await hiring.listen(0)).url;
+  });
+  afterAll(async () => {
+    await hiring?.close();
+    await env?.stop();
+  });
+
+  it('refuses an upserting mutation under a still-valid token after the erasure, and writes nothing', async () => {
+    const update = 'mutation { updateHiringProfile(input: { headline: "back again" }) { headline } }';
+    const as = async (userId: string) => postGraphQL(url, update, {}, await env.viewerHeaders({ kind: 'user', userId, scopes: [] }, 'hiring'));
+    const before = await as('mut-live');
+    expect(before.body.errors).toBeUndefined();
+    expect(before.body.data.updateHiringProfile.headline).toBe('back again');
+
+    await hiring.bus.publish(createEvent(ERASURE_REQUESTED_SUBJECT, { requestId: 'mut-req', userId: 'mut-erased' }));
+    await eventually(async () => expect(await hiring.db.collection('privacy_erasures').countDocuments({ _id: 'mut-req' as never })).toBe(1), 10_000);
+    const after = await as('mut-erased');
+    expect(after.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(after.body.data ?? null).toBeNull();
+    expect(await hiring.db.collection('hiring_profiles').countDocuments({ _id: 'mut-erased' as never })).toBe(0);
+    // Reads are not refused by the guard (there is nothing left to read).
+    const read = await postGraphQL(url, '{ __typename }', {}, await env.viewerHeaders({ kind: 'user', userId: 'mut-erased', scopes: [] }, 'hiring'));
+    expect(read.body.errors).toBeUndefined();
   });
 });
