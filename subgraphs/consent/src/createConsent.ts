@@ -8,6 +8,7 @@ import { consentStateModel } from './models/consentStateModel';
 import { consentRetentionPolicies } from './privacy/consentRetention';
 import { eraseConsentData } from './privacy/eraseConsentData';
 import { privacyProgressModel, privacyRequestModel } from './privacy/privacyRequestModels';
+import { watchPrivacyRequestDeadlines } from './privacy/watchPrivacyRequestDeadlines';
 import { privacyResolvers } from './privacy/privacyResolvers';
 import { recordErasureProgress } from './privacy/recordErasureProgress';
 import { noticeResolvers } from './notices/noticeResolvers';
@@ -73,6 +74,8 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
         nc: bus.nc,
         exportTimeoutMs: config.PRIVACY_EXPORT_TIMEOUT_MS,
         db,
+        privacyRequestDueMs: config.PRIVACY_REQUEST_DUE_DAYS * 86_400_000,
+        clock,
       };
       return {
         services,
@@ -84,5 +87,6 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
   };
   const service = await createSubgraphService(definition, config, { logger: options.logger });
   retention.attachMetrics(service.metrics);
+  watchPrivacyRequestDeadlines(service.services, service.metrics);
   return Object.assign(service, { retention });
 }
