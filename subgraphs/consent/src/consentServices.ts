@@ -20,4 +20,6 @@ export interface ConsentServices {
   /** How long a privacy request may stay open; due dates of requests stored without one are derived from it. */
   privacyRequestDueMs: number;
   clock: () => Date;
+  /** RETENTION_ACCESS_LOG_DAYS, stated in the export. */
+  accessLogRetentionDays: number;
 }

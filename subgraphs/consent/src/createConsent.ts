@@ -76,6 +76,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
         db,
         privacyRequestDueMs: config.PRIVACY_REQUEST_DUE_DAYS * 86_400_000,
         clock,
+        accessLogRetentionDays: config.RETENTION_ACCESS_LOG_DAYS,
       };
       return {
         services,

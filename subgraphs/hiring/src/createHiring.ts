@@ -58,7 +58,7 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
         CandidateCard: candidateResolvers.CandidateCard,
         JobActivity: activityResolvers.JobActivity,
       };
-      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'hiring', logger, contribute: (userId) => exportHiringData({ ...services, db }, userId) });
+      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'hiring', logger, contribute: (userId) => exportHiringData({ ...services, db, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }, userId) });
       exporter.start();
       const erasure = erasureHandler({ subgraph: 'hiring', db, relay, logger, clock, erase: (userId) => eraseHiringData(services, userId) });
       retention = new RetentionSweep({

@@ -76,7 +76,7 @@ export const privacyResolvers = {
           throw new AppError('SERVICE_UNAVAILABLE', `The ${subgraph} part of your data could not be gathered; try again shortly.`, { service: subgraph });
         });
       const [identity, hiring, calls] = await Promise.all([gather('identity'), gather('hiring'), gather('calls')]);
-      const own = await exportConsentData({ db, states, accessLog, privacyRequests }, userId);
+      const own = await exportConsentData({ db, states, accessLog, privacyRequests, accessLogDays: context.services.accessLogRetentionDays }, userId);
       const sections: ExportSection[] = [identity, hiring, own, calls];
       return {
         format: 'profile-graph.export.v1',
