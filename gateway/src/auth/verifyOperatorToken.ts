@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError, type Viewer } from '@profile-graph/kit';
 
-/** What an operator may do; identity checks for it on verifyOrganization. */
-export const OPERATOR_SCOPES = ['operator:organizations'];
+/** What an operator may do: identity checks the first on verifyOrganization, consent the second on openPrivacyRequests. */
+export const OPERATOR_SCOPES = ['operator:organizations', 'operator:privacy'];
 
 /**
  * Operators are people running the platform, not users: they hold one token,

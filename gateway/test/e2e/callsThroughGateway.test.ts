@@ -94,6 +94,22 @@ describe('calls through the gateway', () => {
     expect(JSON.stringify(snooped.body)).not.toContain('v=0');
   });
 
+  it('follows a rename: the old handle rings its new owner, the new handle the renamed user', async () => {
+    const renamed = await graph.signUp('rename_from', 'Renamed');
+    await startCall(ada.token, 'rename_from'); // projected under the old handle first
+    const update = await graph.query('mutation { updateProfile(input: { handle: "rename_to" }) { handle } }', {}, renamed.token);
+    expect(update.body.data.updateProfile.handle).toBe('rename_to');
+    const newcomer = await graph.signUp('rename_from', 'Newcomer');
+    const CALLEE = 'mutation($h: String!) { startCall(calleeHandle: $h, kind: AUDIO) { callee { id } } }';
+    const rings = async (handle: string, expected: string) =>
+      eventually(async () => {
+        const response = await graph.query(CALLEE, { h: handle }, grace.token);
+        expect(response.body.data?.startCall?.callee?.id).toBe(expected);
+      });
+    await rings('rename_from', newcomer.id);
+    await rings('rename_to', renamed.id);
+  });
+
   it("shows a user's calls to that user only", async () => {
     const others = await graph.query('query($id: ID!) { user(id: $id) { handle recentCalls { id } } }', { id: ada.id }, mallory.token);
     expect(JSON.stringify(others.body.data ?? {})).not.toContain('recentCalls":[{');

@@ -53,6 +53,12 @@ describe('deleteMyAccount', () => {
       expect(steps).toEqual({ identity: 'COMPLETED', hiring: 'PENDING', consent: 'COMPLETED', calls: 'COMPLETED' });
     }, 10_000);
     expect((await stepStatus(requestId)).status).toBe('IN_PROGRESS');
+    // Operators see it open (not yet overdue) with the operator token; a user's token sees no list.
+    const OPEN = '{ openPrivacyRequests { id status overdue dueAt } }';
+    const open = await graph.query(OPEN, {}, undefined, { 'x-operator-token': graph.operatorToken });
+    expect(open.body.data.openPrivacyRequests).toEqual([{ id: requestId, status: 'IN_PROGRESS', overdue: false, dueAt: expect.any(String) }]);
+    const refused = await graph.query(OPEN, {}, bob.token);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     // Identity revoked the sessions: every gateway refuses Ada's token.
     await eventually(async () => {
       const me = await graph.query('{ me { id } }', {}, ada.token);
@@ -69,6 +75,7 @@ describe('deleteMyAccount', () => {
       return state.request;
     }, 15_000);
     expect(done.completedAt).toEqual(expect.any(String));
+    expect((await graph.query(OPEN, {}, undefined, { 'x-operator-token': graph.operatorToken })).body.data.openPrivacyRequests).toEqual([]);
     const removed = Object.fromEntries(done.progress.map((step: any) => [step.subgraph, step.removed]));
     expect(removed.identity).toMatchObject({ accounts: 1, sessions: expect.any(Number), organizationMemberships: 1, apiKeysAnonymized: 1 });
     expect(removed.hiring).toMatchObject({ profiles: 1, jobSearchActivity: 2, applications: 1, jobsAnonymized: 1 });
@@ -88,11 +95,16 @@ describe('deleteMyAccount', () => {
       const found = await collectionsMentioning(subgraph.db, ada.id);
       if (Object.keys(found).length) left[name] = found;
     }
+    // Each subgraph's erasure tombstone (id and time only): every consumer and write path checks it, so a late or
+    // replayed event cannot bring the user back.
+    const tombstone = { erased_users: [{ _id: ada.id, erasedAt: expect.any(Date) }] };
     expect(left).toEqual({
+      identity: tombstone,
+      hiring: tombstone,
       // The minimal erasure record: who asked to be erased, and when.
-      consent: { privacy_requests: [{ _id: requestId, userId: ada.id, kind: 'ERASURE', requestedAt: expect.any(Date), _outbox: [], _outboxSeq: 1 }] },
-      // calls' tombstone: the handle is released, and a late identity.v1.user.created cannot bring the user back.
-      calls: { users: [{ _id: ada.id, handleLower: `deleted:${ada.id}`, deletedAt: expect.any(Date) }] },
+      consent: { ...tombstone, privacy_requests: [{ _id: requestId, userId: ada.id, kind: 'ERASURE', requestedAt: expect.any(Date), dueAt: expect.any(Date), _outbox: [], _outboxSeq: 1 }] },
+      // calls' handle tombstone too: the handle is released, and a late identity.v1.user.created cannot bring the user back.
+      calls: { ...tombstone, users: [{ _id: ada.id, handleLower: `deleted:${ada.id}`, deletedAt: expect.any(Date) }] },
     });
     for (const [name, subgraph] of Object.entries(graph.subgraphs)) {
       for (const text of [ada.handle, 'Ada unique headline', 'Ada Labs employer']) {

@@ -86,6 +86,18 @@ describe('exportMyData', () => {
     expect(privacy.data).toEqual({ whoCanCall: 'VERIFIED_ONLY', allowedContacts: 0, blockedUsers: 1 });
   });
 
+  it('states how long each item is kept, with the deployment\'s retention settings (GDPR Art. 15(1)(d))', async () => {
+    const archive = (await graph.query(EXPORT, {}, world.ada.token)).body.data.exportMyData;
+    const items = Object.values(archive.sections).flatMap((section: any) => section.items);
+    expect(items.length).toBeGreaterThan(5);
+    for (const item of items) expect({ kind: item.kind, retention: typeof item.retention === 'string' && item.retention.length > 5 }).toEqual({ kind: item.kind, retention: true });
+    const retentionOf = (subgraph: string, kind: string) => archive.sections[subgraph].items.find((item: any) => item.kind === kind)?.retention;
+    expect(retentionOf('calls', 'call')).toMatch(/^730 days after the call ended/);
+    expect(retentionOf('consent', 'reads of your consent-gated data by someone else')).toMatch(/^730 days after the read/);
+    expect(retentionOf('hiring', 'job-search activity')).toMatch(/^180 days after it was recorded/);
+    expect(retentionOf('consent', 'privacy request') ?? 'no request').toMatch(/minimal record|no request/);
+  });
+
   it('is for the signed-in owner only', async () => {
     const anonymous = await graph.query(EXPORT, {});
     expect(anonymous.body.data?.exportMyData ?? null).toBeNull();

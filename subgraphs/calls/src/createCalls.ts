@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { CallsConfig } from './callsConfig';
 import type { CallsServices } from './callsServices';
 import { anonymizeDeletedUsers } from './consumers/anonymizeDeletedUsers';
@@ -47,7 +47,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
       };
       sweeper = new RingingSweeper(services, config.CALL_SWEEP_INTERVAL_MS);
       sweeper.start();
-      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'calls', logger, contribute: (userId) => exportCallsData({ ...services, db }, userId) });
+      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'calls', logger, contribute: (userId) => exportCallsData({ ...services, db, callHistoryDays: config.RETENTION_CALL_HISTORY_DAYS }, userId) });
       exporter.start();
       const erasure = erasureHandler({ subgraph: 'calls', db, relay, logger, clock: services.clock, erase: (userId) => eraseCallsData(services, userId) });
       retention = new RetentionSweep({
@@ -71,7 +71,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
           CallPrivacy: privacyResolvers.CallPrivacy,
           Mutation: { ...callResolvers.Mutation, ...privacyResolvers.Mutation, ...signalResolvers.Mutation },
         } as never,
-        consumers: [projectUsers(services.users), projectVerifications(services.verifications), anonymizeDeletedUsers(services), erasure],
+        consumers: [...projectUsers(services.users), projectVerifications(services.verifications, erasureGuard(db)), anonymizeDeletedUsers(services), erasure],
         onClose: async () => {
           exporter.stop();
           await retention.stop();

@@ -14,6 +14,8 @@ export const consentConfigSchema = subgraphConfigSchema.extend({
   DEFAULT_JURISDICTION: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, { error: 'expected an ISO 3166 code such as DE or US-IL' }).default('US'),
   /** How long exportMyData waits for each subgraph's part. */
   PRIVACY_EXPORT_TIMEOUT_MS: env.durationMs(5_000),
+  /** Days a privacy request may stay open (GDPR Art. 12(3): one month); past it the request is overdue. */
+  PRIVACY_REQUEST_DUE_DAYS: z.coerce.number({ error: 'expected a number of days' }).int().min(1).max(90).default(30),
   /** Access log entries are deleted this many days after the read they record (retention sweep). */
   RETENTION_ACCESS_LOG_DAYS: z.coerce.number({ error: 'expected a number of days' }).int().min(1).max(3650).default(730),
   /** How often the retention sweep runs. */

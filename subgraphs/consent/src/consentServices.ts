@@ -17,4 +17,9 @@ export interface ConsentServices {
   nc: EventBus['nc'];
   exportTimeoutMs: number;
   db: Connection;
+  /** How long a privacy request may stay open; due dates of requests stored without one are derived from it. */
+  privacyRequestDueMs: number;
+  clock: () => Date;
+  /** RETENTION_ACCESS_LOG_DAYS, stated in the export. */
+  accessLogRetentionDays: number;
 }

@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureHandler, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, erasureHandler, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { ConsentConfig } from './consentConfig';
 import type { ConsentServices } from './consentServices';
@@ -8,6 +8,7 @@ import { consentStateModel } from './models/consentStateModel';
 import { consentRetentionPolicies } from './privacy/consentRetention';
 import { eraseConsentData } from './privacy/eraseConsentData';
 import { privacyProgressModel, privacyRequestModel } from './privacy/privacyRequestModels';
+import { watchPrivacyRequestDeadlines } from './privacy/watchPrivacyRequestDeadlines';
 import { privacyResolvers } from './privacy/privacyResolvers';
 import { recordErasureProgress } from './privacy/recordErasureProgress';
 import { noticeResolvers } from './notices/noticeResolvers';
@@ -73,16 +74,20 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
         nc: bus.nc,
         exportTimeoutMs: config.PRIVACY_EXPORT_TIMEOUT_MS,
         db,
+        privacyRequestDueMs: config.PRIVACY_REQUEST_DUE_DAYS * 86_400_000,
+        clock,
+        accessLogRetentionDays: config.RETENTION_ACCESS_LOG_DAYS,
       };
       return {
         services,
         resolvers: resolvers as never,
-        consumers: [storeDataAccess(accessLog, logger), erasure, recordErasureProgress(privacyProgress)],
+        consumers: [storeDataAccess(accessLog, logger, erasureGuard(db)), erasure, recordErasureProgress(privacyProgress)],
         onClose: () => retention.stop(),
       };
     },
   };
   const service = await createSubgraphService(definition, config, { logger: options.logger });
   retention.attachMetrics(service.metrics);
+  watchPrivacyRequestDeadlines(service.services, service.metrics);
   return Object.assign(service, { retention });
 }

@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import { hiringRecipientRelations } from './auth/hiringRecipientRelations';
 import { ownerOnly, restrictViewers } from './auth/restrictViewers';
 import { createProfileOnSignUp } from './consumers/createProfileOnSignUp';
@@ -58,7 +58,7 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
         CandidateCard: candidateResolvers.CandidateCard,
         JobActivity: activityResolvers.JobActivity,
       };
-      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'hiring', logger, contribute: (userId) => exportHiringData({ ...services, db }, userId) });
+      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'hiring', logger, contribute: (userId) => exportHiringData({ ...services, db, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }, userId) });
       exporter.start();
       const erasure = erasureHandler({ subgraph: 'hiring', db, relay, logger, clock, erase: (userId) => eraseHiringData(services, userId) });
       retention = new RetentionSweep({
@@ -71,7 +71,7 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       return {
         services,
         resolvers: resolvers as never,
-        consumers: [createProfileOnSignUp(profiles), projectOrganizations(organizations), purgeActivityOnWithdrawal(activity, consent), erasure],
+        consumers: [createProfileOnSignUp(profiles, erasureGuard(db)), projectOrganizations(organizations, erasureGuard(db)), purgeActivityOnWithdrawal(activity, consent), erasure],
         recipientRelations: hiringRecipientRelations({ applications, organizations }),
         onClose: async () => {
           exporter.stop();

@@ -130,7 +130,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         nc: bus.nc,
         subgraph: 'identity',
         logger,
-        contribute: (userId) => exportIdentityData({ db, users, sessions, organizations, apiKeys, phones }, userId),
+        contribute: (userId) => exportIdentityData({ db, users, sessions, organizations, apiKeys, phones, biometricRetentionDays: config.BIOMETRIC_RETENTION_DAYS }, userId),
       });
       exporter.start();
       const erasure = erasureHandler({

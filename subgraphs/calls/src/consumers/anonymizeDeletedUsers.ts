@@ -25,7 +25,8 @@ export function anonymizeDeletedUsers(services: CallsServices): ConsumeOptions {
 
 export async function eraseUserFromCalls(services: CallsServices, userId: string): Promise<void> {
   const { calls, changes, users, privacy, verifications } = services;
-  await users.updateOne({ _id: userId }, { $set: { handleLower: `deleted:${userId}`, deletedAt: services.clock() } }, { upsert: true });
+  // The tombstone keeps no profile version or time: deletedAt alone refuses every later handle change.
+  await users.updateOne({ _id: userId }, { $set: { handleLower: `deleted:${userId}`, deletedAt: services.clock() }, $unset: { profileVersion: 1, profileAt: 1 } }, { upsert: true });
   await privacy.deleteOne({ _id: userId });
   await verifications.deleteOne({ _id: userId });
   await privacy.updateMany({ $or: [{ allowed: userId }, { blocked: userId }] }, { $pull: { allowed: userId, blocked: userId } });

@@ -1,5 +1,5 @@
 import { isDuplicateKeyError } from '@profile-graph/kit';
-import type { ConsumeOptions, EventEnvelope } from '@profile-graph/kit';
+import type { ConsumeOptions, ErasureGuard, EventEnvelope } from '@profile-graph/kit';
 import type { CallerVerificationModel } from '../models/callerVerificationModel';
 
 /**
@@ -19,8 +19,9 @@ export function verifiedFromEvent(event: Pick<EventEnvelope, 'type' | 'data'>): 
  * Projection of identity's verification outcomes for VERIFIED_ONLY callees.
  * Until identity publishes them every user is unverified. Ordered by the
  * event's time: an older event (redelivered or late) never overwrites a newer one.
+ * Never for an erased user: a late verification does not bring their record back.
  */
-export function projectVerifications(verifications: CallerVerificationModel): ConsumeOptions {
+export function projectVerifications(verifications: CallerVerificationModel, guard: ErasureGuard): ConsumeOptions {
   return {
     stream: 'IDENTITY',
     durable: 'calls-verification-projection',
@@ -30,12 +31,18 @@ export function projectVerifications(verifications: CallerVerificationModel): Co
       const userId = event.data.userId;
       if (verified === null || typeof userId !== 'string') return;
       const eventAt = new Date(event.occurredAt);
-      try {
-        await verifications.updateOne({ _id: userId, eventAt: { $lte: eventAt } }, { $set: { verified, eventAt } }, { upsert: true });
-      } catch (error) {
-        // A newer outcome is stored: the filter missed and the upsert hit its _id.
-        if (!isDuplicateKeyError(error)) throw error;
-      }
+      await guard.write(
+        userId,
+        async () => {
+          try {
+            await verifications.updateOne({ _id: userId, eventAt: { $lte: eventAt } }, { $set: { verified, eventAt } }, { upsert: true });
+          } catch (error) {
+            // A newer outcome is stored: the filter missed and the upsert hit its _id.
+            if (!isDuplicateKeyError(error)) throw error;
+          }
+        },
+        () => verifications.deleteOne({ _id: userId }),
+      );
     },
   };
 }

@@ -8,12 +8,23 @@ import { Schema, type Connection, type Model } from 'mongoose';
  */
 export interface CallUserDoc {
   _id: string;
+  /** The handle, lower-cased; `released:<id>` while another user's newer claim holds it (identity never allows `:`). */
   handleLower: string;
+  /** identity's profileVersion of the applied change (events from before versions count as 1). */
+  profileVersion?: number;
+  /** When that change happened: breaks version ties, and says whose claim on a handle is newer. */
+  profileAt?: Date;
   deletedAt?: Date;
 }
 
 const callUserSchema = new Schema<CallUserDoc>(
-  { _id: { type: String, required: true }, handleLower: { type: String, required: true, unique: true }, deletedAt: { type: Date } },
+  {
+    _id: { type: String, required: true },
+    handleLower: { type: String, required: true, unique: true },
+    profileVersion: { type: Number },
+    profileAt: { type: Date },
+    deletedAt: { type: Date },
+  },
   { collection: 'users', versionKey: false },
 );
 

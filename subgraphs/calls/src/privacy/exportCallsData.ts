@@ -14,7 +14,11 @@ const service = consentPurposes.CONTACT_DISCOVERY.dataUse;
  * the same reason. Signaling payloads (SDP/ICE) live only while a call does,
  * on the NATS stream, and are not exported.
  */
-export async function exportCallsData(deps: Pick<CallsServices, 'calls' | 'changes' | 'users' | 'privacy' | 'verifications'> & { db: Connection }, userId: string): Promise<ExportSection> {
+export async function exportCallsData(
+  deps: Pick<CallsServices, 'calls' | 'changes' | 'users' | 'privacy' | 'verifications'> & { db: Connection; callHistoryDays: number },
+  userId: string,
+): Promise<ExportSection> {
+  const history = `${deps.callHistoryDays} days after the call ended (RETENTION_CALL_HISTORY_DAYS); your id is removed from it when you erase your account`;
   const items: ExportItem[] = [];
   const who = (id: string | null) => (id === userId ? 'you' : id === null ? 'the system or a deleted account' : 'the other participant');
   const calls = await deps.calls.find({ participantIds: userId }).sort({ startedAt: 1 }).lean();
@@ -25,6 +29,7 @@ export async function exportCallsData(deps: Pick<CallsServices, 'calls' | 'chang
     items.push({
       collection: 'calls',
       kind: 'call',
+      retention: history,
       purpose: service,
       recipients: [{ kind: 'USER', what: 'the call itself (the other participant, not named here)' }],
       data: {
@@ -43,6 +48,7 @@ export async function exportCallsData(deps: Pick<CallsServices, 'calls' | 'chang
       items.push({
         collection: 'callChanges',
         kind: 'call change',
+        retention: history,
         purpose: service,
         recipients: [],
         data: { callId: call._id, seq: change.seq, at: change.at, by: who(change.by), status: change.status ?? null, encrypted: change.encrypted ?? null },
@@ -54,18 +60,20 @@ export async function exportCallsData(deps: Pick<CallsServices, 'calls' | 'chang
     items.push({
       collection: 'callPrivacy',
       kind: 'who may call you',
+      retention: 'while your account exists; deleted when you erase it (deleteMyAccount)',
       purpose: service,
       recipients: [],
       data: { whoCanCall: privacy.whoCanCall ?? null, allowedContacts: privacy.allowed?.length ?? 0, blockedUsers: privacy.blocked?.length ?? 0 },
     });
   }
   const user = await deps.users.findById(userId).lean();
-  if (user) items.push({ collection: 'users', kind: 'handle calls are placed by', purpose: service, recipients: [], data: { handle: user.handleLower } });
+  if (user) items.push({ collection: 'users', kind: 'handle calls are placed by', purpose: service, retention: 'while your account exists; deleted when you erase it (deleteMyAccount)', recipients: [], data: { handle: user.handleLower } });
   const verification = await deps.verifications.findById(userId).lean();
   if (verification) {
     items.push({
       collection: 'callerVerifications',
       kind: 'whether you are a verified caller (from identity)',
+      retention: 'while your account exists; deleted when you erase it (deleteMyAccount)',
       purpose: 'essential.service.authentication',
       recipients: [{ kind: 'USER', what: 'people you call see a verified badge' }],
       data: { verified: verification.verified, since: verification.eventAt },

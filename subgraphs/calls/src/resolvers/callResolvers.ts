@@ -76,7 +76,8 @@ export const callResolvers = {
       if ('error' in encryption) throw badInput('encrypted', encryption.error);
       // Handles are public (identity's userByHandle answers for anyone), so an
       // unknown one is NOT_FOUND: that helps with typos and reveals nothing about anyone's rules.
-      const callee = await services.users.findOne({ handleLower: handle, deletedAt: { $exists: false } }).lean();
+      // Placeholders (`released:<id>`, `deleted:<id>`) hold a ':' that no real handle has: they are nobody's handle.
+      const callee = handle.includes(':') ? null : await services.users.findOne({ handleLower: handle, deletedAt: { $exists: false } }).lean();
       if (!callee) throw new AppError('NOT_FOUND', 'calleeHandle: no user has this handle.', { field: 'calleeHandle' });
       if (callee._id === callerId) throw badInput('calleeHandle', 'you cannot call yourself.');
       const [rules, verification] = await Promise.all([calleeRules(context, callee._id), services.verifications.findById(callerId).lean()]);

@@ -1,4 +1,4 @@
-import { ACCESS_RECORDED_SUBJECT, isDuplicateKeyError, type ConsumeOptions, type EventEnvelope } from '@profile-graph/kit';
+import { ACCESS_RECORDED_SUBJECT, isDuplicateKeyError, type ConsumeOptions, type ErasureGuard, type EventEnvelope } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { DataAccessDoc, DataAccessModel } from '../models/dataAccessModel';
 import { parseAccessEntry } from './parseAccessEntry';
@@ -23,9 +23,11 @@ function onlyDuplicates(error: unknown): boolean {
  * one-field aggregates. Insert-only by entry id: a redelivered or republished
  * batch adds nothing and cannot undo what erasure anonymized since. Malformed
  * entries are dropped with a warning naming what was wrong; the rest of the
- * batch is stored.
+ * batch is stored. Entries arriving after an erasure (still buffered in
+ * another subgraph when it ran) are held to it: about an erased subject they
+ * are not stored, by an erased reader they are stored without the reader's id.
  */
-export function storeDataAccess(log: DataAccessModel, logger: Logger): ConsumeOptions {
+export function storeDataAccess(log: DataAccessModel, logger: Logger, guard: ErasureGuard): ConsumeOptions {
   return {
     stream: 'PRIVACY',
     durable: 'consent-access-recorded',
@@ -47,11 +49,28 @@ export function storeDataAccess(log: DataAccessModel, logger: Logger): ConsumeOp
         logger.warn({ eventId: event.id, dropped: dropped.length, stored: docs.length, entries: dropped.slice(0, PROBLEMS_LOGGED) }, 'dropped malformed access log entries');
       }
       if (docs.length === 0) return;
+      const people = new Set<string>();
+      for (const doc of docs) {
+        people.add(doc.subjectUserId);
+        if (doc.viewerKind === 'user' && doc.viewerId) people.add(doc.viewerId);
+      }
+      const erased = await guard.erasedAmong(people);
+      const stored = docs
+        .filter((doc) => !erased.has(doc.subjectUserId))
+        .map((doc) => (doc.viewerKind === 'user' && doc.viewerId && erased.has(doc.viewerId) ? { ...doc, viewerId: null } : doc));
+      if (stored.length === 0) return;
       try {
-        await log.insertMany(docs, { ordered: false });
+        await log.insertMany(stored, { ordered: false });
       } catch (error) {
         // The others were inserted; anything but a duplicate is retried (the whole batch, which is idempotent).
         if (!onlyDuplicates(error)) throw error;
+      }
+      // An erasure that ran between the check and the insert deleted before these landed: do its part for them.
+      const overtaken = [...(await guard.erasedAmong(people))].filter((id) => !erased.has(id));
+      if (overtaken.length > 0) {
+        const ids = stored.map((doc) => doc._id);
+        await log.deleteMany({ _id: { $in: ids }, subjectUserId: { $in: overtaken } });
+        await log.updateMany({ _id: { $in: ids }, viewerKind: 'user', viewerId: { $in: overtaken } }, { $set: { viewerId: null } });
       }
     },
   };

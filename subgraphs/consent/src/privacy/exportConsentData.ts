@@ -27,7 +27,7 @@ export function accessRecipients(entry: Pick<DataAccessDoc, 'viewerKind' | 'view
  * data by someone else (the recipients), and their privacy requests.
  */
 export async function exportConsentData(
-  deps: { db: Connection; states: ConsentStateModel; accessLog: DataAccessModel; privacyRequests: PrivacyRequestModel },
+  deps: { db: Connection; states: ConsentStateModel; accessLog: DataAccessModel; privacyRequests: PrivacyRequestModel; accessLogDays: number },
   userId: string,
 ): Promise<ExportSection> {
   const items: ExportItem[] = [];
@@ -35,6 +35,7 @@ export async function exportConsentData(
     items.push({
       collection: 'consent_states',
       kind: 'consent decision and its ledger',
+      retention: 'while your account exists (the ledger is the record that you consented, GDPR Art. 7(1)); deleted when you erase it',
       purpose: state.purpose,
       // Who may receive data under this consent while it stands: processors by name; the rest is in `data.recipients`.
       recipients: state.status === 'GRANTED' ? (consentPurposes[state.purpose]?.processors ?? []).map((processor) => ({ kind: 'PROCESSOR' as const, name: processor.name, what: processor.receives })) : [],
@@ -56,13 +57,14 @@ export async function exportConsentData(
     items.push({
       collection: 'data_access_log',
       kind: 'reads of your consent-gated data by someone else',
+      retention: `${deps.accessLogDays} days after the read it records (RETENTION_ACCESS_LOG_DAYS); deleted when you erase your account`,
       purpose: entry.purpose,
       recipients: accessRecipients(entry),
       data: { id: entry._id, fields, count, purpose: entry.purpose, subgraph: entry.subgraph, viewerKind: entry.viewerKind.toUpperCase(), firstAt, lastAt },
     });
   }
   for (const request of await deps.privacyRequests.find({ userId }).lean()) {
-    items.push({ collection: 'privacy_requests', kind: 'privacy request', purpose: 'essential.service', recipients: [], data: { id: request._id, kind: request.kind, requestedAt: request.requestedAt } });
+    items.push({ collection: 'privacy_requests', kind: 'privacy request', purpose: 'essential.service', retention: 'kept after an erasure as its minimal record (request id, your id, time)', recipients: [], data: { id: request._id, kind: request.kind, requestedAt: request.requestedAt } });
   }
   items.push(...(await exportConsentProjection(deps.db, userId)));
   return { subgraph: 'consent', items, notes: ['People who read your data are listed as USER without their id (they are data subjects too); organizations are named.'] };

@@ -13,6 +13,8 @@ export interface PrivacyRequestDoc {
   userId: string;
   kind: 'ERASURE';
   requestedAt: Date;
+  /** requestedAt + PRIVACY_REQUEST_DUE_DAYS, fixed when asked (absent on requests from before due dates: derived). */
+  dueAt?: Date;
 }
 
 const privacyRequestSchema = new Schema<PrivacyRequestDoc>(
@@ -21,6 +23,7 @@ const privacyRequestSchema = new Schema<PrivacyRequestDoc>(
     userId: { type: String, required: true, unique: true },
     kind: { type: String, required: true },
     requestedAt: { type: Date, required: true },
+    dueAt: { type: Date },
     ...outboxSchemaFields,
   },
   { collection: 'privacy_requests', versionKey: false },

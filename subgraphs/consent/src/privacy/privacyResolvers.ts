@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
+  badInput,
   ERASURE_REQUESTED_SUBJECT,
   PRIVACY_SUBGRAPHS,
   createEvent,
@@ -13,6 +14,7 @@ import {
 } from '@profile-graph/kit';
 import type { ConsentServices } from '../consentServices';
 import { exportConsentData } from './exportConsentData';
+import { dueAtOf, openPrivacyRequests } from './openPrivacyRequests';
 import type { PrivacyRequestDoc } from './privacyRequestModels';
 
 type Context = SubgraphContext<ConsentServices>;
@@ -55,8 +57,13 @@ async function present(request: PrivacyRequestDoc, context: Context) {
   });
   const done = progress.every((step) => step.status === 'COMPLETED');
   const completedAt = done ? new Date(Math.max(...progress.map((step) => new Date(step.completedAt!).getTime()))) : null;
-  return { id: request._id, kind: request.kind, status: done ? 'COMPLETED' : 'IN_PROGRESS', requestedAt: request.requestedAt, completedAt, progress };
+  const dueAt = dueAtOf(request, context.services.privacyRequestDueMs);
+  const overdue = !done && dueAt.getTime() < context.services.clock().getTime();
+  return { id: request._id, kind: request.kind, status: done ? 'COMPLETED' : 'IN_PROGRESS', requestedAt: request.requestedAt, dueAt, overdue, completedAt, progress };
 }
+
+/** The scope an operator needs to see privacy requests; the gateway grants it to the operator token. */
+export const OPERATOR_PRIVACY_SCOPE = 'operator:privacy';
 
 export const privacyResolvers = {
   Query: {
@@ -69,7 +76,7 @@ export const privacyResolvers = {
           throw new AppError('SERVICE_UNAVAILABLE', `The ${subgraph} part of your data could not be gathered; try again shortly.`, { service: subgraph });
         });
       const [identity, hiring, calls] = await Promise.all([gather('identity'), gather('hiring'), gather('calls')]);
-      const own = await exportConsentData({ db, states, accessLog, privacyRequests }, userId);
+      const own = await exportConsentData({ db, states, accessLog, privacyRequests, accessLogDays: context.services.accessLogRetentionDays }, userId);
       const sections: ExportSection[] = [identity, hiring, own, calls];
       return {
         format: 'profile-graph.export.v1',
@@ -84,6 +91,14 @@ export const privacyResolvers = {
       const request = await context.services.privacyRequests.findById(args.id).select({ _outbox: 0 }).lean();
       return request ? present(request, context) : null;
     },
+    /** Operators only (@requiresScopes, checked again here): who asked is not shown, only ids, dates and progress. */
+    openPrivacyRequests: async (_: unknown, args: { overdueOnly?: boolean | null; first?: number | null }, context: Context) => {
+      if (context.viewer.kind !== 'service' || !context.viewer.scopes.includes(OPERATOR_PRIVACY_SCOPE)) throw new AppError('FORBIDDEN', 'Only operators can list privacy requests.');
+      const first = args.first ?? 100;
+      if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput('first', 'give a number from 1 to 500.');
+      const open = (await openPrivacyRequests(context.services)).filter((entry) => !args.overdueOnly || entry.overdue);
+      return Promise.all(open.slice(0, first).map((entry) => present(entry.request, context)));
+    },
   },
   Mutation: {
     deleteMyAccount: async (_: unknown, __: unknown, context: Context) => {
@@ -92,7 +107,8 @@ export const privacyResolvers = {
       let request: PrivacyRequestDoc | null = await privacyRequests.findOne({ userId }).select({ _outbox: 0 }).lean();
       if (!request) {
         const requestId = randomUUID();
-        const doc: PrivacyRequestDoc = { _id: requestId, userId, kind: 'ERASURE', requestedAt: new Date() };
+        const requestedAt = context.services.clock();
+        const doc: PrivacyRequestDoc = { _id: requestId, userId, kind: 'ERASURE', requestedAt, dueAt: new Date(requestedAt.getTime() + context.services.privacyRequestDueMs) };
         try {
           await privacyRequests.create({ ...doc, ...outboxOnCreate([createEvent(ERASURE_REQUESTED_SUBJECT, { requestId, userId })]) });
           request = doc;

@@ -1,15 +1,23 @@
-import type { ConsumeOptions, EventEnvelope } from '@profile-graph/kit';
+import type { ConsumeOptions, ErasureGuard, EventEnvelope } from '@profile-graph/kit';
 import type { HiringProfileModel } from '../models/hiringProfileModel';
 
-/** Every new user gets an empty hiring profile. Upsert-only, so a redelivered event changes nothing. */
-export function createProfileOnSignUp(profiles: HiringProfileModel): ConsumeOptions {
+/**
+ * Every new user gets an empty hiring profile. Upsert-only, so a redelivered event changes nothing; never for an
+ * erased user, so a `user.created` arriving after the erasure (another stream, no ordering) or replayed into a
+ * fresh database does not bring the profile back.
+ */
+export function createProfileOnSignUp(profiles: HiringProfileModel, guard: ErasureGuard): ConsumeOptions {
   return {
     stream: 'IDENTITY',
     durable: 'hiring-user-created',
     filterSubjects: ['identity.v1.user.created'],
     handler: async (event: EventEnvelope) => {
       const userId = String(event.data.userId);
-      await profiles.updateOne({ _id: userId }, { $setOnInsert: { _id: userId, headline: null, skills: [] } }, { upsert: true });
+      await guard.write(
+        userId,
+        () => profiles.updateOne({ _id: userId }, { $setOnInsert: { _id: userId, headline: null, skills: [] } }, { upsert: true }),
+        () => profiles.deleteOne({ _id: userId }),
+      );
     },
   };
 }

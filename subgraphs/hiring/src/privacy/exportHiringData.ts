@@ -6,6 +6,8 @@ import type { HiringServices } from '../hiringServices';
 export type HiringExportDeps = Pick<HiringServices, 'profiles' | 'jobs' | 'applications' | 'activity' | 'organizations'> & {
   db: Connection;
   consent: Pick<ConsentLookup, 'isGranted'>;
+  /** RETENTION_JOB_SEARCH_ACTIVITY_DAYS, stated with the activity. */
+  jobSearchActivityDays: number;
 };
 
 const recruitment = consentPurposes.EMPLOYER_SHARING.dataUse;
@@ -39,6 +41,7 @@ export async function exportHiringData(deps: HiringExportDeps, userId: string): 
     items.push({
       collection: 'hiring_profiles',
       kind: 'hiring profile',
+      retention: 'while your account exists; deleted when you erase it (deleteMyAccount)',
       purpose: recruitment,
       recipients: sharedWith,
       data: { userId: _id, headline, skills, employmentHistory: employmentHistory ?? [], educationHistory: educationHistory ?? [], preferences: preferences ?? null, openToWork: openToWork ?? null, createdAt, updatedAt },
@@ -47,6 +50,7 @@ export async function exportHiringData(deps: HiringExportDeps, userId: string): 
       items.push({
         collection: 'hiring_profiles',
         kind: 'ad interest segments (derived from the profile on each request, not stored)',
+        retention: 'not stored',
         purpose: consentPurposes.AD_PERSONALIZATION.dataUse,
         recipients: [{ kind: 'SERVICE', name: 'first-party ad delivery', what: 'interest segments' }],
         data: { segments: deriveAdInterests(profile) },
@@ -58,6 +62,7 @@ export async function exportHiringData(deps: HiringExportDeps, userId: string): 
     items.push({
       collection: 'applications',
       kind: 'job application',
+      retention: 'until you withdraw the application or erase your account',
       purpose: recruitment,
       recipients: [{ kind: 'ORGANIZATION', id: application.organizationId, name: job?.organizationName ?? null, what: 'your application', at: application.createdAt.toISOString() }],
       data: {
@@ -74,6 +79,7 @@ export async function exportHiringData(deps: HiringExportDeps, userId: string): 
     items.push({
       collection: 'job_activity',
       kind: 'job-search activity',
+      retention: `${deps.jobSearchActivityDays} days after it was recorded (RETENTION_JOB_SEARCH_ACTIVITY_DAYS), at once when you withdraw HIRING_RECOMMENDATIONS, or when you erase your account`,
       purpose: consentPurposes.HIRING_RECOMMENDATIONS.dataUse,
       recipients: [],
       data: { jobId: entry.jobId, kind: entry.kind, at: entry.createdAt },
@@ -83,6 +89,7 @@ export async function exportHiringData(deps: HiringExportDeps, userId: string): 
     items.push({
       collection: 'jobs',
       kind: 'job you posted for an organization',
+      retention: 'kept with the organization; your id is removed from it when you erase your account',
       purpose: recruitment,
       recipients: [],
       data: { jobId: job._id, title: job.title, organizationId: job.organizationId, organizationName: job.organizationName, status: job.status, postedAt: job.createdAt },
@@ -92,6 +99,7 @@ export async function exportHiringData(deps: HiringExportDeps, userId: string): 
     items.push({
       collection: 'organizations',
       kind: 'organization membership (who may post jobs)',
+      retention: 'while you are a member; removed when you leave or erase your account',
       purpose: 'essential.service',
       recipients: [],
       data: { organizationId: organization._id, name: organization.name ?? null, role: organization.members?.find((member) => member.userId === userId)?.role ?? null },

@@ -57,6 +57,12 @@ export interface UserDoc {
   biometricDestructions?: BiometricDestructionDoc[];
   /** Highest BIOMETRIC_VERIFICATION withdrawal seen: a template collected under an older grant cannot be stored after it. */
   biometricConsentWithdrawnVersion?: number | null;
+  /**
+   * Orders changes of the public profile (handle, display name, avatar): 1 at sign-up, +1 per `updateProfile`,
+   * carried in their events, so a projection elsewhere never lets an older change overwrite a newer one.
+   * Missing on accounts from before it existed: read as 1.
+   */
+  profileVersion?: number;
   passwordHash: string;
   createdAt: Date;
   updatedAt: Date;
@@ -105,6 +111,7 @@ const userSchema = new Schema<UserDoc>(
     },
     biometricDestructions: { type: [Object], default: undefined },
     biometricConsentWithdrawnVersion: { type: Number, default: undefined },
+    profileVersion: { type: Number, default: undefined },
     passwordHash: { type: String, required: true, select: false },
     ...outboxSchemaFields,
   },

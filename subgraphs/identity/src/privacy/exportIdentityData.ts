@@ -22,6 +22,8 @@ export interface IdentityExportDeps {
   organizations: OrganizationModel;
   apiKeys: ApiKeyModel;
   phones: PhoneVault;
+  /** BIOMETRIC_RETENTION_DAYS, stated with the enrollment. */
+  biometricRetentionDays: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function exportIdentityData(deps: IdentityExportDeps, userId: strin
     items.push({
       collection: 'users',
       kind: 'account and profile',
+      retention: 'while your account exists; deleted when you erase it (deleteMyAccount)',
       purpose: 'essential.service',
       recipients: [],
       data: {
@@ -58,26 +61,28 @@ export async function exportIdentityData(deps: IdentityExportDeps, userId: strin
     });
     if (user.verification) {
       // The provider received the ID image and the selfie for this verification: it is named as a recipient.
-      items.push({ collection: 'users', kind: 'ID verification result', purpose: 'essential.service.authentication', recipients: providerRecipients(user.verification.updatedAt), data: { ...user.verification } });
+      items.push({ collection: 'users', kind: 'ID verification result', purpose: 'essential.service.authentication', retention: 'replaced by a newer verification; deleted when you erase your account', recipients: providerRecipients(user.verification.updatedAt), data: { ...user.verification } });
     }
     if (user.biometric) {
       const { enrollmentId, enrolledAt, lastInteractionAt, retentionUntil, consentVersion } = user.biometric;
       items.push({
         collection: 'users',
         kind: 'biometric enrollment (the encrypted face template itself is never returned)',
+        retention: `destroyed when you withdraw BIOMETRIC_VERIFICATION, when a newer verification replaces it, or at the latest ${deps.biometricRetentionDays} days after the last verification (BIOMETRIC_RETENTION_DAYS)`,
         purpose: 'BIOMETRIC_VERIFICATION',
         recipients: providerRecipients(enrolledAt),
         data: { enrollmentId, enrolledAt, lastInteractionAt, retentionUntil, consentVersion },
       });
     }
     for (const destruction of user.biometricDestructions ?? []) {
-      items.push({ collection: 'users', kind: 'biometric destruction record', purpose: 'BIOMETRIC_VERIFICATION', recipients: [], data: { ...destruction } });
+      items.push({ collection: 'users', kind: 'biometric destruction record', purpose: 'BIOMETRIC_VERIFICATION', retention: 'while your account exists; deleted when you erase it (deleteMyAccount)', recipients: [], data: { ...destruction } });
     }
   }
   for (const session of await deps.sessions.find({ userId }).lean()) {
     items.push({
       collection: 'sessions',
       kind: 'sign-in session',
+      retention: 'until it expires, you sign out, or you erase your account',
       purpose: 'essential.service.authentication',
       recipients: [],
       data: { id: session._id, createdAt: session.createdAt, expiresAt: session.expiresAt, revokedAt: session.revokedAt ?? null, revokedReason: session.revokedReason ?? null },
@@ -92,6 +97,7 @@ export async function exportIdentityData(deps: IdentityExportDeps, userId: strin
     items.push({
       collection: 'organizations',
       kind: 'organization membership',
+      retention: 'while you are a member; removed when you leave or erase your account',
       purpose: 'essential.service',
       recipients: [],
       data: {
@@ -109,6 +115,7 @@ export async function exportIdentityData(deps: IdentityExportDeps, userId: strin
     items.push({
       collection: 'api_keys',
       kind: 'partner API key you created (without its secret)',
+      retention: 'kept with the organization until revoked; your id is removed from it when you erase your account',
       purpose: 'essential.service',
       recipients: [],
       data: { id: key._id, organizationId: key.organizationId, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.createdAt, revokedAt: key.revokedAt ?? null },

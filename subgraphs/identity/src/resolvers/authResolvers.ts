@@ -18,7 +18,7 @@ export const authResolvers = {
       const input = validateSignUp(args.input);
       const { users, passwords, relay } = context.services;
       const id = randomUUID();
-      const event = createEvent('identity.v1.user.created', { userId: id, handle: input.handle, displayName: input.displayName }, id);
+      const event = createEvent('identity.v1.user.created', { userId: id, handle: input.handle, displayName: input.displayName, profileVersion: 1 }, id);
       let user: UserDoc;
       try {
         const created = await users.create({
@@ -26,6 +26,7 @@ export const authResolvers = {
           handle: input.handle,
           handleLower: input.handle.toLowerCase(),
           displayName: input.displayName,
+          profileVersion: 1,
           passwordHash: await passwords.hash(input.password),
           ...outboxOnCreate([event]),
         });

@@ -17,7 +17,7 @@ function duplicateIndexOf(error: unknown): string | null {
 }
 export const OPERATOR_SUBSCRIPTIONS_SCOPE = 'operator:subscriptions';
 
-/** Public profile fields travel in the event; private ones (email, phone, Premium) only by name. */
+/** Public profile fields travel in the event (with the profileVersion they produced); private ones (email, phone, Premium) only by name. */
 function updatedEvent(userId: string, changed: string[], values: Record<string, unknown> = {}) {
   return createEvent('identity.v1.user.updated', { userId, changed, ...values }, userId);
 }
@@ -42,27 +42,39 @@ export const profileResolvers = {
         if (changes.avatarUrl === null) unset.avatarUrl = 1;
         else set.avatarUrl = changes.avatarUrl;
       }
-      if (changes.email !== undefined) {
-        const current = await users.findById(userId).select({ emailLower: 1 }).lean();
-        if (changes.email === null) Object.assign(unset, { email: 1, emailLower: 1, emailVerified: 1 });
-        // The verified flag belongs to an address: a new address starts unverified.
-        else if (current?.emailLower !== changes.email.toLowerCase()) Object.assign(set, { email: changes.email, emailLower: changes.email.toLowerCase(), emailVerified: false });
-        else set.email = changes.email;
-      }
       const publicValues: Record<string, unknown> = {};
       for (const field of ['handle', 'displayName', 'avatarUrl'] as const) if (changes[field] !== undefined) publicValues[field] = changes[field];
-      const event = updatedEvent(userId, Object.keys(changes), publicValues);
-      try {
-        const result = await users.updateOne(
-          { _id: userId },
-          outboxOnUpdate([event], { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) }),
-        );
-        if (result.matchedCount !== 1) throw new AppError('NOT_FOUND', 'Your account no longer exists.');
-      } catch (error) {
-        const index = duplicateIndexOf(error);
-        if (index === 'emailLower') throw badInput('input.email', 'this address is used by another account.');
-        if (index) throw badInput('input.handle', 'this handle is taken.');
-        throw error;
+      // Compare-and-set on profileVersion: the event names the version its change produced, and two concurrent
+      // updates cannot both claim one version (the loser re-reads and takes the next).
+      for (let attempt = 0; ; attempt++) {
+        const current = await users.findById(userId).select({ emailLower: 1, profileVersion: 1 }).lean();
+        if (!current) throw new AppError('NOT_FOUND', 'Your account no longer exists.');
+        const emailSet = { ...set };
+        const emailUnset = { ...unset };
+        if (changes.email !== undefined) {
+          if (changes.email === null) Object.assign(emailUnset, { email: 1, emailLower: 1, emailVerified: 1 });
+          // The verified flag belongs to an address: a new address starts unverified.
+          else if (current.emailLower !== changes.email.toLowerCase()) Object.assign(emailSet, { email: changes.email, emailLower: changes.email.toLowerCase(), emailVerified: false });
+          else emailSet.email = changes.email;
+        }
+        const profileVersion = (current.profileVersion ?? 1) + 1;
+        emailSet.profileVersion = profileVersion;
+        const event = updatedEvent(userId, Object.keys(changes), { ...publicValues, profileVersion });
+        let matched: number;
+        try {
+          const result = await users.updateOne(
+            { _id: userId, profileVersion: current.profileVersion ?? { $exists: false } },
+            outboxOnUpdate([event], { $set: emailSet, ...(Object.keys(emailUnset).length ? { $unset: emailUnset } : {}) }),
+          );
+          matched = result.matchedCount;
+        } catch (error) {
+          const index = duplicateIndexOf(error);
+          if (index === 'emailLower') throw badInput('input.email', 'this address is used by another account.');
+          if (index) throw badInput('input.handle', 'this handle is taken.');
+          throw error;
+        }
+        if (matched === 1) break;
+        if (attempt >= 4) throw new AppError('CONFLICT', 'Your profile is being changed by another request; try again.');
       }
       relay.kick();
       return reload(context, userId);

@@ -59,7 +59,34 @@ describe('profiles, phone numbers and contact discovery (real services)', () => 
     const jsm = await (await harness.env.bus('admin')).nc.jetstreamManager();
     const last = await jsm.streams.getMessage('IDENTITY', { last_by_subj: 'identity.v1.user.updated' });
     const event = JSON.parse(Buffer.from(last.data).toString());
-    expect(event.data).toEqual({ userId: ada, changed: ['handle', 'displayName', 'avatarUrl', 'email'], handle: 'Ada_Lovelace', displayName: 'Ada L', avatarUrl: 'https://cdn.example.com/ada.png' });
+    expect(event.data).toEqual({ userId: ada, changed: ['handle', 'displayName', 'avatarUrl', 'email'], handle: 'Ada_Lovelace', displayName: 'Ada L', avatarUrl: 'https://cdn.example.com/ada.png', profileVersion: 2 });
+  });
+
+  it('numbers profile changes: concurrent updates each get their own profileVersion, in the document and the event', async () => {
+    const lin = await harness.signUp('lin_versions');
+    expect((await raw(lin))!.profileVersion).toBe(1);
+    const names = ['Lin A', 'Lin B', 'Lin C', 'Lin D'];
+    const answers = await Promise.all(names.map((name) => harness.as(userViewer(lin), 'mutation($n: String!) { updateProfile(input: { displayName: $n }) { displayName } }', { n: name })));
+    for (const answer of answers) expect(answer.body.errors).toBeUndefined();
+    const stored = (await raw(lin))!;
+    expect(stored.profileVersion).toBe(5);
+    await harness.identities[0]!.relay.flush();
+    const events = await eventually(async () => {
+      const found: Array<{ data: { userId: string; displayName: string; profileVersion: number } }> = [];
+      const jsm = await harness.identities[0]!.bus.nc.jetstreamManager();
+      const info = await jsm.streams.info('IDENTITY');
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+        const message = await jsm.streams.getMessage('IDENTITY', { seq }).catch(() => null);
+        if (!message || message.subject !== 'identity.v1.user.updated') continue;
+        const event = JSON.parse(Buffer.from(message.data).toString());
+        if (event.data.userId === lin) found.push(event);
+      }
+      if (found.length < 4) throw new Error('not all relayed yet');
+      return found;
+    });
+    // Versions 2..5, each once; the newest version carries the name the document ended with.
+    expect(events.map((event) => event.data.profileVersion).sort()).toEqual([2, 3, 4, 5]);
+    expect(events.find((event) => event.data.profileVersion === 5)!.data.displayName).toBe(stored.displayName);
   });
 
   it('Premium is set by the billing operator only and shown to the owner', async () => {

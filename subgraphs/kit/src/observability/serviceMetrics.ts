@@ -91,6 +91,19 @@ export class ServiceMetrics {
   }
 
   /** Prometheus text exposition. */
+  /** A gauge a subgraph computes when scraped (from its database, say), so it is never stale. */
+  collectedGauge<L extends string>(name: string, help: string, labelNames: L[], collect: (set: (labels: Record<L, string>, value: number) => void) => Promise<void>): Gauge<L> {
+    return new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        await collect((labels, value) => this.set(labels as never, value));
+      },
+    });
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }

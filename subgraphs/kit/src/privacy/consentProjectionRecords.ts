@@ -14,6 +14,7 @@ export async function exportConsentProjection(db: Connection, userId: string): P
   return docs.map((doc) => ({
     collection: COLLECTION,
     kind: 'copy of your consent decision, used to enforce it here',
+    retention: 'replaced by each newer decision; deleted when you erase your account',
     purpose: 'essential.service.security',
     recipients: [],
     data: { purpose: doc.purpose, status: doc.status, version: doc.version, updatedAt: doc.updatedAt },

@@ -4,6 +4,7 @@ import { createEvent, type EventEnvelope } from '../events/eventEnvelope';
 import { OutboxRelay } from '../events/outbox';
 import { createLogger } from '../logging/createLogger';
 import { eventually, startTestEnvironment, type TestEnvironment } from '../testing';
+import { erasureGuard } from './erasureGuard';
 import { erasureHandler } from './erasureHandler';
 import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from './privacyProtocol';
 
@@ -18,6 +19,7 @@ describe('erasureHandler', () => {
   let relay: OutboxRelay;
   const completed: EventEnvelope[] = [];
   const calls: string[] = [];
+  const tombstonedBeforeErase: boolean[] = [];
   let failuresLeft = 1;
 
   beforeAll(async () => {
@@ -35,6 +37,7 @@ describe('erasureHandler', () => {
       logger,
       erase: async (userId) => {
         calls.push(userId);
+        tombstonedBeforeErase.push(await erasureGuard(db).isErased(userId));
         // Dies midway the first time: JetStream must hand the request over again.
         if (failuresLeft-- > 0) throw new Error('crashed midway');
         return { things: 1 };
@@ -56,6 +59,8 @@ describe('erasureHandler', () => {
     await bus.publish(createEvent(ERASURE_REQUESTED_SUBJECT, { requestId: 'r-1', userId: 'u-1' }));
     await eventually(() => expect(completed).toHaveLength(1), 10_000);
     expect(calls).toEqual(['u-1', 'u-1']);
+    // The tombstone is down before anything is deleted, on the first attempt too.
+    expect(tombstonedBeforeErase).toEqual([true, true]);
     expect(completed[0]!.data).toMatchObject({ requestId: 'r-1', subgraph: 'hiring', removed: { things: 1, consentProjection: 1 } });
     expect(JSON.stringify(completed[0])).not.toContain('u-1');
 

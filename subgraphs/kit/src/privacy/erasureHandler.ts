@@ -5,6 +5,7 @@ import { createEvent, type EventEnvelope } from '../events/eventEnvelope';
 import type { ConsumeOptions } from '../events/eventBus';
 import { outboxOnCreate, outboxSchemaFields, type OutboxRelay } from '../events/outbox';
 import { eraseConsentProjection } from './consentProjectionRecords';
+import { erasureGuard } from './erasureGuard';
 import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from './privacyProtocol';
 
 /**
@@ -56,7 +57,8 @@ export interface ErasureHandlerOptions {
  * One step of the erasure saga. A durable consumer shared by every instance
  * of the subgraph (`<subgraph>-privacy-erasure`), so each request is handled
  * once per service and survives restarts: JetStream redelivers a request
- * whose handler crashed or failed. The data goes first, then one insert of
+ * whose handler crashed or failed. The user's tombstone (`erased_users`,
+ * see ErasureGuard) is written before anything is deleted. The data goes next, then one insert of
  * the receipt with its completion event; a redelivery after that finds the
  * receipt and does nothing.
  */
@@ -75,6 +77,8 @@ export function erasureHandler(options: ErasureHandlerOptions): ConsumeOptions &
         options.relay.kick();
         return;
       }
+      // The tombstone first: every consumer and write path checks it, so nothing recreates what is deleted next.
+      await erasureGuard(options.db).record(userId, clock());
       const removed = await options.erase(userId, requestId);
       removed.consentProjection = await eraseConsentProjection(options.db, userId);
       const completedAt = clock();

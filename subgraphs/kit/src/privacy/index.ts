@@ -3,3 +3,4 @@ export * from './exportResponder';
 export * from './erasureHandler';
 export * from './consentProjectionRecords';
 export * from './retentionSweep';
+export * from './erasureGuard';

@@ -46,6 +46,8 @@ export interface ExportItem {
   /** Why it is held: a fideslang data use or a consent purpose. */
   purpose: string;
   recipients: ExportRecipient[];
+  /** How long it is kept, or the rule that decides it (GDPR Art. 15(1)(d)), with this deployment's settings. */
+  retention: string;
   data: Record<string, unknown>;
 }
 

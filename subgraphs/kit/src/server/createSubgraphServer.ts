@@ -36,6 +36,8 @@ export interface SubgraphServerOptions<S> {
    * selection timeout (the gateway then reports this subgraph as unavailable).
    */
   isDatabaseReady?: () => boolean;
+  /** The erasure tombstone check: an erased user's mutations are refused while their token is still valid. */
+  isErased?: (userId: string) => Promise<boolean>;
 }
 
 /** Driver errors that mean "the database cannot be reached", not "the query is wrong". */
@@ -85,6 +87,14 @@ export async function createSubgraphServer<S>(options: SubgraphServerOptions<S>)
       {
         async requestDidStart() {
           return {
+            async didResolveOperation({ operation, contextValue }) {
+              const { viewer } = contextValue;
+              // Sessions are revoked at erasure, but an access token lives on until it expires: without this an
+              // upserting mutation (a profile, a consent) would recreate the erased user's data.
+              if (operation?.operation === 'mutation' && viewer.kind === 'user' && viewer.userId && (await options.isErased?.(viewer.userId))) {
+                throw new AppError('UNAUTHENTICATED', 'This account has been erased; its sessions are no longer valid.');
+              }
+            },
             async willSendResponse({ response }) {
               if (response.body.kind === 'single') options.metrics?.countErrors(response.body.singleResult.errors);
             },

@@ -18,6 +18,7 @@ import { createLogger } from '../logging/createLogger';
 import { assertFaultAllowed } from '../observability/faultInjection';
 import { ServiceMetrics } from '../observability/serviceMetrics';
 import { initTracing } from '../observability/tracing';
+import { erasureGuard } from '../privacy/erasureGuard';
 import { dateTimeScalar } from '../scalars/dateTimeScalar';
 import { loadSubgraphTypeDefs } from '../schema/loadSubgraphTypeDefs';
 import { createSubgraphServer, type RunningServer } from '../server/createSubgraphServer';
@@ -145,6 +146,7 @@ export async function createSubgraphService<S>(
       introspection: config.NODE_ENV !== 'production',
       metrics,
       isDatabaseReady: () => isDatabaseReady(db),
+      isErased: (userId) => erasureGuard(db).isErased(userId),
     });
     for (const consumer of parts.consumers ?? []) await bus.consume(consumer);
     relay.start();
