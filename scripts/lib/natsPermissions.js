@@ -109,6 +109,7 @@ const permissionTable = {
       durable('IDENTITY', 'calls-user-projection', 'identity.v1.user.created'),
       durable('IDENTITY', 'calls-verification-projection', 'identity.v1.user.verified', 'identity.v1.verification.completed'),
       durable('IDENTITY', 'calls-user-deletion', 'identity.v1.user.deleted'),
+      durable('IDENTITY', 'calls-user-updates', 'identity.v1.user.updated'),
       durable('PRIVACY', 'calls-privacy-erasure', ERASURE_REQUESTED),
     ],
   },

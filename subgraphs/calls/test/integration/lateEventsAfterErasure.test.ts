@@ -16,7 +16,7 @@ describe('calls: events arriving after an erasure', () => {
     await h.publishIdentity('identity.v1.user.verified', { userId, verified: true });
     await eventually(async () => expect(await h.calls.services.verifications.countDocuments({ _id: userId })).toBe(1));
 
-    await h.calls.bus.publish(createEvent(ERASURE_REQUESTED_SUBJECT, { requestId: 'calls-late-1', userId }));
+    await (await h.env.bus('consent')).publish(createEvent(ERASURE_REQUESTED_SUBJECT, { requestId: 'calls-late-1', userId }));
     await eventually(async () => expect(await h.calls.db.collection('privacy_erasures').countDocuments({ _id: 'calls-late-1' as never })).toBe(1), 10_000);
     expect(await h.calls.services.verifications.countDocuments({ _id: userId })).toBe(0);
 

@@ -10,7 +10,7 @@ describe('consent: access-log batches arriving after an erasure', () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    consent = await createConsent(loadConsentConfig(env.subgraphEnv()));
+    consent = await createConsent(loadConsentConfig(env.subgraphEnv('consent')));
     await consent.listen(0);
   });
   afterAll(async () => {

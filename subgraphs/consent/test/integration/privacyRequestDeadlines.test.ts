@@ -18,7 +18,7 @@ describe('privacy requests: due dates, the operator list, the metric', () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    consent = await createConsent(loadConsentConfig(env.subgraphEnv()), { clock: () => new Date(Date.now() + skew) });
+    consent = await createConsent(loadConsentConfig(env.subgraphEnv('consent')), { clock: () => new Date(Date.now() + skew) });
     url = (await consent.listen(0)).url;
   });
   afterAll(async () => {

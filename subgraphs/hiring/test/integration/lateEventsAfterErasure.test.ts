@@ -11,7 +11,7 @@ describe('hiring: events arriving after an erasure', () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    hiring = await createHiring(loadHiringConfig(env.subgraphEnv()));
+    hiring = await createHiring(loadHiringConfig(env.subgraphEnv('hiring')));
     await hiring.listen(0);
   });
   afterAll(async () => {
@@ -19,7 +19,9 @@ describe('hiring: events arriving after an erasure', () => {
     await env?.stop();
   });
 
-  const publish = (type: string, data: Record<string, unknown>) => hiring.bus.publish(createEvent(type, data, typeof data.userId === 'string' ? data.userId : undefined));
+  // Each event from the role that may publish it: identity's own, and consent's erasure requests.
+  const publish = async (type: string, data: Record<string, unknown>) =>
+    (await env.bus(type.startsWith('identity.') ? 'identity' : 'consent')).publish(createEvent(type, data, typeof data.userId === 'string' ? data.userId : undefined));
   const raw = (collection: string) => hiring.db.collection(collection);
   const erase = async (userId: string) => {
     const requestId = `req-${++n}`;
@@ -70,7 +72,7 @@ describe('hiring: mutations by an erased user', () => {
 
   beforeAll(async () => {
     env = await startTestEnvironment();
-    hiring = await createHiring(loadHiringConfig(env.subgraphEnv()));
+    hiring = await createHiring(loadHiringConfig(env.subgraphEnv('hiring')));
     url = (await hiring.listen(0)).url;
   });
   afterAll(async () => {
@@ -85,7 +87,7 @@ describe('hiring: mutations by an erased user', () => {
     expect(before.body.errors).toBeUndefined();
     expect(before.body.data.updateHiringProfile.headline).toBe('back again');
 
-    await hiring.bus.publish(createEvent(ERASURE_REQUESTED_SUBJECT, { requestId: 'mut-req', userId: 'mut-erased' }));
+    await (await env.bus('consent')).publish(createEvent(ERASURE_REQUESTED_SUBJECT, { requestId: 'mut-req', userId: 'mut-erased' }));
     await eventually(async () => expect(await hiring.db.collection('privacy_erasures').countDocuments({ _id: 'mut-req' as never })).toBe(1), 10_000);
     const after = await as('mut-erased');
     expect(after.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
