@@ -73,7 +73,8 @@ describe('profiles, phone numbers and contact discovery (real services)', () => 
     await harness.identities[0]!.relay.flush();
     const events = await eventually(async () => {
       const found: Array<{ data: { userId: string; displayName: string; profileVersion: number } }> = [];
-      const jsm = await harness.identities[0]!.bus.nc.jetstreamManager();
+      // Reading the stream back is the admin role's right, not identity's (the permission table).
+      const jsm = await (await harness.env.bus('admin')).nc.jetstreamManager();
       const info = await jsm.streams.info('IDENTITY');
       for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
         const message = await jsm.streams.getMessage('IDENTITY', { seq }).catch(() => null);
@@ -81,9 +82,10 @@ describe('profiles, phone numbers and contact discovery (real services)', () => 
         const event = JSON.parse(Buffer.from(message.data).toString());
         if (event.data.userId === lin) found.push(event);
       }
-      if (found.length < 4) throw new Error('not all relayed yet');
+      if (found.length < 4) throw new Error(`not all relayed yet: ${JSON.stringify(found.map((e) => [e.data.profileVersion, e.data.displayName]))}`);
       return found;
-    });
+      // Each poll reads the whole stream message by message: slow under CI load, so poll less often, for longer.
+    }, 15_000, 250);
     // Versions 2..5, each once; the newest version carries the name the document ended with.
     expect(events.map((event) => event.data.profileVersion).sort()).toEqual([2, 3, 4, 5]);
     expect(events.find((event) => event.data.profileVersion === 5)!.data.displayName).toBe(stored.displayName);

@@ -50,6 +50,8 @@ const DUPLICATE_WINDOW_MS = 5 * 60_000;
  */
 export class EventBus {
   private readonly consumers: ConsumerMessages[] = [];
+  /** Set by close(): consumer loops ending after this are stopping, not failing. */
+  private closing = false;
   private connected = true;
   private readonly reconnectListeners: (() => void)[] = [];
   private disconnectedSince: number | null = null;
@@ -236,10 +238,16 @@ export class EventBus {
           message.nak(1_000);
         }
       }
-    })();
+    })().catch((error: unknown) => {
+      // Closing the connection ends the iterator (and an ack in flight) with CONNECTION_CLOSED: that is the
+      // consumer stopping, not a fault. Anything else is logged; it must never surface as an unhandled rejection.
+      if (this.closing || this.nc.isClosed()) return;
+      this.logger.error({ err: error, durable: options.durable }, 'event consumer stopped');
+    });
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const messages of this.consumers) messages.stop();
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
   }
