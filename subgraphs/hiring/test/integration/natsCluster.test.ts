@@ -99,7 +99,12 @@ describe('a 3-node NATS cluster losing a node under load', () => {
       return count;
     }, 90_000, 250);
     const jsm = await admin.nc.jetstreamManager();
-    const onStream = (await jsm.streams.info('IDENTITY', { subjects_filter: 'identity.v1.user.created' })).state.subjects?.['identity.v1.user.created'] ?? 0;
+    // Right after a node is lost, a JetStream API request can time out while the stream's leader moves: retry it.
+    const onStream = await eventually(
+      async () => (await jsm.streams.info('IDENTITY', { subjects_filter: 'identity.v1.user.created' })).state.subjects?.['identity.v1.user.created'] ?? 0,
+      30_000,
+      250,
+    );
     const durable = await eventually(async () => {
       const info = await jsm.consumers.info('IDENTITY', 'hiring-user-created');
       expect({ pending: info.num_pending, unacked: info.num_ack_pending }).toEqual({ pending: 0, unacked: 0 });
