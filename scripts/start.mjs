@@ -16,9 +16,12 @@ const { ensureDevKeys } = require('./lib/devKeys.js');
 const { subgraphs } = require('./lib/subgraphList.js');
 const { ProcessGroup, waitForHttp } = require('./lib/processGroup.js');
 const { seedDemoData, demoPassword } = require('./lib/seedDemoData.js');
+const { createPrettyLogLine } = require('./lib/prettyLogLine.js');
 
 const GATEWAY_PORT = Number(process.env.PORT ?? 4000);
-const group = new ProcessGroup();
+// One readable line per log event for the person at the terminal; LOG_FORMAT=json keeps the services' raw JSON.
+const readableLogs = (process.env.LOG_FORMAT ?? (process.env.NODE_ENV === 'production' ? 'json' : 'pretty')) === 'pretty';
+const group = new ProcessGroup(!readableLogs ? {} : { formatLine: createPrettyLogLine({ colorize: process.stdout.isTTY }) });
 
 async function main() {
   ensureInstalled(root);
