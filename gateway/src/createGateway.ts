@@ -14,6 +14,8 @@ import { operationLimitPlugins } from './limits/operationLimitPlugins';
 import { TokenBucketLimiter } from './limits/tokenBucketLimiter';
 import { useVariableCoercion } from './limits/useVariableCoercion';
 import { useSignedViewer } from './viewer/useSignedViewer';
+import { TrustedDocumentRegistry } from './trustedDocuments/trustedDocumentRegistry';
+import { useTrustedDocuments } from './trustedDocuments/useTrustedDocuments';
 import { createGatewayMaskError } from './errors/createGatewayMaskError';
 import { useRequestErrorStatus } from './errors/useRequestErrorStatus';
 import { useRequestGuards } from './requests/useRequestGuards';
@@ -91,6 +93,18 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         onRefused: (subject) => metrics.natsRefused.inc({ subject }),
       })
     : Promise.resolve(undefined);
+  // Organizations' trusted documents come over the same connection; without NATS no partner key is accepted anyway.
+  const trustedDocuments: Promise<TrustedDocumentRegistry | undefined> = identityLink.then((link) =>
+    link
+      ? new TrustedDocumentRegistry({
+          nc: link.connection,
+          logger,
+          lookupTimeoutMs: config.apiKeyLookupTimeoutMs,
+          ttlMs: config.apiKeyCacheTtlMs,
+          onRefused: (subject) => metrics.natsRefused.inc({ subject }),
+        }).start()
+      : undefined,
+  );
   const authenticate: Promise<Authenticate> = deps.authenticate
     ? Promise.resolve(deps.authenticate)
     : Promise.all([createSessionVerifier(config.sessionPublicKeys), identityLink]).then(([verifyToken, link]) =>
@@ -108,6 +122,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const sign: Promise<ViewerSigner> = deps.signViewer ? Promise.resolve(deps.signViewer) : createViewerSigner(config.viewerPrivateKey);
   // Key import is async; surface a bad key at listen rather than as an unhandled rejection now.
   identityLink.catch(() => undefined);
+  trustedDocuments.catch(() => undefined);
   authenticate.catch(() => undefined);
   sign.catch(() => undefined);
 
@@ -139,6 +154,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         limiter: new TokenBucketLimiter(config.rateLimit),
         viewers,
       }),
+      // Before any parsing: an unregistered operation of an enforcing organization's key goes no further.
+      useTrustedDocuments({ registry: () => trustedDocuments, viewers, usage: metrics.partnerOperations }),
       ...operationLimitPlugins(config.limits, { hideSuggestions: !development }),
       useVariableCoercion(),
       // After variables are coerced: @include(if: $flag) is decided on valid values.
@@ -207,6 +224,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       ready = false;
       await closeServer();
       await engine.dispose();
+      (await trustedDocuments.catch(() => undefined))?.stop();
       await (await identityLink.catch(() => undefined))?.close();
     },
   };

@@ -51,16 +51,16 @@ const subgraphBase = (name) => ({
 /** @type {Record<NatsRole, RoleGrant>} */
 const permissionTable = {
   gateway: {
-    why: 'asks identity about API keys, reports their use, hears key and session revocations; no JetStream at all',
-    request: ['rpc.identity.v1.apikey.resolve'],
+    why: "asks identity about API keys and organizations' trusted documents, reports key use, hears key and session revocations and trusted-document changes; no JetStream at all",
+    request: ['rpc.identity.v1.apikey.resolve', 'rpc.identity.v1.trusteddocuments.get'],
     publish: ['rpc.identity.v1.apikey.used'],
-    subscribe: ['identity.v1.apikey.*', 'identity.v1.session.revoked'],
+    subscribe: ['identity.v1.apikey.*', 'identity.v1.session.revoked', 'identity.v1.organization.trusted_documents_changed'],
   },
   identity: {
     why: 'owns users, sessions, organizations and API keys: the only publisher of identity.v1.> and the only answer to rpc.identity.>',
     ...subgraphBase('identity'),
     publish: ['identity.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
-    answer: ['rpc.identity.v1.apikey.resolve', exportSubject('identity')],
+    answer: ['rpc.identity.v1.apikey.resolve', 'rpc.identity.v1.trusteddocuments.get', exportSubject('identity')],
     subscribe: ['rpc.identity.v1.apikey.used'],
     ownStreams: ['IDENTITY'],
     readStreams: ['CONSENT', 'PRIVACY'],

@@ -6,6 +6,7 @@ export class GatewayMetrics extends ServiceMetrics {
   readonly upstreamDuration: Histogram<'subgraph'>;
   readonly upstreamErrors: Counter<'subgraph' | 'code'>;
   readonly natsRefused: Counter<'subject'>;
+  readonly partnerOperations: Counter<'organization' | 'operation'>;
 
   constructor() {
     super('gateway');
@@ -27,6 +28,12 @@ export class GatewayMetrics extends ServiceMetrics {
       name: 'nats_messages_refused_total',
       help: 'Replies and events from NATS that did not fit their schema and were not acted on, by subject',
       labelNames: ['subject'],
+      registers,
+    });
+    this.partnerOperations = new Counter({
+      name: 'partner_operations_total',
+      help: "Partner key requests by organization id and registered operation name ('unregistered' for others, allowed while the organization does not enforce trusted documents)",
+      labelNames: ['organization', 'operation'],
       registers,
     });
   }

@@ -33,6 +33,9 @@ import { createSessionService } from './sessions/sessionService';
 import { SignInThrottle } from './sessions/signInThrottle';
 import { eraseIdentityData, userDeletedEvent } from './privacy/eraseIdentityData';
 import { exportIdentityData } from './privacy/exportIdentityData';
+import { trustedDocumentManifestModel } from './trustedDocuments/trustedDocumentManifestModel';
+import { trustedDocumentResolvers } from './trustedDocuments/trustedDocumentResolvers';
+import { TrustedDocumentResponder } from './trustedDocuments/trustedDocumentResponder';
 import { DevelopmentStandInVerificationProvider } from './verification/developmentStandInVerificationProvider';
 import { HttpVerificationProvider } from './verification/httpVerificationProvider';
 import type { VerificationProvider } from './verification/verificationProvider';
@@ -86,6 +89,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       const sessions = relay.track(sessionModel(db));
       const organizations = relay.track(organizationModel(db));
       const apiKeys = relay.track(apiKeyModel(db));
+      const trustedDocumentManifests = trustedDocumentManifestModel(db);
       const phones = new PhoneVault(new SealedBox(secrets.phoneKeys, secrets.phoneKeyId), secrets.phoneLookupKey);
       await migratePlaintextPhones(users, phones, logger);
       const services: IdentityServices = {
@@ -103,6 +107,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         }),
         organizations,
         apiKeys,
+        trustedDocumentManifests,
         clock,
         phones,
         biometricBox: new SealedBox(secrets.biometricKeys, secrets.biometricKeyId),
@@ -117,6 +122,8 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       };
       const responder = new ApiKeyResponder({ nc: bus.nc, apiKeys, organizations, logger });
       responder.start();
+      const trustedDocuments = new TrustedDocumentResponder({ nc: bus.nc, organizations, manifests: trustedDocumentManifests, logger });
+      trustedDocuments.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
       // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
       retention = new RetentionSweep({
@@ -151,10 +158,12 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
             ...sessionResolvers.Mutation,
             ...organizationResolvers.Mutation,
             ...apiKeyResolvers.Mutation,
+            ...trustedDocumentResolvers.Mutation,
             ...profileResolvers.Mutation,
           },
           User: userResolvers.User,
-          Organization: organizationResolvers.Organization,
+          Organization: { ...organizationResolvers.Organization, ...trustedDocumentResolvers.Organization },
+          TrustedDocuments: trustedDocumentResolvers.TrustedDocuments,
           OrganizationMember: organizationResolvers.OrganizationMember,
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
@@ -165,6 +174,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           await retention.stop();
           await retentionSweep.stop();
           await responder.stop();
+          trustedDocuments.stop();
         },
       };
     },
