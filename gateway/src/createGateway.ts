@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError, createHookGuard, createLogger, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
+import { AppError, createHookGuard, createLogger, flushTracing, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
 import { createAuthenticator, type Authenticate } from './auth/createAuthenticator';
@@ -58,7 +58,7 @@ export interface Gateway {
  */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? createLogger({ name: 'gateway', level: config.logLevel });
-  initTracing({ exporter: config.tracesExporter });
+  initTracing(config.tracing ?? { serviceName: 'gateway' });
   const metrics = new GatewayMetrics();
   const guard = createHookGuard(logger, metrics.hookErrors);
 
@@ -226,6 +226,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       await engine.dispose();
       (await trustedDocuments.catch(() => undefined))?.stop();
       await (await identityLink.catch(() => undefined))?.close();
+      await flushTracing();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, env, withFileSecrets } from '@profile-graph/kit';
+import { ConfigError, env, tracingConfigShape, tracingOptions, withFileSecrets, type TracingOptions } from '@profile-graph/kit';
 import { SERVICE_SCOPES, type ServiceTokenEntry } from '../auth/verifyServiceToken';
 import { parseArgs } from './parseArgs';
 import { SUBGRAPH_URL_VARIABLE } from '../supergraph/subgraphUrlVariable';
@@ -122,8 +122,8 @@ const schema = z.object({
     .optional(),
   /** Concurrent identical subgraph queries for the same viewer share one call; never across viewers, never mutations. */
   SUBGRAPH_DEDUP: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
-  /** Where finished trace spans go: nowhere (traceparent still propagates), or stdout. */
-  TRACES_EXPORTER: z.enum(['none', 'console'], { error: 'expected none or console' }).default('none'),
+  /** OpenTelemetry: OTEL_TRACES_EXPORTER (none, console, otlp), OTEL_EXPORTER_OTLP_* and OTEL_SERVICE_NAME (the kit's tracingConfig). */
+  ...tracingConfigShape,
 });
 
 function wholeNumber(min: number, max: number, fallback: number) {
@@ -162,7 +162,8 @@ export interface GatewayConfig {
   metricsEnabled?: boolean;
   /** Set: /metrics needs `Authorization: Bearer <token>` with this SHA-256. Unset: open outside production, closed in it. */
   metricsTokenSha256?: string;
-  tracesExporter?: 'none' | 'console';
+  /** Where finished spans go (OTEL_* variables); unset: nowhere. */
+  tracing?: TracingOptions;
   /** Share concurrent identical subgraph queries within one viewer. Default on. */
   subgraphDedup?: boolean;
 }
@@ -264,7 +265,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     rateLimit: { capacity: value.RATE_LIMIT_CAPACITY, refillPerSecond: value.RATE_LIMIT_REFILL_PER_SECOND },
     metricsEnabled: value.METRICS === 'on',
     ...(value.METRICS_TOKEN_SHA256 !== undefined ? { metricsTokenSha256: value.METRICS_TOKEN_SHA256 } : {}),
-    tracesExporter: value.TRACES_EXPORTER,
+    tracing: tracingOptions(value, 'gateway'),
     subgraphDedup: value.SUBGRAPH_DEDUP === 'on',
   };
 }

@@ -3,6 +3,7 @@ export * from './errors/appError';
 export * from './errors/maskError';
 export * from './config/loadConfig';
 export * from './config/subgraphConfigSchema';
+export * from './config/tracingConfig';
 export * from './viewer/viewer';
 export * from './viewer/signViewer';
 export * from './viewer/verifyViewer';
