@@ -23,11 +23,11 @@ import { useEmptyOperations } from './requests/useEmptyOperations';
 import { useNormalizedSelections } from './requests/useNormalizedSelections';
 import { bearerTokenCheck } from './http/bearerTokenCheck';
 import { createRequestListener } from './http/createRequestListener';
-import { readSupergraph, withSubgraphUrls } from './supergraph/readSupergraph';
+import { loadRoutedSupergraph } from './supergraph/loadRoutedSupergraph';
+import { watchSupergraph } from './supergraph/supergraphWatcher';
 import { GatewayMetrics } from './observability/gatewayMetrics';
 import { observeRequest } from './observability/observeRequest';
 import { useObservability } from './observability/useObservability';
-import { subgraphUrlKey, subgraphUrlVariable } from './supergraph/subgraphUrlVariable';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -49,6 +49,8 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** Resolves once the port is bound and the supergraph is loaded; `url` is the GraphQL endpoint. */
   listen(port?: number): Promise<{ url: string; port: number }>;
+  /** Reloads the supergraph file (SIGHUP, and file changes when SUPERGRAPH_WATCH is on); false when the old one stays. */
+  reload(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -63,21 +65,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const guard = createHookGuard(logger, metrics.hookErrors);
 
   // Read and validated here so a bad supergraph fails createGateway with the file named, before any port is bound.
-  const supergraph = readSupergraph(config.supergraphPath);
-  const overrides: Record<string, string> = {};
-  for (const subgraph of supergraph.subgraphs) {
-    const url = config.subgraphUrls[subgraphUrlKey(subgraph.name)];
-    if (url !== undefined) overrides[subgraph.name] = url;
-  }
-  const known = new Set(supergraph.subgraphs.map((s) => subgraphUrlKey(s.name)));
-  for (const key of Object.keys(config.subgraphUrls)) {
-    if (!known.has(key)) logger.warn({ variable: `SUBGRAPH_${key}_URL` }, 'subgraph URL override matches no subgraph in the supergraph; ignored');
-  }
-  const routed = withSubgraphUrls(supergraph, overrides);
-  logger.info(
-    { subgraphs: routed.subgraphs.map((s) => ({ name: s.name, url: s.url, override: subgraphUrlVariable(s.name) })) },
-    'supergraph read',
-  );
+  const routed = loadRoutedSupergraph(config.supergraphPath, config.subgraphUrls, logger);
+  let requirements = readAuthRequirements(routed.document);
 
   // NATS is needed only for API keys and revocations; without NATS_URL keys are refused (fail closed).
   const identityLink: Promise<IdentityLink | undefined> = config.natsUrl
@@ -161,12 +150,43 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       // After variables are coerced: @include(if: $flag) is decided on valid values.
       useNormalizedSelections(),
       useEmptyOperations(),
-      useAuthorization({ requirements: readAuthRequirements(routed.document) }),
+      useAuthorization({ requirements: () => requirements }),
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
       // After useSignedViewer: adds trace and request id headers to the ones it settled on.
       useObservability({ metrics, guard }),
     ],
   });
+
+  /**
+   * Reads the supergraph file again and serves it, without dropping requests in flight. A file that fails
+   * to read, parse or plan leaves the current supergraph serving (logged, supergraph_reloads_total{outcome="failed"}).
+   * Reloads run one at a time; a change that arrives during one is picked up by the next.
+   */
+  let reloading: Promise<boolean> = Promise.resolve(true);
+  const reload = (trigger: 'file' | 'signal' | 'call'): Promise<boolean> =>
+    (reloading = reloading.then(async () => {
+      const previous = requirements;
+      try {
+        const next = loadRoutedSupergraph(config.supergraphPath, config.subgraphUrls, logger);
+        const nextRequirements = readAuthRequirements(next.document);
+        // While the engine switches, requests on either schema are held to both versions' rules (fail closed).
+        requirements = {
+          fields: new Map([...previous.fields, ...nextRequirements.fields]),
+          types: new Map([...previous.types, ...nextRequirements.types]),
+        };
+        await engine.reload(next.document);
+        requirements = nextRequirements;
+        metrics.supergraphReloads.inc({ outcome: 'ok' });
+        logger.info({ trigger, subgraphs: next.subgraphs.map((s) => s.name) }, 'supergraph reloaded');
+        return true;
+      } catch (error) {
+        requirements = previous;
+        metrics.supergraphReloads.inc({ outcome: 'failed' });
+        logger.error({ trigger, reason: (error as Error).message }, 'supergraph reload failed; still serving the previous supergraph');
+        return false;
+      }
+    }));
+  const watcher = config.supergraphWatch ? watchSupergraph(config.supergraphPath, () => void reload('file')) : undefined;
 
   let ready = false;
   let server: Server | undefined;
@@ -220,8 +240,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
       return { url: `http://${host}:${bound}${GRAPHQL_ENDPOINT}`, port: bound };
     },
+    reload: () => reload('call'),
     async close() {
       ready = false;
+      watcher?.close();
       await closeServer();
       await engine.dispose();
       (await trustedDocuments.catch(() => undefined))?.stop();

@@ -120,6 +120,8 @@ const schema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex characters: the SHA-256 of the metrics token (printf %s "$TOKEN" | sha256sum)' })
     .transform((value) => value.toLowerCase())
     .optional(),
+  /** Reload the supergraph when its file changes (default: on in development only; SIGHUP reloads always). */
+  SUPERGRAPH_WATCH: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
   /** Concurrent identical subgraph queries for the same viewer share one call; never across viewers, never mutations. */
   SUBGRAPH_DEDUP: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   /** OpenTelemetry: OTEL_TRACES_EXPORTER (none, console, otlp), OTEL_EXPORTER_OTLP_* and OTEL_SERVICE_NAME (the kit's tracingConfig). */
@@ -162,6 +164,8 @@ export interface GatewayConfig {
   metricsEnabled?: boolean;
   /** Set: /metrics needs `Authorization: Bearer <token>` with this SHA-256. Unset: open outside production, closed in it. */
   metricsTokenSha256?: string;
+  /** Reload the supergraph file when it changes. */
+  supergraphWatch?: boolean;
   /** Where finished spans go (OTEL_* variables); unset: nowhere. */
   tracing?: TracingOptions;
   /** Share concurrent identical subgraph queries within one viewer. Default on. */
@@ -267,5 +271,6 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     ...(value.METRICS_TOKEN_SHA256 !== undefined ? { metricsTokenSha256: value.METRICS_TOKEN_SHA256 } : {}),
     tracing: tracingOptions(value, 'gateway'),
     subgraphDedup: value.SUBGRAPH_DEDUP === 'on',
+    supergraphWatch: (value.SUPERGRAPH_WATCH ?? (value.NODE_ENV === 'development' ? 'on' : 'off')) === 'on',
   };
 }

@@ -7,6 +7,7 @@ export class GatewayMetrics extends ServiceMetrics {
   readonly upstreamErrors: Counter<'subgraph' | 'code'>;
   readonly natsRefused: Counter<'subject'>;
   readonly partnerOperations: Counter<'organization' | 'operation'>;
+  readonly supergraphReloads: Counter<'outcome'>;
 
   constructor() {
     super('gateway');
@@ -34,6 +35,12 @@ export class GatewayMetrics extends ServiceMetrics {
       name: 'partner_operations_total',
       help: "Partner key requests by organization id and registered operation name ('unregistered' for others, allowed while the organization does not enforce trusted documents)",
       labelNames: ['organization', 'operation'],
+      registers,
+    });
+    this.supergraphReloads = new Counter({
+      name: 'supergraph_reloads_total',
+      help: "Supergraph reloads (file change or SIGHUP) by outcome: 'ok', or 'failed' (the previous supergraph kept serving)",
+      labelNames: ['outcome'],
       registers,
     });
   }
