@@ -58,6 +58,8 @@ const schema = z.object({
   API_KEY_LOOKUP_TIMEOUT_MS: env.durationMs(2_000),
   /** How often key usage is reported to identity (lastUsedAt), in one message per interval. */
   API_KEY_USAGE_FLUSH_MS: env.durationMs(10_000),
+  /** How long NATS may be silent (disconnected, or a PING unanswered) before user tokens and API keys are refused (503): revocations might be missed. */
+  REVOCATIONS_STALE_AFTER_MS: env.durationMs(3_000),
   /** SHA-256 (hex) of the operator token; a request with a matching x-operator-token acts as the operator. Unset: no operator access. */
   OPERATOR_TOKEN_SHA256: z
     .string()
@@ -151,6 +153,8 @@ export interface GatewayConfig {
   apiKeyCacheTtlMs: number;
   apiKeyLookupTimeoutMs: number;
   apiKeyUsageFlushMs: number;
+  /** NATS silence after which revocations are not vouched for (user tokens and keys refused with 503). Default 3 s. */
+  revocationsStaleAfterMs?: number;
   operatorTokenSha256?: string;
   /** Internal services' token hashes and scopes (SERVICE_TOKENS). */
   serviceTokens?: ServiceTokenEntry[];
@@ -248,6 +252,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     apiKeyCacheTtlMs: value.API_KEY_CACHE_TTL_MS,
     apiKeyLookupTimeoutMs: value.API_KEY_LOOKUP_TIMEOUT_MS,
     apiKeyUsageFlushMs: value.API_KEY_USAGE_FLUSH_MS,
+    revocationsStaleAfterMs: value.REVOCATIONS_STALE_AFTER_MS,
     ...(value.OPERATOR_TOKEN_SHA256 !== undefined ? { operatorTokenSha256: value.OPERATOR_TOKEN_SHA256 } : {}),
     serviceTokens: value.SERVICE_TOKENS,
     trustProxyHops: value.TRUST_PROXY_HOPS,

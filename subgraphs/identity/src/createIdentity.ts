@@ -2,6 +2,7 @@ import {
   createSessionSigner,
   createSubgraphService,
   daysToMs,
+  ensureRevocationBucket,
   erasureHandler,
   ExportResponder,
   RetentionSweep,
@@ -32,6 +33,8 @@ import { sessionResolvers } from './sessions/sessionResolvers';
 import { createSessionService } from './sessions/sessionService';
 import { SignInThrottle } from './sessions/signInThrottle';
 import { eraseIdentityData, userDeletedEvent } from './privacy/eraseIdentityData';
+import { recordRevocations } from './revocations/recordRevocations';
+import { createRevocationWriter } from './revocations/revocationWriter';
 import { exportIdentityData } from './privacy/exportIdentityData';
 import { DevelopmentStandInVerificationProvider } from './verification/developmentStandInVerificationProvider';
 import { HttpVerificationProvider } from './verification/httpVerificationProvider';
@@ -115,6 +118,9 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         },
         maxImageBytes: config.VERIFICATION_MAX_IMAGE_BYTES,
       };
+      // Gateways wait for this bucket before serving: identity owns it (scripts/lib/natsPermissions.js).
+      await ensureRevocationBucket(await bus.nc.jetstreamManager(), config.JETSTREAM_REPLICAS);
+      const revocations = createRevocationWriter({ js: bus.nc.jetstream(), accessTokenTtlMs: config.SESSION_TTL_SECONDS * 1000, clock });
       const responder = new ApiKeyResponder({ nc: bus.nc, apiKeys, organizations, logger });
       responder.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
@@ -139,7 +145,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         relay,
         logger,
         clock,
-        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay }, userId),
+        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay, revocations }, userId),
         completionEvents: (userId) => [userDeletedEvent(userId)],
       });
       return {
@@ -159,7 +165,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
         } as never,
-        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure],
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure, recordRevocations({ writer: revocations, apiKeys })],
         onClose: async () => {
           exporter.stop();
           await retention.stop();

@@ -1,0 +1,149 @@
+import type { Logger } from '@profile-graph/kit';
+import type { RateLimitStore } from './rateLimitStore';
+import { TokenBucketLimiter, type RateLimiter, type TakeResult } from './tokenBucketLimiter';
+
+export interface SharedLimiterOptions {
+  capacity: number;
+  refillPerSecond: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** A lease is a few tokens taken from the shared bucket at once: this fraction of the capacity (at least one). */
+const LEASE_FRACTION = 1 / 20;
+/** Tokens of a lease older than this are not spent but handed back with the next lease (see the class comment). */
+const LEASE_MS = 1_000;
+/** Compare-and-set attempts before a request falls back to the local bucket. */
+const MAX_ATTEMPTS = 5;
+/** Store failures are logged at most this often. */
+const WARN_EVERY_MS = 10_000;
+
+interface Lease {
+  tokens: number;
+  at: number;
+  /** When tokens are 0: no token in the shared bucket before this (refused locally until then, without asking). */
+  nextTokenAt: number;
+}
+
+const MAX_LEASES = 100_000;
+
+/**
+ * One token bucket per key shared by every gateway replica (N gateways
+ * enforce one limit), at a low cost per request: the shared bucket lives in
+ * a store (NATS KV, compare-and-set), and each gateway takes tokens from it
+ * a lease at a time, so most requests spend a local token and only one in
+ * `capacity / 20` (and the first after a pause) waits for a KV round trip.
+ *
+ * Accuracy: leased tokens are already taken from the shared bucket, so the
+ * replicas together never admit more than the bucket allows, except that a
+ * lease spent up to LEASE_MS after it was taken may meet a bucket refilled
+ * meanwhile (at most min(lease, refill x LEASE_MS) extra per replica). The
+ * other way, tokens leased by a replica the client stopped using are missing
+ * from the shared bucket (at most lease - 1 per replica) until it refills.
+ *
+ * Fails open to per-replica buckets: while the store is unreachable (or a
+ * write loses too many races) a request spends a token of this gateway's own
+ * bucket, so limits keep working, N times looser, rather than refusing
+ * everyone. Revocations, unlike limits, fail closed (identityLink.ts).
+ */
+export class SharedTokenBucketLimiter implements RateLimiter {
+  private readonly local: TokenBucketLimiter;
+  private readonly leases = new Map<string, Lease>();
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly leaseSize: number;
+  private store: RateLimitStore | undefined;
+  private lastWarnAt = 0;
+
+  constructor(private readonly options: SharedLimiterOptions) {
+    this.local = new TokenBucketLimiter({ capacity: options.capacity, refillPerSecond: options.refillPerSecond, ...(options.now ? { now: options.now } : {}) });
+    this.leaseSize = Math.max(1, Math.floor(options.capacity * LEASE_FRACTION));
+  }
+
+  /** From now on buckets are shared through `store` (until then, and without NATS, they are this process's own). */
+  attach(store: RateLimitStore): void {
+    this.store = store;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  take(key: string): TakeResult | Promise<TakeResult> {
+    const store = this.store;
+    if (!store?.isAvailable()) return this.local.take(key);
+    return this.fromLease(key) ?? this.takeShared(store, key, MAX_ATTEMPTS);
+  }
+
+  /** The local fast path: a token of a fresh lease, or a refusal while the shared bucket is known to be empty. */
+  private fromLease(key: string): TakeResult | undefined {
+    const lease = this.leases.get(key);
+    if (!lease) return undefined;
+    const now = this.now();
+    if (lease.tokens >= 1 && now - lease.at < LEASE_MS) {
+      lease.tokens -= 1;
+      return { allowed: true, retryAfterSeconds: 0 };
+    }
+    if (lease.tokens < 1 && now < lease.nextTokenAt) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((lease.nextTokenAt - now) / 1000)) };
+    return undefined;
+  }
+
+  private async takeShared(store: RateLimitStore, key: string, attempts: number): Promise<TakeResult> {
+    for (let round = 0; round < MAX_ATTEMPTS; round++) {
+      // One lease in flight per key: concurrent requests of one viewer wait for it instead of racing each other in KV.
+      let pending = this.inflight.get(key);
+      if (!pending) {
+        pending = this.lease(store, key, attempts).finally(() => this.inflight.delete(key));
+        this.inflight.set(key, pending);
+      }
+      try {
+        await pending;
+      } catch (error) {
+        this.warn(error);
+        return this.local.take(key);
+      }
+      const taken = this.fromLease(key);
+      if (taken) return taken;
+    }
+    return this.local.take(key);
+  }
+
+  /** Reads the shared bucket, refills it, takes a lease (and hands back a stale one), and writes it back if nobody else did. */
+  private async lease(store: RateLimitStore, key: string, attempts: number): Promise<void> {
+    const { capacity, refillPerSecond } = this.options;
+    const old = this.leases.get(key);
+    const handBack = old ? Math.max(0, Math.floor(old.tokens)) : 0;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const { state, revision } = await store.read(key);
+      const now = this.now();
+      const refilled = state ? Math.min(capacity, state.tokens + (Math.max(0, now - state.at) / 1000) * refillPerSecond) : capacity;
+      const available = Math.min(capacity, refilled + handBack);
+      const granted = Math.min(this.leaseSize, Math.floor(available));
+      const left = available - granted;
+      // Until it is full again; then the entry may go (absent is full).
+      const ttlSeconds = (capacity - left) / refillPerSecond + 1;
+      if (granted === 0 && handBack === 0 && state) {
+        // Nothing to take and nothing to return: no write, refuse locally until the next token is due.
+        this.setLease(key, { tokens: 0, at: now, nextTokenAt: now + ((1 - left) / refillPerSecond) * 1000 });
+        return;
+      }
+      if (await store.write(key, { tokens: left, at: now }, revision, ttlSeconds)) {
+        this.setLease(key, { tokens: granted, at: now, nextTokenAt: granted > 0 ? now : now + ((1 - left) / refillPerSecond) * 1000 });
+        return;
+      }
+    }
+    throw new Error('the shared rate-limit bucket kept changing under us');
+  }
+
+  private setLease(key: string, lease: Lease): void {
+    this.leases.delete(key);
+    this.leases.set(key, lease);
+    if (this.leases.size > MAX_LEASES) this.leases.delete(this.leases.keys().next().value!);
+  }
+
+  private warn(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarnAt < WARN_EVERY_MS) return;
+    this.lastWarnAt = now;
+    this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'shared rate limits unavailable; this gateway limits on its own for now');
+  }
+}
