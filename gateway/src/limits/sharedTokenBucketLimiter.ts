@@ -13,8 +13,10 @@ export interface SharedLimiterOptions {
 const LEASE_FRACTION = 1 / 20;
 /** Tokens of a lease older than this are not spent but handed back with the next lease (see the class comment). */
 const LEASE_MS = 1_000;
-/** Compare-and-set attempts before a request falls back to the local bucket. */
+/** Compare-and-set attempts of one lease (other replicas writing the same bucket) before the request falls back to the local bucket. */
 const MAX_ATTEMPTS = 5;
+/** Leases one request may wait for (each grants a token to someone, or refuses) before it falls back to the local bucket. */
+const MAX_ROUNDS = 1_000;
 /** Store failures are logged at most this often. */
 const WARN_EVERY_MS = 10_000;
 
@@ -33,6 +35,8 @@ const MAX_LEASES = 100_000;
  * a store (NATS KV, compare-and-set), and each gateway takes tokens from it
  * a lease at a time, so most requests spend a local token and only one in
  * `capacity / 20` (and the first after a pause) waits for a KV round trip.
+ * Concurrent requests of one key share that round trip, and the lease is
+ * then as large as the number of them waiting.
  *
  * Accuracy: leased tokens are already taken from the shared bucket, so the
  * replicas together never admit more than the bucket allows, except that a
@@ -50,6 +54,8 @@ export class SharedTokenBucketLimiter implements RateLimiter {
   private readonly local: TokenBucketLimiter;
   private readonly leases = new Map<string, Lease>();
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Requests per key waiting for a lease: the next lease takes enough for all of them (they spend it at once, nothing is stranded). */
+  private readonly waiting = new Map<string, number>();
   private readonly leaseSize: number;
   private store: RateLimitStore | undefined;
   private lastWarnAt = 0;
@@ -71,7 +77,7 @@ export class SharedTokenBucketLimiter implements RateLimiter {
   take(key: string): TakeResult | Promise<TakeResult> {
     const store = this.store;
     if (!store?.isAvailable()) return this.local.take(key);
-    return this.fromLease(key) ?? this.takeShared(store, key, MAX_ATTEMPTS);
+    return this.fromLease(key) ?? this.takeShared(store, key);
   }
 
   /** The local fast path: a token of a fresh lease, or a refusal while the shared bucket is known to be empty. */
@@ -87,37 +93,46 @@ export class SharedTokenBucketLimiter implements RateLimiter {
     return undefined;
   }
 
-  private async takeShared(store: RateLimitStore, key: string, attempts: number): Promise<TakeResult> {
-    for (let round = 0; round < MAX_ATTEMPTS; round++) {
-      // One lease in flight per key: concurrent requests of one viewer wait for it instead of racing each other in KV.
-      let pending = this.inflight.get(key);
-      if (!pending) {
-        pending = this.lease(store, key, attempts).finally(() => this.inflight.delete(key));
-        this.inflight.set(key, pending);
+  private async takeShared(store: RateLimitStore, key: string): Promise<TakeResult> {
+    this.waiting.set(key, (this.waiting.get(key) ?? 0) + 1);
+    try {
+      // Each round's lease grants a token to at least one waiter or refuses them all, so this ends.
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        // One lease in flight per key: concurrent requests of one viewer wait for it instead of racing each other in KV.
+        let pending = this.inflight.get(key);
+        if (!pending) {
+          pending = this.lease(store, key).finally(() => this.inflight.delete(key));
+          this.inflight.set(key, pending);
+        }
+        try {
+          await pending;
+        } catch (error) {
+          this.warn(error);
+          return this.local.take(key);
+        }
+        const taken = this.fromLease(key);
+        if (taken) return taken;
       }
-      try {
-        await pending;
-      } catch (error) {
-        this.warn(error);
-        return this.local.take(key);
-      }
-      const taken = this.fromLease(key);
-      if (taken) return taken;
+      return this.local.take(key);
+    } finally {
+      const left = (this.waiting.get(key) ?? 1) - 1;
+      if (left > 0) this.waiting.set(key, left);
+      else this.waiting.delete(key);
     }
-    return this.local.take(key);
   }
 
   /** Reads the shared bucket, refills it, takes a lease (and hands back a stale one), and writes it back if nobody else did. */
-  private async lease(store: RateLimitStore, key: string, attempts: number): Promise<void> {
+  private async lease(store: RateLimitStore, key: string): Promise<void> {
     const { capacity, refillPerSecond } = this.options;
     const old = this.leases.get(key);
     const handBack = old ? Math.max(0, Math.floor(old.tokens)) : 0;
-    for (let attempt = 0; attempt < attempts; attempt++) {
+    const wanted = Math.max(this.leaseSize, this.waiting.get(key) ?? 0);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const { state, revision } = await store.read(key);
       const now = this.now();
       const refilled = state ? Math.min(capacity, state.tokens + (Math.max(0, now - state.at) / 1000) * refillPerSecond) : capacity;
       const available = Math.min(capacity, refilled + handBack);
-      const granted = Math.min(this.leaseSize, Math.floor(available));
+      const granted = Math.min(wanted, Math.floor(available));
       const left = available - granted;
       // Until it is full again; then the entry may go (absent is full).
       const ttlSeconds = (capacity - left) / refillPerSecond + 1;
