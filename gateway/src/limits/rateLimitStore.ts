@@ -11,8 +11,8 @@ export interface SharedBucketState {
 export interface RateLimitStore {
   /** The bucket and its revision (0: no entry, which is a full bucket). */
   read(key: string): Promise<{ state: SharedBucketState | null; revision: number }>;
-  /** Stores `state` if the entry is still at `revision`; false when another writer came first. */
-  write(key: string, state: SharedBucketState, revision: number, ttlSeconds: number): Promise<boolean>;
+  /** Stores `state` if the entry is still at `revision` and returns the new revision; false when another writer came first. */
+  write(key: string, state: SharedBucketState, revision: number, ttlSeconds: number): Promise<number | false>;
   /** False while the store cannot be reached: the limiter uses its local buckets at once instead of waiting. */
   isAvailable(): boolean;
 }
@@ -86,12 +86,12 @@ export class NatsRateLimitStore implements RateLimitStore {
     }
   }
 
-  async write(key: string, state: SharedBucketState, revision: number, ttlSeconds: number): Promise<boolean> {
+  async write(key: string, state: SharedBucketState, revision: number, ttlSeconds: number): Promise<number | false> {
     const h = natsHeaders();
     h.set('Nats-TTL', `${Math.max(1, Math.ceil(ttlSeconds))}s`);
     try {
-      await this.js.publish(this.subject(key), Buffer.from(JSON.stringify(state)), { headers: h, expect: { lastSubjectSequence: revision }, timeout: KV_TIMEOUT_MS });
-      return true;
+      const ack = await this.js.publish(this.subject(key), Buffer.from(JSON.stringify(state)), { headers: h, expect: { lastSubjectSequence: revision }, timeout: KV_TIMEOUT_MS });
+      return ack.seq;
     } catch (error) {
       if (/wrong last sequence/i.test(String((error as Error).message))) return false;
       throw error;

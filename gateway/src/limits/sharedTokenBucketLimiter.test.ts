@@ -8,6 +8,7 @@ class MemoryStore implements RateLimitStore {
   available = true;
   failing = false;
   reads = 0;
+  writes = 0;
   private revision = 0;
 
   async read(key: string) {
@@ -18,10 +19,11 @@ class MemoryStore implements RateLimitStore {
   }
 
   async write(key: string, state: SharedBucketState, revision: number) {
+    this.writes++;
     if (this.failing) throw new Error('timeout');
     if ((this.entries.get(key)?.revision ?? 0) !== revision) return false;
     this.entries.set(key, { state: { ...state }, revision: ++this.revision });
-    return true;
+    return this.revision;
   }
 
   isAvailable() {
@@ -68,20 +70,29 @@ describe('SharedTokenBucketLimiter', () => {
     expect(later).toBeLessThanOrEqual(11);
   });
 
-  it('spends local lease tokens without asking the store, and hands back a stale lease instead of spending it', async () => {
+  it('spends local lease tokens without asking the store, writes on a guessed revision (its own last, or none), and hands back a stale lease instead of spending it', async () => {
     const store = new MemoryStore();
-    const [one] = replicas(store, 1, 40, 0.1);
+    const [one, two] = replicas(store, 2, 40, 0.1);
     await one!.take('k');
-    const reads = store.reads;
+    expect([store.reads, store.writes]).toEqual([0, 1]);
     expect((await one!.take('k')).allowed).toBe(true);
-    expect(store.reads).toBe(reads);
-    // A lease of 2, both spent: 38 left in the store. Another lease (1 of 2 spent), then it goes stale:
+    expect([store.reads, store.writes]).toEqual([0, 1]);
+    // A lease of 2, both spent: 38 left in the store. The next lease is one compare-and-set on what it wrote (no read); 1 of 2 spent, then it goes stale:
     await one!.take('k');
+    expect([store.reads, store.writes]).toEqual([0, 2]);
     now += 1_500;
     await one!.take('k');
-    expect(store.reads).toBe(reads + 2);
+    expect([store.reads, store.writes]).toEqual([0, 3]);
     // 36 + 0.15 refilled + 1 handed back - 2 leased.
     expect([...store.entries.values()][0]!.state.tokens).toBeCloseTo(35.15, 5);
+    // Another replica, new to the key, guesses "no entry", fails, reads, writes; the first one's revision is then stale:
+    // its compare-and-set fails, it reads, and counts right.
+    await two!.take('k');
+    expect(store.reads).toBe(1);
+    now += 1_500;
+    await one!.take('k');
+    expect(store.reads).toBe(2);
+    expect([...store.entries.values()][0]!.state.tokens).toBeCloseTo(35.15 - 2 + 0.15 + 1 - 2, 5);
   });
 
   it('fails open to a local bucket per replica when the store is unreachable or failing', async () => {

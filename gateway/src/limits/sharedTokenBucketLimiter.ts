@@ -1,5 +1,5 @@
 import type { Logger } from '@profile-graph/kit';
-import type { RateLimitStore } from './rateLimitStore';
+import type { RateLimitStore, SharedBucketState } from './rateLimitStore';
 import { TokenBucketLimiter, type RateLimiter, type TakeResult } from './tokenBucketLimiter';
 
 export interface SharedLimiterOptions {
@@ -23,6 +23,8 @@ const WARN_EVERY_MS = 10_000;
 interface Lease {
   tokens: number;
   at: number;
+  /** What this replica last wrote to the shared bucket: the next lease tries its compare-and-set on it without reading first. */
+  written?: { state: SharedBucketState; revision: number };
   /** When tokens are 0: no token in the shared bucket before this (refused locally until then, without asking). */
   nextTokenAt: number;
 }
@@ -128,7 +130,10 @@ export class SharedTokenBucketLimiter implements RateLimiter {
     const handBack = old ? Math.max(0, Math.floor(old.tokens)) : 0;
     const wanted = Math.max(this.leaseSize, this.waiting.get(key) ?? 0);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { state, revision } = await store.read(key);
+      // The first attempt guesses instead of reading: this replica's own last write (a viewer's requests often reach one
+      // replica), or no entry at all (a viewer not seen lately, whose entry expired full). Right: one round trip, not two.
+      // Wrong: the compare-and-set fails and the next attempt reads.
+      const { state, revision } = attempt === 0 ? (old?.written ?? { state: null, revision: 0 }) : await store.read(key);
       const now = this.now();
       const refilled = state ? Math.min(capacity, state.tokens + (Math.max(0, now - state.at) / 1000) * refillPerSecond) : capacity;
       const available = Math.min(capacity, refilled + handBack);
@@ -136,13 +141,16 @@ export class SharedTokenBucketLimiter implements RateLimiter {
       const left = available - granted;
       // Until it is full again; then the entry may go (absent is full).
       const ttlSeconds = (capacity - left) / refillPerSecond + 1;
-      if (granted === 0 && handBack === 0 && state) {
-        // Nothing to take and nothing to return: no write, refuse locally until the next token is due.
+      if (granted === 0 && handBack === 0 && attempt > 0) {
+        // Nothing to take and nothing to return (as read just now): no write, refuse locally until the next token is due.
         this.setLease(key, { tokens: 0, at: now, nextTokenAt: now + ((1 - left) / refillPerSecond) * 1000 });
         return;
       }
-      if (await store.write(key, { tokens: left, at: now }, revision, ttlSeconds)) {
-        this.setLease(key, { tokens: granted, at: now, nextTokenAt: granted > 0 ? now : now + ((1 - left) / refillPerSecond) * 1000 });
+      const written = { state: { tokens: left, at: now }, revision: 0 };
+      const stored = await store.write(key, written.state, revision, ttlSeconds);
+      if (stored !== false) {
+        written.revision = stored;
+        this.setLease(key, { tokens: granted, at: now, nextTokenAt: granted > 0 ? now : now + ((1 - left) / refillPerSecond) * 1000, written });
         return;
       }
     }
