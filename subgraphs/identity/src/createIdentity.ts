@@ -120,7 +120,8 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       };
       // Gateways wait for this bucket before serving: identity owns it (scripts/lib/natsPermissions.js).
       await ensureRevocationBucket(await bus.nc.jetstreamManager(), config.JETSTREAM_REPLICAS);
-      const revocations = createRevocationWriter({ js: bus.nc.jetstream(), accessTokenTtlMs: config.SESSION_TTL_SECONDS * 1000, clock });
+      // The real clock, not the injected one: access tokens expire by it, so their revocations must too.
+      const revocations = createRevocationWriter({ js: bus.nc.jetstream(), accessTokenTtlMs: config.SESSION_TTL_SECONDS * 1000 });
       const responder = new ApiKeyResponder({ nc: bus.nc, apiKeys, organizations, logger });
       responder.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });

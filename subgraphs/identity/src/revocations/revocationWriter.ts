@@ -18,8 +18,9 @@ export interface RevocationWriter {
 }
 
 /** identity's writes into the shared revocations bucket (the only role allowed to make them). */
-export function createRevocationWriter(deps: { js: JetStreamClient; accessTokenTtlMs: number; clock: () => Date }): RevocationWriter {
-  const { js, accessTokenTtlMs, clock } = deps;
+export function createRevocationWriter(deps: { js: JetStreamClient; accessTokenTtlMs: number; clock?: () => Date }): RevocationWriter {
+  const { js, accessTokenTtlMs } = deps;
+  const clock = deps.clock ?? (() => new Date());
   const tokenLifetime = accessTokenTtlMs + CLOCK_SKEW_MS;
   return {
     async session(sessionId, revokedAt) {
