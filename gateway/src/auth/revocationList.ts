@@ -171,7 +171,16 @@ export class RevocationList {
   private ping(): void {
     if (!this.connected || this.options.nc.isClosed()) return;
     this.options.nc.flush().then(
-      () => (this.lastHeardAt = Date.now()),
+      () => {
+        const wasStale = Date.now() - this.lastHeardAt > this.options.staleAfterMs;
+        this.lastHeardAt = Date.now();
+        // Back from a silence: what was revoked meanwhile may not have reached the consumer (its pulls may have expired),
+        // so read the bucket again before vouching, as after a reconnect. (load() unsets `synced` before it yields.)
+        if (wasStale && this.synced) {
+          this.options.logger.warn('NATS answered again after a silence; reloading revocations');
+          void this.reload();
+        }
+      },
       () => undefined,
     );
   }
