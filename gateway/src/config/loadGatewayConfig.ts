@@ -232,6 +232,10 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
   if (merged['NATS_URL'] !== undefined && merged['NATS_NKEY_SEED'] === undefined) {
     problems.push('  NATS_NKEY_SEED is missing: NATS refuses connections without credentials; set the gateway role\'s nkey seed (NATS_NKEY_SEED_FILE=.data/keys/nats/gateway.nk)');
   }
+  // Fail closed: without NATS no revocation reaches this gateway, so a signed-out or erased user's token would pass until it expires.
+  if (merged['NODE_ENV'] === 'production' && merged['NATS_URL'] === undefined) {
+    problems.push('  NATS_URL is missing: in production the gateway needs NATS for revocations (sign-outs, revoked keys, erased users) and shared rate limits');
+  }
   const subgraphUrls: Record<string, string> = {};
   problems.push(...subgraphUrlIssues(environment, subgraphUrls));
   if (problems.length > 0 || !result.success) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
