@@ -114,7 +114,19 @@ export class RevocationList {
       target = info.delivered.stream_seq;
       if (lastSeq >= target) markSynced();
     }
-    await done;
+    // A load that never completes (the connection lost midway) must not hang start or a reload: fail it, and retry.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the ${REVOCATIONS_BUCKET} bucket was not read within ${this.options.startupTimeoutMs} ms`)), this.options.startupTimeoutMs);
+    });
+    try {
+      await Promise.race([done, timeout]);
+    } catch (error) {
+      if (generation === this.generation) messages.stop();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private apply(subject: string, data: Uint8Array, operation: string | undefined): void {
