@@ -114,9 +114,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   // Key import is async; surface a bad key at listen rather than as an unhandled rejection now.
   identityLink.catch(() => undefined);
   // Per-viewer buckets shared by every replica through NATS KV once connected (sharedTokenBucketLimiter.ts).
-  const limiter = new SharedTokenBucketLimiter({ ...config.rateLimit, logger });
+  const limiter = new SharedTokenBucketLimiter({ ...config.rateLimit, logger, onFallback: (reason) => metrics.rateLimitFallbacks.inc({ reason }) });
   const sharedLimits: Promise<void> = identityLink.then(async (link) => {
-    if (link) limiter.attach(await NatsRateLimitStore.create(link.nc));
+    if (!link) return;
+    metrics.observeRevocations(() => link.revocationsState());
+    limiter.attach(await NatsRateLimitStore.create(link.nc));
   });
   sharedLimits.catch(() => undefined);
   authenticate.catch(() => undefined);

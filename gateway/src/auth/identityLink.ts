@@ -184,6 +184,11 @@ export class IdentityLink {
     };
   }
 
+  /** For the revocation gauges. */
+  revocationsState(): { current: boolean; entries: number } {
+    return { current: this.revocations.isCurrent(), entries: this.revocations.size() };
+  }
+
   /**
    * Refuses an access token whose session was revoked or whose user was
    * erased (UNAUTHENTICATED), and every token while revocations cannot be

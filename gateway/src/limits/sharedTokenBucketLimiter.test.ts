@@ -36,9 +36,13 @@ const logger = createLogger({ name: 'test', level: 'silent' });
 describe('SharedTokenBucketLimiter', () => {
   let now = 1_000_000;
   const clock = () => now;
+  const fallbacks: string[] = [];
+  beforeEach(() => {
+    fallbacks.length = 0;
+  });
   const replicas = (store: RateLimitStore, count: number, capacity = 40, refillPerSecond = 1) =>
     Array.from({ length: count }, () => {
-      const limiter = new SharedTokenBucketLimiter({ capacity, refillPerSecond, logger, now: clock });
+      const limiter = new SharedTokenBucketLimiter({ capacity, refillPerSecond, logger, now: clock, onFallback: (reason) => fallbacks.push(reason) });
       limiter.attach(store);
       return limiter;
     });
@@ -49,6 +53,7 @@ describe('SharedTokenBucketLimiter', () => {
     const limiters = replicas(store, 3);
     const takes = Array.from({ length: 120 }, (_, i) => limiters[i % 3]!.take('user:u1'));
     const results = await Promise.all(takes);
+    expect(fallbacks).toEqual([]);
     const allowed = results.filter((t) => t.allowed).length;
     // Never more than the capacity; fewer only by the leases left on the replicas (2 - 1 each).
     expect(allowed).toBeLessThanOrEqual(40);
@@ -104,5 +109,8 @@ describe('SharedTokenBucketLimiter', () => {
     store.failing = true;
     // Each replica's own bucket: this one is fresh.
     expect(await allowedOf(Array.from({ length: 20 }, () => two!.take('k')))).toBe(10);
+    // Every such decision is counted, by why.
+    expect(fallbacks.filter((reason) => reason === 'unavailable')).toHaveLength(20);
+    expect(fallbacks.filter((reason) => reason === 'failing')).toHaveLength(20);
   });
 });

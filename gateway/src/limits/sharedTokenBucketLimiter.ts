@@ -7,6 +7,8 @@ export interface SharedLimiterOptions {
   refillPerSecond: number;
   logger: Logger;
   now?: () => number;
+  /** Called for every decision taken on the local bucket instead of the shared one (counted). */
+  onFallback?: (reason: 'unavailable' | 'failing') => void;
 }
 
 /** A lease is a few tokens taken from the shared bucket at once: this fraction of the capacity (at least one). */
@@ -78,7 +80,11 @@ export class SharedTokenBucketLimiter implements RateLimiter {
 
   take(key: string): TakeResult | Promise<TakeResult> {
     const store = this.store;
-    if (!store?.isAvailable()) return this.local.take(key);
+    if (!store) return this.local.take(key);
+    if (!store.isAvailable()) {
+      this.options.onFallback?.('unavailable');
+      return this.local.take(key);
+    }
     return this.fromLease(key) ?? this.takeShared(store, key);
   }
 
@@ -110,11 +116,13 @@ export class SharedTokenBucketLimiter implements RateLimiter {
           await pending;
         } catch (error) {
           this.warn(error);
+          this.options.onFallback?.('failing');
           return this.local.take(key);
         }
         const taken = this.fromLease(key);
         if (taken) return taken;
       }
+      this.options.onFallback?.('failing');
       return this.local.take(key);
     } finally {
       const left = (this.waiting.get(key) ?? 1) - 1;

@@ -154,8 +154,11 @@ describe('state shared by every gateway replica (separate gateway processes, one
       expect(refused.status).toBe(503);
       expect(codeOf(refused)).toBe('SERVICE_UNAVAILABLE');
       expect(codeOf(await q(b, '{ partnerOrganization { id } }', {}, { 'x-api-key': `pgk_live_${'A'.repeat(43)}` }))).toBe('SERVICE_UNAVAILABLE');
-      // Limits fail open to each gateway's own buckets: anonymous traffic goes on.
+      // Limits fail open to each gateway's own buckets: anonymous traffic goes on, and both are visible to operators.
       expect((await q(b, '{ __typename }')).body).toEqual({ data: { __typename: 'Query' } });
+      const metrics = await (await fetch(b.url.replace(/\/graphql$/, '/metrics'))).text();
+      expect(metrics).toMatch(/^revocations_current\{[^}]*\} 0$/m);
+      expect(metrics).toMatch(/^rate_limit_local_fallbacks_total\{[^}]*reason="unavailable"[^}]*\} [1-9]/m);
       await expect(spawnGateway(gatewayEnv())).rejects.toThrow(/exited .*before it was ready/);
       figures.push(`NATS stopped: user tokens refused with 503 after ${closedMs} ms`);
 
@@ -163,6 +166,9 @@ describe('state shared by every gateway replica (separate gateway processes, one
       natsDown = false;
       const restartedAt = Date.now();
       await eventually(async () => expect((await q(a, ME, {}, bearer(eve.token))).body.data).toEqual({ me: { id: eve.id } }), 15_000, 50);
+      const after = await (await fetch(a.url.replace(/\/graphql$/, '/metrics'))).text();
+      expect(after).toMatch(/^revocations_current\{[^}]*\} 1$/m);
+      expect(after).toMatch(/^revocations_held\{[^}]*\} [1-9]/m);
       figures.push(`accepted again ${Date.now() - restartedAt} ms after NATS came back`);
     }, 60_000);
 
