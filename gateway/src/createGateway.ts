@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError, createHookGuard, createLogger, flushTracing, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
+import { createHookGuard, createLogger, flushTracing, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
 import { createAuthenticator, type Authenticate } from './auth/createAuthenticator';
@@ -11,7 +11,8 @@ import { createServiceTokenVerifier } from './auth/verifyServiceToken';
 import { readAuthRequirements } from './authorization/readAuthRequirements';
 import { useAuthorization } from './authorization/useAuthorization';
 import { operationLimitPlugins } from './limits/operationLimitPlugins';
-import { TokenBucketLimiter } from './limits/tokenBucketLimiter';
+import { NatsRateLimitStore } from './limits/rateLimitStore';
+import { SharedTokenBucketLimiter } from './limits/sharedTokenBucketLimiter';
 import { useVariableCoercion } from './limits/useVariableCoercion';
 import { useSignedViewer } from './viewer/useSignedViewer';
 import { TrustedDocumentRegistry } from './trustedDocuments/trustedDocumentRegistry';
@@ -31,8 +32,11 @@ import { useObservability } from './observability/useObservability';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
-/** Access tokens live at most this long (identity allows 1 h at most), so a revoked session need not be remembered longer. */
-const SESSION_REVOCATION_MEMORY_MS = 3_600_000;
+/** The default of REVOCATIONS_STALE_AFTER_MS, for configs built without loadGatewayConfig (tests). */
+const DEFAULT_REVOCATIONS_STALE_AFTER_MS = 3_000;
+
+/** How long the gateway waits at start for identity's revocations bucket before giving up. */
+const REVOCATIONS_STARTUP_TIMEOUT_MS = 30_000;
 
 /** Time given to in-flight requests on close before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -68,7 +72,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const routed = loadRoutedSupergraph(config.supergraphPath, config.subgraphUrls, logger);
   let requirements = readAuthRequirements(routed.document);
 
-  // NATS is needed only for API keys and revocations; without NATS_URL keys are refused (fail closed).
+  // NATS carries API keys, revocations and shared rate limits; without NATS_URL keys are refused (fail closed).
   const identityLink: Promise<IdentityLink | undefined> = config.natsUrl
     ? IdentityLink.connect({
         natsUrl: config.natsUrl,
@@ -78,7 +82,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         cacheTtlMs: config.apiKeyCacheTtlMs,
         lookupTimeoutMs: config.apiKeyLookupTimeoutMs,
         usageFlushMs: config.apiKeyUsageFlushMs,
-        sessionRevocationTtlMs: SESSION_REVOCATION_MEMORY_MS,
+        revocationsStaleAfterMs: config.revocationsStaleAfterMs ?? DEFAULT_REVOCATIONS_STALE_AFTER_MS,
+        revocationsStartupTimeoutMs: REVOCATIONS_STARTUP_TIMEOUT_MS,
         onRefused: (subject) => metrics.natsRefused.inc({ subject }),
       })
     : Promise.resolve(undefined);
@@ -100,7 +105,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         createAuthenticator({
           verifySession: async (token) => {
             const claims = await verifyToken(token);
-            if (link?.isSessionRevoked(claims.sessionId)) throw new AppError('UNAUTHENTICATED', 'This session was signed out; sign in again.');
+            link?.checkSession(claims);
             return claims;
           },
           ...(link ? { verifyApiKey: (key: string) => link.verifyApiKey(key) } : {}),
@@ -112,6 +117,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   // Key import is async; surface a bad key at listen rather than as an unhandled rejection now.
   identityLink.catch(() => undefined);
   trustedDocuments.catch(() => undefined);
+  // Per-viewer buckets shared by every replica through NATS KV once connected (sharedTokenBucketLimiter.ts).
+  const limiter = new SharedTokenBucketLimiter({ ...config.rateLimit, logger, onFallback: (reason) => metrics.rateLimitFallbacks.inc({ reason }) });
+  const sharedLimits: Promise<void> = identityLink.then(async (link) => {
+    if (!link) return;
+    metrics.observeRevocations(() => link.revocationsState());
+    limiter.attach(await NatsRateLimitStore.create(link.nc));
+  });
+  sharedLimits.catch(() => undefined);
   authenticate.catch(() => undefined);
   sign.catch(() => undefined);
 
@@ -140,7 +153,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         logger,
         trustProxyHops: config.trustProxyHops,
-        limiter: new TokenBucketLimiter(config.rateLimit),
+        limiter,
         viewers,
       }),
       // Before any parsing: an unregistered operation of an enforcing organization's key goes no further.
@@ -230,7 +243,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       });
       try {
         // The port is bound first so probes see 503 while the supergraph loads, instead of a refused connection.
-        await Promise.all([identityLink, authenticate, sign, engine.load()]);
+        await Promise.all([identityLink, sharedLimits, authenticate, sign, engine.load()]);
       } catch (error) {
         await closeServer();
         throw error;

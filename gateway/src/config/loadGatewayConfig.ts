@@ -58,6 +58,8 @@ const schema = z.object({
   API_KEY_LOOKUP_TIMEOUT_MS: env.durationMs(2_000),
   /** How often key usage is reported to identity (lastUsedAt), in one message per interval. */
   API_KEY_USAGE_FLUSH_MS: env.durationMs(10_000),
+  /** How long NATS may be silent (disconnected, or a PING unanswered) before user tokens and API keys are refused (503): revocations might be missed. */
+  REVOCATIONS_STALE_AFTER_MS: env.durationMs(3_000),
   /** SHA-256 (hex) of the operator token; a request with a matching x-operator-token acts as the operator. Unset: no operator access. */
   OPERATOR_TOKEN_SHA256: z
     .string()
@@ -153,6 +155,8 @@ export interface GatewayConfig {
   apiKeyCacheTtlMs: number;
   apiKeyLookupTimeoutMs: number;
   apiKeyUsageFlushMs: number;
+  /** NATS silence after which revocations are not vouched for (user tokens and keys refused with 503). Default 3 s. */
+  revocationsStaleAfterMs?: number;
   operatorTokenSha256?: string;
   /** Internal services' token hashes and scopes (SERVICE_TOKENS). */
   serviceTokens?: ServiceTokenEntry[];
@@ -233,6 +237,10 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
   if (merged['NATS_URL'] !== undefined && merged['NATS_NKEY_SEED'] === undefined) {
     problems.push('  NATS_NKEY_SEED is missing: NATS refuses connections without credentials; set the gateway role\'s nkey seed (NATS_NKEY_SEED_FILE=.data/keys/nats/gateway.nk)');
   }
+  // Fail closed: without NATS no revocation reaches this gateway, so a signed-out or erased user's token would pass until it expires.
+  if (merged['NODE_ENV'] === 'production' && merged['NATS_URL'] === undefined) {
+    problems.push('  NATS_URL is missing: in production the gateway needs NATS for revocations (sign-outs, revoked keys, erased users) and shared rate limits');
+  }
   const subgraphUrls: Record<string, string> = {};
   problems.push(...subgraphUrlIssues(environment, subgraphUrls));
   if (problems.length > 0 || !result.success) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
@@ -253,6 +261,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     apiKeyCacheTtlMs: value.API_KEY_CACHE_TTL_MS,
     apiKeyLookupTimeoutMs: value.API_KEY_LOOKUP_TIMEOUT_MS,
     apiKeyUsageFlushMs: value.API_KEY_USAGE_FLUSH_MS,
+    revocationsStaleAfterMs: value.REVOCATIONS_STALE_AFTER_MS,
     ...(value.OPERATOR_TOKEN_SHA256 !== undefined ? { operatorTokenSha256: value.OPERATOR_TOKEN_SHA256 } : {}),
     serviceTokens: value.SERVICE_TOKENS,
     trustProxyHops: value.TRUST_PROXY_HOPS,

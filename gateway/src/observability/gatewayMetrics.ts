@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { ServiceMetrics } from '@profile-graph/kit';
 
 /** The kit's service metrics plus what only a gateway sees: each subgraph call. */
@@ -8,6 +8,10 @@ export class GatewayMetrics extends ServiceMetrics {
   readonly natsRefused: Counter<'subject'>;
   readonly partnerOperations: Counter<'organization' | 'operation'>;
   readonly supergraphReloads: Counter<'outcome'>;
+  readonly revocationsCurrent: Gauge;
+  readonly revocationsHeld: Gauge;
+  readonly rateLimitFallbacks: Counter<'reason'>;
+  private revocationState: (() => { current: boolean; entries: number }) | undefined;
 
   constructor() {
     super('gateway');
@@ -43,5 +47,33 @@ export class GatewayMetrics extends ServiceMetrics {
       labelNames: ['outcome'],
       registers,
     });
+    const state = () => this.revocationState?.();
+    this.revocationsCurrent = new Gauge({
+      name: 'revocations_current',
+      help: '1 while the shared revocations are vouched for; 0 while user tokens and API keys are refused (NATS away or silent, bucket not yet read)',
+      registers,
+      collect() {
+        this.set(state()?.current ? 1 : 0);
+      },
+    });
+    this.revocationsHeld = new Gauge({
+      name: 'revocations_held',
+      help: 'Revoked sessions, API keys and erased users this gateway holds (from the revocations KV bucket)',
+      registers,
+      collect() {
+        this.set(state()?.entries ?? 0);
+      },
+    });
+    this.rateLimitFallbacks = new Counter({
+      name: 'rate_limit_local_fallbacks_total',
+      help: 'Rate-limit decisions taken on this replica\'s own bucket because the shared one (NATS KV) was unreachable or failing',
+      labelNames: ['reason'],
+      registers,
+    });
+  }
+
+  /** Where the revocation gauges read their state (the gateway's NATS link, once connected). */
+  observeRevocations(state: () => { current: boolean; entries: number }): void {
+    this.revocationState = state;
   }
 }

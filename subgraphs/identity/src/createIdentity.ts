@@ -2,6 +2,7 @@ import {
   createSessionSigner,
   createSubgraphService,
   daysToMs,
+  ensureRevocationBucket,
   erasureHandler,
   ExportResponder,
   RetentionSweep,
@@ -32,6 +33,8 @@ import { sessionResolvers } from './sessions/sessionResolvers';
 import { createSessionService } from './sessions/sessionService';
 import { SignInThrottle } from './sessions/signInThrottle';
 import { eraseIdentityData, userDeletedEvent } from './privacy/eraseIdentityData';
+import { recordRevocations } from './revocations/recordRevocations';
+import { createRevocationWriter } from './revocations/revocationWriter';
 import { exportIdentityData } from './privacy/exportIdentityData';
 import { trustedDocumentManifestModel } from './trustedDocuments/trustedDocumentManifestModel';
 import { trustedDocumentResolvers } from './trustedDocuments/trustedDocumentResolvers';
@@ -120,6 +123,10 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         },
         maxImageBytes: config.VERIFICATION_MAX_IMAGE_BYTES,
       };
+      // Gateways wait for this bucket before serving: identity owns it (scripts/lib/natsPermissions.js).
+      await ensureRevocationBucket(await bus.nc.jetstreamManager(), config.JETSTREAM_REPLICAS);
+      // The real clock, not the injected one: access tokens expire by it, so their revocations must too.
+      const revocations = createRevocationWriter({ js: bus.nc.jetstream(), accessTokenTtlMs: config.SESSION_TTL_SECONDS * 1000 });
       const responder = new ApiKeyResponder({ nc: bus.nc, apiKeys, organizations, logger });
       responder.start();
       const trustedDocuments = new TrustedDocumentResponder({ nc: bus.nc, organizations, manifests: trustedDocumentManifests, logger });
@@ -146,7 +153,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         relay,
         logger,
         clock,
-        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay }, userId),
+        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay, revocations }, userId),
         completionEvents: (userId) => [userDeletedEvent(userId)],
       });
       return {
@@ -168,7 +175,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
         } as never,
-        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure],
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure, recordRevocations({ writer: revocations, apiKeys })],
         onClose: async () => {
           exporter.stop();
           await retention.stop();

@@ -38,6 +38,7 @@ export * from './consent/accessLogRecorder';
 export * from './consent/requestOrigin';
 export * from './auth/apiKeyProtocol';
 export * from './auth/trustedDocumentsProtocol';
+export * from './auth/revocationProtocol';
 export * from './auth/authorizeField';
 export * from './auth/authDirectivesTransform';
 export * from './observability';

@@ -58,11 +58,22 @@ describe('the NATS permission table', () => {
     only('identity.v1.session.started', [], maySubscribe);
   });
 
-  it('lets the gateway ask for keys and hear revocations, and nothing of JetStream', () => {
-    expect(serverPermissions('gateway').publish.allow.filter((subject) => subject.startsWith('$JS'))).toEqual([]);
-    expect(maySubscribe('gateway', 'identity.v1.apikey.revoked')).toBe(true);
-    expect(maySubscribe('gateway', 'identity.v1.session.revoked')).toBe(true);
+  it('lets the gateway ask for keys, read revocations without writing them, and keep its rate-limit bucket, nothing else of JetStream', () => {
+    const jetStream = serverPermissions('gateway').publish.allow.filter((subject) => subject.startsWith('$JS') && subject !== '$JS.API.INFO');
+    expect(jetStream.every((subject) => /\.KV_(revocations|ratelimits)(\.|$)/.test(subject))).toBe(true);
+    expect(maySubscribe('gateway', 'identity.v1.apikey.rotated')).toBe(true);
     expect(serverPermissions('gateway').allow_responses).toBeUndefined();
+    // Revocations: identity alone writes them; nobody but the operator deletes, purges or reconfigures the bucket.
+    for (const kind of ['session', 'apikey', 'user']) expect(services.filter((role) => mayPublish(role, `$KV.revocations.${kind}.x`))).toEqual(['identity']);
+    for (const api of ['STREAM.DELETE', 'STREAM.PURGE', 'STREAM.UPDATE', 'STREAM.MSG.DELETE']) {
+      expect(services.filter((role) => mayPublish(role, `$JS.API.${api}.KV_revocations`))).toEqual([]);
+    }
+    expect(services.filter((role) => mayPublish(role, '$JS.API.STREAM.CREATE.KV_revocations'))).toEqual(['identity']);
+    expect(mayPublish('gateway', '$JS.API.CONSUMER.CREATE.KV_revocations')).toBe(true);
+    expect(mayPublish('gateway', '$JS.API.CONSUMER.DURABLE.CREATE.KV_revocations.x')).toBe(false);
+    // Rate limits: the gateway's own bucket, which no subgraph touches.
+    expect(services.filter((role) => mayPublish(role, '$KV.ratelimits.abc'))).toEqual(['gateway']);
+    expect(services.filter((role) => mayPublish(role, '$JS.API.STREAM.MSG.GET.KV_ratelimits'))).toEqual(['gateway']);
   });
 
   it('gives each role an inbox of its own, the same the kit connects with', () => {
