@@ -20,7 +20,7 @@
  *   why: string,
  *   publish?: string[], subscribe?: string[], request?: string[], answer?: string[],
  *   ownStreams?: string[], readStreams?: string[], followStreams?: string[],
- *   purgeStreams?: string[], getFromStreams?: string[], durables?: DurableGrant[], superuser?: boolean,
+ *   purgeStreams?: string[], getFromStreams?: string[], eraseFromStreams?: string[], durables?: DurableGrant[], superuser?: boolean,
  * }} RoleGrant
  */
 
@@ -63,6 +63,8 @@ const permissionTable = {
     answer: ['rpc.identity.v1.apikey.resolve', exportSubject('identity')],
     subscribe: ['rpc.identity.v1.apikey.used'],
     ownStreams: ['IDENTITY'],
+    // Erasure deletes the user's messages from the streams the role owns (and nobody else's).
+    eraseFromStreams: ['IDENTITY'],
     readStreams: ['CONSENT', 'PRIVACY'],
     durables: [
       durable('CONSENT', 'identity-biometric-destruction', 'consent.v1.consent.withdrawn'),
@@ -74,6 +76,7 @@ const permissionTable = {
     ...subgraphBase('hiring'),
     publish: ['hiring.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
     ownStreams: ['HIRING'],
+    eraseFromStreams: ['HIRING'],
     readStreams: ['IDENTITY', 'CONSENT', 'PRIVACY'],
     durables: [
       durable('IDENTITY', 'hiring-user-created', 'identity.v1.user.created'),
@@ -91,6 +94,8 @@ const permissionTable = {
     readStreams: ['PRIVACY'],
     // Erasure removes the user's last-value snapshots from the stream.
     purgeStreams: ['CONSENT_STATE'],
+    // Erasure deletes the user's messages; stored access-log batches are deleted by the consumer that stored them.
+    eraseFromStreams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY'],
     durables: [
       durable('PRIVACY', 'consent-access-recorded', ACCESS_RECORDED),
       durable('PRIVACY', 'consent-erasure-progress', ERASURE_COMPLETED),
@@ -105,6 +110,7 @@ const permissionTable = {
     readStreams: ['IDENTITY', 'PRIVACY'],
     purgeStreams: ['CALLS'],
     getFromStreams: ['CALLS'],
+    eraseFromStreams: ['CALLS'],
     durables: [
       durable('IDENTITY', 'calls-user-projection', 'identity.v1.user.created'),
       durable('IDENTITY', 'calls-verification-projection', 'identity.v1.user.verified', 'identity.v1.verification.completed'),
@@ -129,7 +135,7 @@ const permissionTable = {
  */
 function jetStreamSubjects(grant) {
   const subjects = new Set();
-  const streamsTouched = [...(grant.ownStreams ?? []), ...(grant.readStreams ?? []), ...(grant.followStreams ?? [])];
+  const streamsTouched = [...(grant.ownStreams ?? []), ...(grant.readStreams ?? []), ...(grant.followStreams ?? []), ...(grant.eraseFromStreams ?? [])];
   if (streamsTouched.length) subjects.add(`${JS_API}.INFO`);
   for (const stream of streamsTouched) subjects.add(`${JS_API}.STREAM.INFO.${stream}`);
   // CREATE, never UPDATE: a stream's config (subjects, sources, republish) is changed by the operator only.
@@ -143,7 +149,9 @@ function jetStreamSubjects(grant) {
     subjects.add(`${JS_API}.CONSUMER.MSG.NEXT.${stream}.${name}`);
     subjects.add(`$JS.ACK.${stream}.${name}.>`);
   }
-  for (const stream of grant.followStreams ?? []) {
+  // Reading a stream once, from the start, to delete single messages: an ephemeral reader and MSG.DELETE.
+  for (const stream of grant.eraseFromStreams ?? []) subjects.add(`${JS_API}.STREAM.MSG.DELETE.${stream}`);
+  for (const stream of [...(grant.followStreams ?? []), ...(grant.eraseFromStreams ?? [])]) {
     // The unnamed create: the server refuses a durable name on it, so this grants ephemeral consumers only.
     subjects.add(`${JS_API}.CONSUMER.CREATE.${stream}`);
     subjects.add(`${JS_API}.CONSUMER.INFO.${stream}.*`);
@@ -183,6 +191,7 @@ function permissionTableMarkdown() {
       ...(grant.followStreams?.length ? [`ephemeral reader of ${code(grant.followStreams)}`] : []),
       ...(grant.purgeStreams?.length ? [`purges ${code(grant.purgeStreams)}`] : []),
       ...(grant.getFromStreams?.length ? [`reads by subject ${code(grant.getFromStreams)}`] : []),
+      ...(grant.eraseFromStreams?.length ? [`reads and deletes single messages of ${code(grant.eraseFromStreams)}`] : []),
     ];
     return `| \`${role}\` | ${code(grant.publish)} | ${code(grant.request)} | ${code(grant.answer)} | ${code(grant.subscribe)} | ${jetStream.join('; ') || 'none'} | ${grant.why} |`;
   });

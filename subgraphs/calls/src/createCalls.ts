@@ -49,7 +49,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
       sweeper.start();
       const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'calls', logger, contribute: (userId) => exportCallsData({ ...services, db, callHistoryDays: config.RETENTION_CALL_HISTORY_DAYS }, userId) });
       exporter.start();
-      const erasure = erasureHandler({ subgraph: 'calls', db, relay, logger, clock: services.clock, erase: (userId) => eraseCallsData(services, userId) });
+      const erasure = erasureHandler({ subgraph: 'calls', db, relay, bus, logger, clock: services.clock, erase: (userId) => eraseCallsData(services, userId) });
       retention = new RetentionSweep({
         clock: services.clock,
         logger,

@@ -2,6 +2,7 @@ import {
   createSessionSigner,
   createSubgraphService,
   daysToMs,
+  erasureGuard,
   erasureHandler,
   ExportResponder,
   RetentionSweep,
@@ -137,6 +138,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         subgraph: 'identity',
         db,
         relay,
+        bus,
         logger,
         clock,
         erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay }, userId),
@@ -159,7 +161,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
         } as never,
-        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure],
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock, guard: erasureGuard(db) }), erasure],
         onClose: async () => {
           exporter.stop();
           await retention.stop();

@@ -43,6 +43,14 @@ describe('the NATS permission table', () => {
     }
   });
 
+  it("lets only a stream's owner delete single messages of it (erasure), and nobody purge another's stream", () => {
+    for (const name of STREAM_NAMES) {
+      const deleters = services.filter((role) => mayPublish(role, `$JS.API.STREAM.MSG.DELETE.${name}`));
+      expect({ name, deleters }).toEqual({ name, deleters: [streams[name].owner] });
+      for (const role of services.filter((r) => r !== streams[name].owner)) expect(mayPublish(role, `$JS.API.STREAM.PURGE.${name}`)).toBe(false);
+    }
+  });
+
   it('keeps each domain to its producer: consent state, identity events, erasure requests, exports, API key answers', () => {
     const only = (subject: string, allowed: NatsRole[], check = mayPublish) => expect({ subject, roles: services.filter((role) => check(role, subject)) }).toEqual({ subject, roles: allowed });
     only('consent.v1.state.u1.EMPLOYER_SHARING', ['consent']);
