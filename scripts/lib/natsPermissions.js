@@ -37,6 +37,9 @@ const ERASURE_REQUESTED = 'privacy.v1.erasure.requested';
 const ERASURE_COMPLETED = 'privacy.v1.erasure.completed';
 const ACCESS_RECORDED = 'privacy.v1.access.recorded';
 const exportSubject = (/** @type {string} */ subgraph) => `rpc.${subgraph}.v1.privacy.export`;
+// identity's current state, for a fresh calls or hiring database once IDENTITY has dropped old messages (max_age).
+const USERS_SNAPSHOT = 'rpc.identity.v1.snapshot.users';
+const ORGANIZATIONS_SNAPSHOT = 'rpc.identity.v1.snapshot.organizations';
 const SUBGRAPHS = ['identity', 'hiring', 'consent', 'calls'];
 
 /** What every subgraph does: report reads of gated fields and its part of an erasure, follow consent state, answer its export. @param {string} name */
@@ -60,7 +63,7 @@ const permissionTable = {
     why: 'owns users, sessions, organizations and API keys: the only publisher of identity.v1.> and the only answer to rpc.identity.>',
     ...subgraphBase('identity'),
     publish: ['identity.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
-    answer: ['rpc.identity.v1.apikey.resolve', exportSubject('identity')],
+    answer: ['rpc.identity.v1.apikey.resolve', exportSubject('identity'), USERS_SNAPSHOT, ORGANIZATIONS_SNAPSHOT],
     subscribe: ['rpc.identity.v1.apikey.used'],
     ownStreams: ['IDENTITY'],
     // Erasure deletes the user's messages from the streams the role owns (and nobody else's).
@@ -75,6 +78,7 @@ const permissionTable = {
     why: 'owns hiring profiles, jobs and applications; reads sign-ups, organizations and withdrawals',
     ...subgraphBase('hiring'),
     publish: ['hiring.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
+    request: [ORGANIZATIONS_SNAPSHOT],
     ownStreams: ['HIRING'],
     eraseFromStreams: ['HIRING'],
     readStreams: ['IDENTITY', 'CONSENT', 'PRIVACY'],
@@ -106,6 +110,7 @@ const permissionTable = {
     why: 'owns calls and their signaling on CALLS (read back by subject, purged when a call ends); reads users and verifications',
     ...subgraphBase('calls'),
     publish: ['calls.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
+    request: [USERS_SNAPSHOT],
     ownStreams: ['CALLS'],
     readStreams: ['IDENTITY', 'PRIVACY'],
     purgeStreams: ['CALLS'],

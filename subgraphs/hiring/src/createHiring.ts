@@ -1,6 +1,7 @@
-import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, startSnapshotBootstrap, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import { hiringRecipientRelations } from './auth/hiringRecipientRelations';
 import { ownerOnly, restrictViewers } from './auth/restrictViewers';
+import { bootstrapOrganizationsFromIdentity } from './consumers/bootstrapFromIdentity';
 import { createProfileOnSignUp } from './consumers/createProfileOnSignUp';
 import { projectOrganizations } from './consumers/projectOrganizations';
 import { purgeActivityOnWithdrawal } from './consumers/purgeActivityOnWithdrawal';
@@ -70,12 +71,21 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
         policies: hiringRetentionPolicies({ activity, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }),
       });
       retention.start();
+      // A fresh database cannot rely on the IDENTITY stream holding every organization's history (max_age).
+      const bootstrap = startSnapshotBootstrap({
+        name: 'hiring organizations',
+        logger,
+        isEmpty: async () => !(await organizations.exists({})),
+        run: () => bootstrapOrganizationsFromIdentity({ nc: bus.nc, organizations, guard: erasureGuard(db), timeoutMs: config.STARTUP_TIMEOUT_MS }),
+      });
+      services.identityBootstrap = bootstrap.done;
       return {
         services,
         resolvers: resolvers as never,
         consumers: [createProfileOnSignUp(profiles, erasureGuard(db)), projectOrganizations(organizations, erasureGuard(db)), purgeActivityOnWithdrawal(activity, withdrawals, consent), erasure],
         recipientRelations: hiringRecipientRelations({ applications, organizations }),
         onClose: async () => {
+          bootstrap.stop();
           exporter.stop();
           await retention.stop();
         },

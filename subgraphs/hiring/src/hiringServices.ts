@@ -24,4 +24,6 @@ export interface HiringServices {
   consent: ConsentProjection;
   /** Keyed pseudonyms of user ids for the training feed. */
   pseudonyms: Pseudonymizer;
+  /** Settles once an empty organization projection was rebuilt from identity's snapshot (at once when it was not empty). */
+  identityBootstrap?: Promise<void>;
 }

@@ -10,6 +10,7 @@ import {
   type SubgraphService,
 } from '@profile-graph/kit';
 import { identitySecrets, type IdentityConfig } from './identityConfig';
+import { IdentitySnapshotResponder } from './snapshots/identitySnapshotResponder';
 import type { IdentityServices } from './identityServices';
 import { userModel } from './models/userModel';
 import { createPasswordHasher } from './passwords/passwordHasher';
@@ -118,6 +119,8 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       };
       const responder = new ApiKeyResponder({ nc: bus.nc, apiKeys, organizations, logger });
       responder.start();
+      const snapshots = new IdentitySnapshotResponder({ nc: bus.nc, users, organizations, logger });
+      snapshots.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
       // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
       retention = new RetentionSweep({
@@ -167,6 +170,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           await retention.stop();
           await retentionSweep.stop();
           await responder.stop();
+          snapshots.stop();
         },
       };
     },

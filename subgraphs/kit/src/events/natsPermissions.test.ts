@@ -64,6 +64,11 @@ describe('the NATS permission table', () => {
     only(API_KEY_RESOLVE_SUBJECT, ['identity'], maySubscribe);
     only('consent.v1.state.u1.EMPLOYER_SHARING', [], maySubscribe);
     only('identity.v1.session.started', [], maySubscribe);
+    // identity's snapshot: identity answers; calls may ask for users, hiring for organizations, nobody else.
+    only('rpc.identity.v1.snapshot.users', ['identity'], maySubscribe);
+    only('rpc.identity.v1.snapshot.organizations', ['identity'], maySubscribe);
+    only('rpc.identity.v1.snapshot.users', ['calls']);
+    only('rpc.identity.v1.snapshot.organizations', ['hiring']);
   });
 
   it('lets the gateway ask for keys and hear revocations, and nothing of JetStream', () => {
