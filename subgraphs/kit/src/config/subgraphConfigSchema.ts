@@ -5,9 +5,12 @@ import { streams, type StreamMaxAgeHours } from '../events/streams';
 import { FAULTS } from '../observability/faultInjection';
 import { env } from './loadConfig';
 
+/** Ten years: JetStream takes nanoseconds, and more would lose precision in a JavaScript number. */
+const MAX_AGE_HOURS_MAX = 87_600;
+
 /** Hours a domain stream keeps a message: the backstop for personal data on NATS, so never unlimited. */
 const maxAgeHours = (fallback: number) =>
-  z.coerce.number({ error: 'expected hours as a whole number' }).int({ error: 'expected hours as a whole number' }).positive({ error: 'expected a positive number of hours' }).default(fallback);
+  z.coerce.number({ error: 'expected hours as a whole number' }).int({ error: 'expected hours as a whole number' }).positive({ error: 'expected a positive number of hours' }).max(MAX_AGE_HOURS_MAX, { error: 'expected at most 87600 hours (10 years)' }).default(fallback);
 
 /** What every subgraph needs from its environment; a subgraph extends it. */
 export const subgraphConfigSchema = z.object({
@@ -34,7 +37,7 @@ export const subgraphConfigSchema = z.object({
   EVENT_STREAM_MAX_AGE_CALLS_HOURS: maxAgeHours(streams.CALLS.maxAgeHours),
   EVENT_STREAM_MAX_AGE_PRIVACY_HOURS: maxAgeHours(streams.PRIVACY.maxAgeHours),
   /** CONSENT_STATE is the snapshot projections rebuild from (one message per user and purpose): 0, no limit, by default. */
-  EVENT_STREAM_MAX_AGE_CONSENT_STATE_HOURS: z.coerce.number({ error: 'expected hours as a whole number' }).int().min(0).default(streams.CONSENT_STATE.maxAgeHours),
+  EVENT_STREAM_MAX_AGE_CONSENT_STATE_HOURS: z.coerce.number({ error: 'expected hours as a whole number' }).int().min(0).max(MAX_AGE_HOURS_MAX).default(streams.CONSENT_STATE.maxAgeHours),
   /** How often every instance drops users erased by another instance from its in-memory consent projection. */
   ERASED_USERS_POLL_MS: env.durationMs(5_000),
   /** Public half of the gateway's viewer-signing key: subgraphs can verify viewers but never mint them. */
