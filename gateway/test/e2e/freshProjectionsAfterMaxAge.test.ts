@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createCalls, loadCallsConfig } from '@profile-graph/calls';
 import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
+import { fetchIdentitySnapshot } from '@profile-graph/kit';
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
 import { verifiedOrganization } from '../support/verifiedOrganization';
@@ -46,6 +47,14 @@ describe('fresh projections after the IDENTITY stream dropped its history', () =
     const handles = Object.fromEntries((await calls.services.users.find({}).lean()).map((user) => [user._id, [user.handleLower, user.profileVersion]]));
     expect(handles).toEqual({ [boss.id]: ['fresh_boss', 1], [ben.id]: ['fresh_benjamin', 2] });
     expect(await hiring.services.organizations.findById(org.orgId).lean()).toMatchObject({ name: 'Fresh Co', verified: true, members: [{ userId: boss.id, role: 'ADMIN' }] });
+    // The pages carry what the projections keep and nothing more (no display name, email or phone), and page on.
+    const nc = await graph.env.connectNats('calls');
+    const pages = [];
+    for await (const page of fetchIdentitySnapshot(nc, 'users', { timeoutMs: 5_000, pageSize: 1 })) pages.push(page);
+    await nc.close();
+    expect(pages.flat().map((user) => user.userId).sort()).toEqual([boss.id, ben.id].sort());
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    for (const user of pages.flat()) expect(Object.keys(user).sort()).toEqual(['handle', 'profileVersion', 'profileAt', 'userId', 'verificationAt', 'verified'].sort());
     for (const subgraph of [calls, hiring]) expect(JSON.stringify(await subgraph.db.collection(subgraph === calls ? 'users' : 'organizations').find({}).toArray())).not.toContain(gone.id);
   }, 60_000);
 });
