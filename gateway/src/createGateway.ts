@@ -26,6 +26,7 @@ import { GatewayMetrics } from './observability/gatewayMetrics';
 import { observeRequest } from './observability/observeRequest';
 import { useObservability } from './observability/useObservability';
 import { subgraphUrlKey, subgraphUrlVariable } from './supergraph/subgraphUrlVariable';
+import { createSubscriptions, isLiveEventRequest } from './subscriptions/createSubscriptions';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -113,6 +114,20 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 
   const development = config.nodeEnv === 'development';
   const viewers = new WeakMap<Request, Viewer>();
+  const limiter = new TokenBucketLimiter(config.rateLimit);
+  const requirements = readAuthRequirements(routed.document);
+  const subscriptions = createSubscriptions({
+    config,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    logger,
+    authenticate: (headers) => authenticate.then((fn) => fn(headers)),
+    requirements,
+    viewers,
+    limiter,
+    onRevocation: identityLink.then((link) => (link ? (listener: () => void) => void link.onRevocation(listener) : undefined)).catch(() => undefined),
+    onRefused: (subject) => metrics.natsRefused.inc({ subject }),
+    onCount: (open) => metrics.subscriptionsOpen.set(open),
+  });
   const engine = createEngine({
     supergraph: routed.document,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -136,18 +151,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         graphqlEndpoint: GRAPHQL_ENDPOINT,
         logger,
         trustProxyHops: config.trustProxyHops,
-        limiter: new TokenBucketLimiter(config.rateLimit),
+        limiter,
         viewers,
+        isInternal: isLiveEventRequest,
       }),
       ...operationLimitPlugins(config.limits, { hideSuggestions: !development }),
       useVariableCoercion(),
       // After variables are coerced: @include(if: $flag) is decided on valid values.
       useNormalizedSelections(),
       useEmptyOperations(),
-      useAuthorization({ requirements: readAuthRequirements(routed.document) }),
+      useAuthorization({ requirements }),
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
       // After useSignedViewer: adds trace and request id headers to the ones it settled on.
       useObservability({ metrics, guard }),
+      // Last: its subscribe replaces the planner's for subscription operations.
+      subscriptions.plugin,
     ],
   });
 
@@ -184,6 +202,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       if (server) throw new Error('the gateway is already listening');
       const started = createServer(listener);
       server = started;
+      subscriptions.attach(started, engine);
       await new Promise<void>((resolve, reject) => {
         started.once('error', reject);
         started.listen(port, config.host, () => {
@@ -193,7 +212,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       });
       try {
         // The port is bound first so probes see 503 while the supergraph loads, instead of a refused connection.
-        await Promise.all([identityLink, authenticate, sign, engine.load()]);
+        await Promise.all([identityLink, authenticate, sign, engine.load(), subscriptions.ready]);
       } catch (error) {
         await closeServer();
         throw error;
@@ -205,6 +224,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     },
     async close() {
       ready = false;
+      // First, while connections are still up: every subscription gets its last frame.
+      await subscriptions.close();
       await closeServer();
       await engine.dispose();
       await (await identityLink.catch(() => undefined))?.close();

@@ -51,10 +51,11 @@ const subgraphBase = (name) => ({
 /** @type {Record<NatsRole, RoleGrant>} */
 const permissionTable = {
   gateway: {
-    why: 'asks identity about API keys, reports their use, hears key and session revocations; no JetStream at all',
+    why: 'asks identity about API keys, reports their use, hears key and session revocations; hears call, signal, consent and erasure events as triggers for open subscriptions (core, at-most-once); no JetStream at all',
     request: ['rpc.identity.v1.apikey.resolve'],
     publish: ['rpc.identity.v1.apikey.used'],
-    subscribe: ['identity.v1.apikey.*', 'identity.v1.session.revoked'],
+    // Subscriptions (issue 18): gateway/src/subscriptions/liveEvents.ts LIVE_SUBJECTS, one line each.
+    subscribe: ['identity.v1.apikey.*', 'identity.v1.session.revoked', 'calls.v1.call.*', 'calls.v1.signal.*', 'consent.v1.consent.*', 'privacy.v1.erasure.completed'],
   },
   identity: {
     why: 'owns users, sessions, organizations and API keys: the only publisher of identity.v1.> and the only answer to rpc.identity.>',

@@ -53,6 +53,7 @@ export class IdentityLink {
   private usage = new Map<string, string>();
   private connected = false;
   private flushTimer: NodeJS.Timeout | undefined;
+  private readonly revocationListeners = new Set<() => void>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -87,16 +88,20 @@ export class IdentityLink {
       callback: (error, message) => {
         if (error) return;
         const keyId = this.eventData(message.data)?.['keyId'];
-        if (typeof keyId === 'string') this.cache.forgetKey(keyId);
-        else this.refused(API_KEY_EVENTS_SUBJECT);
+        if (typeof keyId === 'string') {
+          this.cache.forgetKey(keyId);
+          this.revoked();
+        } else this.refused(API_KEY_EVENTS_SUBJECT);
       },
     });
     this.nc.subscribe(SESSION_REVOKED_SUBJECT, {
       callback: (error, message) => {
         if (error) return;
         const sessionId = this.eventData(message.data)?.['sessionId'];
-        if (typeof sessionId === 'string') this.revokedSessions.set(sessionId, Date.now() + this.options.sessionRevocationTtlMs);
-        else this.refused(SESSION_REVOKED_SUBJECT);
+        if (typeof sessionId === 'string') {
+          this.revokedSessions.set(sessionId, Date.now() + this.options.sessionRevocationTtlMs);
+          this.revoked();
+        } else this.refused(SESSION_REVOKED_SUBJECT);
       },
     });
     void (async () => {
@@ -169,6 +174,19 @@ export class IdentityLink {
       viewer: { kind: 'partner' as const, orgId: reply.orgId, keyId: reply.keyId, scopes: [...reply.scopes] },
       expiresAt: reply.expiresAt ? Date.parse(reply.expiresAt) : null,
     };
+  }
+
+  /**
+   * Calls `listener` after each revocation (session, API key) has been applied, so
+   * long-lived connections (subscriptions) can check their credential again at once.
+   */
+  onRevocation(listener: () => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  private revoked(): void {
+    for (const listener of this.revocationListeners) listener();
   }
 
   isSessionRevoked(sessionId: string): boolean {

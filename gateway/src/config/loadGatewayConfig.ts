@@ -122,6 +122,12 @@ const schema = z.object({
     .optional(),
   /** Concurrent identical subgraph queries for the same viewer share one call; never across viewers, never mutations. */
   SUBGRAPH_DEDUP: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  /** Open subscriptions per viewer (user, API key, or anonymous client address), over SSE and WebSocket together. */
+  SUBSCRIPTIONS_PER_VIEWER: wholeNumber(1, 10_000, 20),
+  /** Open WebSocket connections per viewer. */
+  WEBSOCKETS_PER_VIEWER: wholeNumber(1, 10_000, 5),
+  /** WebSocket ping interval (a connection that misses a pong is closed); SSE streams get a comment line as often. */
+  SUBSCRIPTION_KEEPALIVE_MS: env.durationMs(12_000),
   /** Where finished trace spans go: nowhere (traceparent still propagates), or stdout. */
   TRACES_EXPORTER: z.enum(['none', 'console'], { error: 'expected none or console' }).default('none'),
 });
@@ -165,6 +171,14 @@ export interface GatewayConfig {
   tracesExporter?: 'none' | 'console';
   /** Share concurrent identical subgraph queries within one viewer. Default on. */
   subgraphDedup?: boolean;
+  /** Limits and keep-alive of subscriptions (SSE and WebSocket); defaults when unset. */
+  subscriptions?: SubscriptionLimits;
+}
+
+export interface SubscriptionLimits {
+  perViewer: number;
+  websocketsPerViewer: number;
+  keepAliveMs: number;
 }
 
 export interface OperationLimits {
@@ -266,5 +280,6 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     ...(value.METRICS_TOKEN_SHA256 !== undefined ? { metricsTokenSha256: value.METRICS_TOKEN_SHA256 } : {}),
     tracesExporter: value.TRACES_EXPORTER,
     subgraphDedup: value.SUBGRAPH_DEDUP === 'on',
+    subscriptions: { perViewer: value.SUBSCRIPTIONS_PER_VIEWER, websocketsPerViewer: value.WEBSOCKETS_PER_VIEWER, keepAliveMs: value.SUBSCRIPTION_KEEPALIVE_MS },
   };
 }

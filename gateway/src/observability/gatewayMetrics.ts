@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { ServiceMetrics } from '@profile-graph/kit';
 
 /** The kit's service metrics plus what only a gateway sees: each subgraph call. */
@@ -6,6 +6,7 @@ export class GatewayMetrics extends ServiceMetrics {
   readonly upstreamDuration: Histogram<'subgraph'>;
   readonly upstreamErrors: Counter<'subgraph' | 'code'>;
   readonly natsRefused: Counter<'subject'>;
+  readonly subscriptionsOpen: Gauge;
 
   constructor() {
     super('gateway');
@@ -29,5 +30,6 @@ export class GatewayMetrics extends ServiceMetrics {
       labelNames: ['subject'],
       registers,
     });
+    this.subscriptionsOpen = new Gauge({ name: 'subscriptions_open', help: 'Open subscriptions (SSE and WebSocket)', registers });
   }
 }
