@@ -24,7 +24,7 @@ export interface LiveSubscriptionsOptions {
   onCount?: (open: number) => void;
 }
 
-const SIGNAL_PAGE = 200;
+const SIGNAL_PAGE = 20;
 /** Erasure progress is recorded by consent's own consumer of the same event: read again briefly until it shows. */
 const PROGRESS_RETRIES_MS = [25, 50, 100, 200, 400, 800];
 
