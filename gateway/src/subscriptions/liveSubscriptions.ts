@@ -25,6 +25,8 @@ export interface LiveSubscriptionsOptions {
 }
 
 const SIGNAL_PAGE = 20;
+/** Subscriptions about "me": only a signed-in user has one. */
+const PERSONAL = new Set(['incomingCall', 'myConsentChanged']);
 /** Erasure progress is recorded by consent's own consumer of the same event: read again briefly until it shows. */
 const PROGRESS_RETRIES_MS = [25, 50, 100, 200, 400, 800];
 
@@ -167,6 +169,10 @@ export class LiveSubscriptions {
     const driver = this.drivers[root.field.name.value as keyof LiveSubscriptions['drivers']];
     if (!driver) {
       stream.end(frameError('BAD_USER_INPUT', `${root.field.name.value} is not a subscription this gateway serves.`));
+      return stream;
+    }
+    if (PERSONAL.has(root.field.name.value) && (viewer.kind !== 'user' || !viewer.userId)) {
+      stream.end(frameError('UNAUTHENTICATED', `${root.field.name.value} is about the signed-in user: sign in as a user (Bearer token) to subscribe.`));
       return stream;
     }
     driver({ root, viewer, stream, serial, run, listen, arg: (argName) => argumentString(root, argName, variables) });
