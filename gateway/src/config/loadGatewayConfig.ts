@@ -126,7 +126,7 @@ const schema = z.object({
   SUBSCRIPTIONS_PER_VIEWER: wholeNumber(1, 10_000, 20),
   /** Open WebSocket connections per viewer. */
   WEBSOCKETS_PER_VIEWER: wholeNumber(1, 10_000, 5),
-  /** WebSocket ping interval (a connection that misses a pong is closed); SSE streams get a comment line as often. */
+  /** WebSocket ping interval (a connection that misses a pong is closed). SSE streams get Yoga's comment line every 12 s. */
   SUBSCRIPTION_KEEPALIVE_MS: env.durationMs(12_000),
   /** Where finished trace spans go: nowhere (traceparent still propagates), or stdout. */
   TRACES_EXPORTER: z.enum(['none', 'console'], { error: 'expected none or console' }).default('none'),
