@@ -56,7 +56,10 @@ function credentialsOf(params: unknown): Record<string, string> | string {
   if (params === undefined || params === null) return {};
   if (typeof params !== 'object' || Array.isArray(params)) return 'connectionParams must be an object such as { "authorization": "Bearer <access token>" }.';
   const credentials: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params as Record<string, unknown>)) {
+  // Some clients (Sandbox, Apollo's links) nest them as `{ headers: { Authorization: ... } }`.
+  const nested = (params as { headers?: unknown }).headers;
+  const source = nested && typeof nested === 'object' && !Array.isArray(nested) ? { ...(nested as Record<string, unknown>), ...(params as Record<string, unknown>) } : (params as Record<string, unknown>);
+  for (const [key, value] of Object.entries(source)) {
     const header = key.toLowerCase();
     if (!(CREDENTIAL_HEADERS as readonly string[]).includes(header)) continue;
     if (typeof value !== 'string') return `connectionParams.${key} must be a string.`;
