@@ -18,9 +18,12 @@ export const LIVE_SUBJECTS = {
 const CALL_ENDED = new Set(['calls.v1.call.ended', 'calls.v1.call.declined', 'calls.v1.call.missed', 'calls.v1.call.failed']);
 const ID = z.string().min(1).max(200);
 
-const callEvent = z.object({ data: z.object({ callId: ID, calleeId: ID.optional() }) });
-const consentEvent = z.object({ data: z.object({ userId: ID, purpose: z.string().regex(/^[A-Z_]{1,64}$/) }) });
-const erasureEvent = z.object({ data: z.object({ requestId: ID }) });
+/** How many event ids are remembered to drop a repeated publish (the outbox relays at least once; JetStream dedupes what it stores, not what core subscribers hear). */
+const RECENT_IDS = 10_000;
+
+const callEvent = z.object({ id: ID, data: z.object({ callId: ID, calleeId: ID.optional() }) });
+const consentEvent = z.object({ id: ID, data: z.object({ userId: ID, purpose: z.string().regex(/^[A-Z_]{1,64}$/) }) });
+const erasureEvent = z.object({ id: ID, data: z.object({ requestId: ID }) });
 
 export type LiveEvent =
   | { topic: `incoming:${string}`; callId: string }
@@ -53,6 +56,7 @@ type Listener = (event: LiveEvent) => void;
 /** Routes NATS events to the open subscriptions that wait for them, by topic; one NATS subscription per subject, whatever the number of clients. */
 export class LiveEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly recent = new Set<string>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -93,10 +97,16 @@ export class LiveEvents {
     for (const listener of [...(this.listeners.get(event.topic) ?? [])]) listener(event);
   }
 
-  private parse<T>(schema: z.ZodType<T>, subject: string, bytes: Uint8Array): T | undefined {
+  /** The event, once: undefined when it does not fit (counted) or was already heard. */
+  private parse<T extends { id: string }>(schema: z.ZodType<T>, subject: string, bytes: Uint8Array): T | undefined {
     try {
       const parsed = schema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-      if (parsed.success) return parsed.data;
+      if (parsed.success) {
+        if (this.recent.has(parsed.data.id)) return undefined;
+        this.recent.add(parsed.data.id);
+        if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value!);
+        return parsed.data;
+      }
     } catch {
       // counted below like any message that does not fit
     }

@@ -237,7 +237,16 @@ export class LiveSubscriptions {
       serial(async () => {
         if (!(await drain())) return;
         const id = arg('callId') ?? '';
-        listen(topics.signal(id), () => serial(async () => void (await drain())));
+        // Each drain reads everything after the cursor, so one queued drain covers every signal heard before it starts.
+        let queued = false;
+        listen(topics.signal(id), () => {
+          if (queued) return;
+          queued = true;
+          serial(async () => {
+            queued = false;
+            await drain();
+          });
+        });
         listen(topics.call(id), (event) => {
           if ('ended' in event && event.ended) serial(async () => stream.end());
         });
