@@ -62,6 +62,9 @@ describe('the NATS permission table', () => {
     expect(serverPermissions('gateway').publish.allow.filter((subject) => subject.startsWith('$JS'))).toEqual([]);
     expect(maySubscribe('gateway', 'identity.v1.apikey.revoked')).toBe(true);
     expect(maySubscribe('gateway', 'identity.v1.session.revoked')).toBe(true);
+    // Subscriptions (issue 18): core triggers only; no consent snapshots, no erasure requests, no publishing there.
+    for (const subject of ['calls.v1.call.started', 'calls.v1.signal.c1', 'consent.v1.consent.withdrawn', 'privacy.v1.erasure.completed']) expect(maySubscribe('gateway', subject)).toBe(true);
+    for (const subject of ['consent.v1.state.u1.CONTACT_DISCOVERY', 'privacy.v1.erasure.requested', 'privacy.v1.access.recorded', 'hiring.v1.profile.updated']) expect(maySubscribe('gateway', subject)).toBe(false);
     expect(serverPermissions('gateway').allow_responses).toBeUndefined();
   });
 
