@@ -43,7 +43,6 @@ const DEFAULTS = { perViewer: 20, websocketsPerViewer: 5, keepAliveMs: 12_000 };
 export function createSubscriptions(deps: SubscriptionsDeps): GatewaySubscriptions {
   const { config } = deps;
   const limits = config.subscriptions ?? DEFAULTS;
-  let live: LiveSubscriptions | undefined;
   const events: Promise<LiveEvents | undefined> = config.natsUrl
     ? LiveEvents.connect({
         natsUrl: config.natsUrl,
@@ -51,14 +50,15 @@ export function createSubscriptions(deps: SubscriptionsDeps): GatewaySubscriptio
         ...(config.natsTlsCaFile ? { tlsCaFile: config.natsTlsCaFile } : {}),
         logger: deps.logger,
         onRefused: deps.onRefused,
-        onLost: () => live?.endAll('SERVICE_UNAVAILABLE', 'Live events were interrupted; subscribe again and catch up with the cursor queries.'),
+        // Called only after the connection is up, so `subscriptions` is set by then.
+        onLost: () => subscriptions.endAll('SERVICE_UNAVAILABLE', 'Live events were interrupted; subscribe again and catch up with the cursor queries.'),
       })
     : Promise.resolve(undefined);
   events.catch(() => undefined);
   let engine: Engine | undefined;
   let sockets: GatewayWebSockets | undefined;
 
-  live = new LiveSubscriptions({
+  const subscriptions: LiveSubscriptions = new LiveSubscriptions({
     events,
     authenticate: deps.authenticate,
     requirements: deps.requirements,
@@ -75,7 +75,6 @@ export function createSubscriptions(deps: SubscriptionsDeps): GatewaySubscriptio
       return { status: response.status, body: (await response.json()) as ExecutionResult };
     },
   });
-  const subscriptions = live;
 
   void deps.onRevocation.then((onRevocation) =>
     onRevocation?.(() => {
