@@ -25,6 +25,7 @@ export interface LiveSubscriptionsOptions {
 }
 
 const SIGNAL_PAGE = 20;
+const LIVE_STATUSES = new Set(['RINGING', 'ACTIVE']);
 /** Subscriptions about "me": only a signed-in user has one. */
 const PERSONAL = new Set(['incomingCall', 'myConsentChanged']);
 /** Erasure progress is recorded by consent's own consumer of the same event: read again briefly until it shows. */
@@ -193,12 +194,17 @@ export class LiveSubscriptions {
     callUpdated: ({ root, stream, serial, run, listen }: DriverArgs) => {
       const callId = argumentValue(root, 'callId');
       const query = liveQuery(root, field('call', { id: callId }, clientSelection(root)));
-      const probe = liveQuery(root, field('call', { id: callId }, selections(field('id', {}))));
+      const probe = liveQuery(root, field('call', { id: callId }, selections(field('id', {}), field('status', {}))));
       serial(async () => {
         const checked = await run(probe);
         if (!checked) return;
         if (!checked.data?.[root.responseKey]) return stream.end(callFrame(root, checked));
-        const resolvedId = (checked.data[root.responseKey] as { id: string }).id;
+        const { id: resolvedId, status } = checked.data[root.responseKey] as { id: string; status: string };
+        // A call that is already over changes no more: its final state, and done.
+        if (!LIVE_STATUSES.has(status)) {
+          const body = await run(query);
+          return body ? stream.end(callFrame(root, body)) : undefined;
+        }
         listen(topics.call(resolvedId), (event) =>
           serial(async () => {
             const body = await run(query);

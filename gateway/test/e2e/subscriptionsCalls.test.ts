@@ -121,6 +121,10 @@ describe.each<Transport>(['sse', 'ws'])('call subscriptions over %s', (transport
     await seen({ status: 'ENDED', enabled: false });
     expect((await adaSide.ended).error).toBeUndefined();
     expect((await graceSide.ended).error).toBeUndefined();
+    // Subscribing to a call that is over gives its final state and completes.
+    const late = client(ada.token).subscribe(UPDATED, { id: callId });
+    expect((await late.ended).error).toBeUndefined();
+    expect(late.frames.map((frame) => (frame.data?.['callUpdated'] as { status: string }).status)).toEqual(['ENDED']);
   });
 
   it('refuses a non-participant exactly as it refuses a call that does not exist', async () => {
