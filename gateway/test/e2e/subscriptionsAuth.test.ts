@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createSessionSigner } from '@profile-graph/kit';
 import { startGraph, type TestGraph } from '../support/startGraph';
 import { liveClient, sseClient, wsClient, type Feed, type Transport } from '../support/liveClients';
 import { verifiedOrganization } from '../support/verifiedOrganization';
@@ -60,6 +61,18 @@ describe('subscriptions end with their credential', () => {
     const refused = await again.ended;
     expect(again.frames.length ? again.frames[0]!.errors?.[0]?.extensions?.['code'] : refused.error).toBeTruthy();
     expect(again.frames.some((frame) => frame.data)).toBe(false);
+  });
+
+  it.each<Transport>(['sse', 'ws'])('ends when the access token expires, with an UNAUTHENTICATED frame (%s)', async (transport) => {
+    const user = await graph.signUp(`expiring_${transport}`, 'Expiring');
+    // A token of identity's kind that lives 2 s (identity itself issues them for at least a minute).
+    const { token, expiresAt } = await (await createSessionSigner(graph.env.sessionKeys.privateKey, { ttlSeconds: 2, kid: 'k1' }))({ userId: user.id, sessionId: randomUUID() });
+    const feed = keep(liveClient(transport, graph.gatewayUrl, token)).subscribe(INCOMING);
+    const ended = await endOf(feed, expiresAt.getTime());
+    console.log(`[${transport}] token expiry -> subscription ended: ${ended.ms} ms after exp`);
+    expect(ended.last?.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(ended.ms).toBeGreaterThanOrEqual(0);
+    expect(ended.ms).toBeLessThan(1_000);
   });
 
   it('ends when the account is deleted, within 1 s of the sessions being revoked', async () => {
