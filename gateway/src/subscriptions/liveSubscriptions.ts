@@ -165,7 +165,10 @@ export class LiveSubscriptions {
       }
       return body;
     };
-    const listen = (topic: string, handler: (event: LiveEvent) => void) => cleanups.push(events.listen(topic, handler));
+    // A subscription that ended while its first query ran must not start listening after its cleanup.
+    const listen = (topic: string, handler: (event: LiveEvent) => void) => {
+      if (stream.isOpen) cleanups.push(events.listen(topic, handler));
+    };
 
     const driver = this.drivers[root.field.name.value as keyof LiveSubscriptions['drivers']];
     if (!driver) {
@@ -193,26 +196,31 @@ export class LiveSubscriptions {
     },
     callUpdated: ({ root, stream, serial, run, listen }: DriverArgs) => {
       const callId = argumentValue(root, 'callId');
-      const query = liveQuery(root, field('call', { id: callId }, clientSelection(root)));
-      const probe = liveQuery(root, field('call', { id: callId }, selections(field('id', {}), field('status', {}))));
-      serial(async () => {
-        const checked = await run(probe);
-        if (!checked) return;
-        if (!checked.data?.[root.responseKey]) return stream.end(callFrame(root, checked));
-        const { id: resolvedId, status } = checked.data[root.responseKey] as { id: string; status: string };
-        // A call that is already over changes no more: its final state, and done.
-        if (!LIVE_STATUSES.has(status)) {
-          const body = await run(query);
-          return body ? stream.end(callFrame(root, body)) : undefined;
+      // One query for the first check and every event: the client's selection plus the id and status the gateway needs
+      // (under aliases of its own, removed before the client sees them).
+      const query = liveQuery(root, field('call', { id: callId }, selections(field('id', {}, undefined, '_liveId'), field('status', {}, undefined, '_liveStatus'), ...clientSelection(root).selections)));
+      const read = async () => {
+        const body = await run(query);
+        if (!body) return undefined;
+        const call = body.data?.[root.responseKey] as ({ _liveId: string; _liveStatus: string } & Record<string, unknown>) | null | undefined;
+        if (!call) {
+          stream.end(callFrame(root, body));
+          return undefined;
         }
-        listen(topics.call(resolvedId), (event) =>
+        const { _liveId: id, _liveStatus: status, ...visible } = call;
+        return { id, status, frame: callFrame(root, { ...body, data: { [root.responseKey]: visible } }) };
+      };
+      serial(async () => {
+        const first = await read();
+        if (!first) return;
+        // A call that is already over changes no more: its final state, and done.
+        if (!LIVE_STATUSES.has(first.status)) return stream.end(first.frame);
+        listen(topics.call(first.id), (event) =>
           serial(async () => {
-            const body = await run(query);
-            if (!body) return;
-            const frame = callFrame(root, body);
-            if (!body.data?.[root.responseKey]) return stream.end(frame);
-            stream.push(frame);
-            if ('ended' in event && event.ended) stream.end();
+            const next = await read();
+            if (!next) return;
+            stream.push(next.frame);
+            if (('ended' in event && event.ended) || !LIVE_STATUSES.has(next.status)) stream.end();
           }),
         );
       });
