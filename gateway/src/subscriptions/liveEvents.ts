@@ -57,6 +57,7 @@ type Listener = (event: LiveEvent) => void;
 export class LiveEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly recent = new Set<string>();
+  private connected = true;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -86,6 +87,11 @@ export class LiveEvents {
       set.delete(listener);
       if (set.size === 0 && this.listeners.get(topic) === set) this.listeners.delete(topic);
     };
+  }
+
+  /** False while NATS is away: events would be missed, so no subscription is opened then. */
+  get isConnected(): boolean {
+    return this.connected && !this.nc.isClosed();
   }
 
   /** Topics with at least one listener (tests check that closed subscriptions leave none behind). */
@@ -150,7 +156,9 @@ export class LiveEvents {
     });
     void (async () => {
       for await (const status of this.nc.status()) {
+        if (status.type === Events.Reconnect) this.connected = true;
         if (status.type === Events.Disconnect) {
+          this.connected = false;
           this.options.logger.warn('NATS disconnected: open subscriptions are ended, clients reconnect and catch up');
           this.options.onLost?.();
         }

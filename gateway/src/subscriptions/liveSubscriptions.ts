@@ -90,6 +90,7 @@ export class LiveSubscriptions {
     if (this.closing) return frameError('SERVICE_UNAVAILABLE', 'The gateway is shutting down; reconnect to subscribe.');
     const events = await this.options.events;
     if (!events) return frameError('SERVICE_UNAVAILABLE', 'Subscriptions are not available on this gateway (it has no NATS_URL).');
+    if (!events.isConnected) return frameError('SERVICE_UNAVAILABLE', 'Live events are interrupted right now; subscribe again shortly.');
     const root = liveRoot(args.document, args.operationName);
     if (typeof root === 'string') return frameError('BAD_USER_INPUT', root);
     const requirement = this.options.requirements.fields.get(`Subscription.${root.field.name.value}`);
