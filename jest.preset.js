@@ -4,17 +4,25 @@ const path = require('node:path');
 
 const kitSrc = path.join(__dirname, 'subgraphs/kit/src');
 
+/** The two files of the OTLP exporter that import node:http dynamically. */
+const OTLP_TRANSPORT = '@opentelemetry/otlp-exporter-base/build/src/(transport/http-exporter-transport|configuration/otlp-node-http-configuration)\\.js$';
+/** node_modules are not transformed, except these (jose: ESM only; the OTLP transport: see above). */
+const TRANSFORM_EXCEPT = ['jose', '@opentelemetry/otlp-exporter-base', '@opentelemetry/exporter-trace-otlp-proto/node_modules/@opentelemetry/otlp-exporter-base'];
+const transformIgnore = (extra = []) => `/node_modules/(?!(${[...TRANSFORM_EXCEPT, ...extra].join('|')})/)`;
+
 /** @param {string} dir the workspace folder; @returns {import('jest').Config} */
-module.exports = function jestPreset(dir) {
+function jestPreset(dir) {
   return {
     rootDir: dir,
     testEnvironment: 'node',
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     transform: {
+      // The OTLP exporter loads node:http with import(): see the transform.
+      [OTLP_TRANSPORT]: path.join(__dirname, 'scripts/lib/jestBuiltinImportTransform.js'),
       '^.+\\.[tj]s$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
     },
     // jose ships ESM only; it must be transpiled for jest's CommonJS runtime.
-    transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+    transformIgnorePatterns: [transformIgnore()],
     // Tests run against sources, so no build is needed before `npm test`.
     moduleNameMapper: {
       '^@profile-graph/kit$': path.join(kitSrc, 'index.ts'),
@@ -33,4 +41,8 @@ module.exports = function jestPreset(dir) {
     // `npx jest -c <workspace>/jest.config.js --detectOpenHandles`.
     forceExit: true,
   };
-};
+}
+
+/** The preset's transformIgnorePatterns entry with more packages transformed (the gateway's planner). */
+jestPreset.transformIgnore = transformIgnore;
+module.exports = jestPreset;

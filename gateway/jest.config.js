@@ -1,4 +1,6 @@
-const preset = require('../jest.preset.js')(__dirname);
+const jestPreset = require('../jest.preset.js');
+
+const preset = jestPreset(__dirname);
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -8,5 +10,5 @@ module.exports = {
     '@graphql-hive/router-runtime/dist/index\\.cjs$': '<rootDir>/test/support/plannerImportTransform.js',
     ...preset.transform,
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@graphql-hive/router-runtime)/)'],
+  transformIgnorePatterns: [jestPreset.transformIgnore(['@graphql-hive/router-runtime'])],
 };

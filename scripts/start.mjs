@@ -16,9 +16,13 @@ const { ensureDevKeys } = require('./lib/devKeys.js');
 const { subgraphs } = require('./lib/subgraphList.js');
 const { ProcessGroup, waitForHttp } = require('./lib/processGroup.js');
 const { seedDemoData, demoPassword } = require('./lib/seedDemoData.js');
+const { seedDemoPartner } = require('./lib/seedDemoPartner.js');
+const { createPrettyLogLine } = require('./lib/prettyLogLine.js');
 
 const GATEWAY_PORT = Number(process.env.PORT ?? 4000);
-const group = new ProcessGroup();
+// One readable line per log event for the person at the terminal; LOG_FORMAT=json keeps the services' raw JSON.
+const readableLogs = (process.env.LOG_FORMAT ?? (process.env.NODE_ENV === 'production' ? 'json' : 'pretty')) === 'pretty';
+const group = new ProcessGroup(!readableLogs ? {} : { formatLine: createPrettyLogLine({ colorize: process.stdout.isTTY }) });
 
 async function main() {
   ensureInstalled(root);
@@ -54,7 +58,7 @@ async function main() {
     group.start(
       name,
       [path.join(root, 'subgraphs', name, 'dist', 'main.js')],
-      { ...common, PORT: String(port), NATS_NKEY_SEED_FILE: natsSeedFile(name), SESSION_PRIVATE_KEY: keys.session.privateKey, ...keys.identitySecrets },
+      { ...common, PORT: String(port), NATS_NKEY_SEED_FILE: natsSeedFile(name), SESSION_PRIVATE_KEY: keys.session.privateKey, ...keys.identitySecrets, ...keys.hiringSecrets },
       supervised,
     );
   }
@@ -63,15 +67,34 @@ async function main() {
   group.start(
     'gateway',
     [path.join(root, 'gateway', 'dist', 'main.js'), '--supergraph', path.join(root, 'schema', 'supergraph.graphql'), '--port', String(GATEWAY_PORT)],
-    { ...common, NATS_NKEY_SEED_FILE: natsSeedFile('gateway'), VIEWER_PRIVATE_KEY: keys.viewer.privateKey, SESSION_PUBLIC_KEY: keys.session.publicKey },
+    { ...common, NATS_NKEY_SEED_FILE: natsSeedFile('gateway'), VIEWER_PRIVATE_KEY: keys.viewer.privateKey, SESSION_PUBLIC_KEY: keys.session.publicKey, OPERATOR_TOKEN_SHA256: keys.operator.sha256 },
     supervised,
   );
   await waitForHttp(`http://127.0.0.1:${GATEWAY_PORT}/health`, 30_000);
 
   const gatewayUrl = `http://127.0.0.1:${GATEWAY_PORT}/graphql`;
-  if (await seedDemoData(gatewayUrl)) console.log(`seed: demo users ada, grace, alan, katherine, linus (password "${demoPassword}")`);
+  // Demo data is for development: never a known password or a printed key in production.
+  if (common.NODE_ENV !== 'production' && (await seedDemoData(gatewayUrl))) console.log(`seed: demo users ada, grace, alan, katherine, linus (password "${demoPassword}")`);
 
-  console.log(`\nprofile-graph is running.\n  GraphQL:        ${gatewayUrl}\n  Apollo Sandbox: http://localhost:${GATEWAY_PORT}/\nPress Ctrl-C to stop.\n`);
+  const lines = ['', 'profile-graph is running.', `  GraphQL:        ${gatewayUrl}`, `  Apollo Sandbox: http://localhost:${GATEWAY_PORT}/`];
+  if (common.NODE_ENV === 'production') {
+    lines.push('  (NODE_ENV=production: no demo partner)');
+  } else {
+    const partner = await seedDemoPartner(gatewayUrl, {
+      nodeEnv: common.NODE_ENV,
+      operatorToken: keys.operator.token,
+      password: demoPassword,
+      keyFile: path.join(root, '.data', 'keys', 'demo-partner.key'),
+    });
+    lines.push(
+      `  Demo users:     ada, grace, alan, katherine, linus, and recruiter ${partner.recruiter} (password "${demoPassword}")`,
+      `  Demo partner:   x-api-key: ${partner.apiKey}`,
+      `                  (Demo Employer, verified; candidates:search jobs:read applications:read)`,
+      `  Operator token: x-operator-token from ${path.relative(root, keys.operator.file)}`,
+    );
+  }
+  lines.push('Press Ctrl-C to stop.', '');
+  console.log(lines.join('\n'));
 }
 
 main().catch(async (error) => {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError, createHookGuard, createLogger, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
+import { createHookGuard, createLogger, flushTracing, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/kit';
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
 import { createAuthenticator, type Authenticate } from './auth/createAuthenticator';
@@ -11,9 +11,12 @@ import { createServiceTokenVerifier } from './auth/verifyServiceToken';
 import { readAuthRequirements } from './authorization/readAuthRequirements';
 import { useAuthorization } from './authorization/useAuthorization';
 import { operationLimitPlugins } from './limits/operationLimitPlugins';
-import { TokenBucketLimiter } from './limits/tokenBucketLimiter';
+import { NatsRateLimitStore } from './limits/rateLimitStore';
+import { SharedTokenBucketLimiter } from './limits/sharedTokenBucketLimiter';
 import { useVariableCoercion } from './limits/useVariableCoercion';
 import { useSignedViewer } from './viewer/useSignedViewer';
+import { TrustedDocumentRegistry } from './trustedDocuments/trustedDocumentRegistry';
+import { useTrustedDocuments } from './trustedDocuments/useTrustedDocuments';
 import { createGatewayMaskError } from './errors/createGatewayMaskError';
 import { useRequestErrorStatus } from './errors/useRequestErrorStatus';
 import { useRequestGuards } from './requests/useRequestGuards';
@@ -21,17 +24,20 @@ import { useEmptyOperations } from './requests/useEmptyOperations';
 import { useNormalizedSelections } from './requests/useNormalizedSelections';
 import { bearerTokenCheck } from './http/bearerTokenCheck';
 import { createRequestListener } from './http/createRequestListener';
-import { readSupergraph, withSubgraphUrls } from './supergraph/readSupergraph';
+import { loadRoutedSupergraph } from './supergraph/loadRoutedSupergraph';
+import { watchSupergraph } from './supergraph/supergraphWatcher';
 import { GatewayMetrics } from './observability/gatewayMetrics';
 import { observeRequest } from './observability/observeRequest';
 import { useObservability } from './observability/useObservability';
-import { subgraphUrlKey, subgraphUrlVariable } from './supergraph/subgraphUrlVariable';
 import { createSubscriptions, isLiveEventRequest } from './subscriptions/createSubscriptions';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
-/** Access tokens live at most this long (identity allows 1 h at most), so a revoked session need not be remembered longer. */
-const SESSION_REVOCATION_MEMORY_MS = 3_600_000;
+/** The default of REVOCATIONS_STALE_AFTER_MS, for configs built without loadGatewayConfig (tests). */
+const DEFAULT_REVOCATIONS_STALE_AFTER_MS = 3_000;
+
+/** How long the gateway waits at start for identity's revocations bucket before giving up. */
+const REVOCATIONS_STARTUP_TIMEOUT_MS = 30_000;
 
 /** Time given to in-flight requests on close before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -48,6 +54,8 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** Resolves once the port is bound and the supergraph is loaded; `url` is the GraphQL endpoint. */
   listen(port?: number): Promise<{ url: string; port: number }>;
+  /** Reloads the supergraph file (SIGHUP, and file changes when SUPERGRAPH_WATCH is on); false when the old one stays. */
+  reload(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -57,28 +65,15 @@ export interface Gateway {
  */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? createLogger({ name: 'gateway', level: config.logLevel });
-  initTracing({ exporter: config.tracesExporter });
+  initTracing(config.tracing ?? { serviceName: 'gateway' });
   const metrics = new GatewayMetrics();
   const guard = createHookGuard(logger, metrics.hookErrors);
 
   // Read and validated here so a bad supergraph fails createGateway with the file named, before any port is bound.
-  const supergraph = readSupergraph(config.supergraphPath);
-  const overrides: Record<string, string> = {};
-  for (const subgraph of supergraph.subgraphs) {
-    const url = config.subgraphUrls[subgraphUrlKey(subgraph.name)];
-    if (url !== undefined) overrides[subgraph.name] = url;
-  }
-  const known = new Set(supergraph.subgraphs.map((s) => subgraphUrlKey(s.name)));
-  for (const key of Object.keys(config.subgraphUrls)) {
-    if (!known.has(key)) logger.warn({ variable: `SUBGRAPH_${key}_URL` }, 'subgraph URL override matches no subgraph in the supergraph; ignored');
-  }
-  const routed = withSubgraphUrls(supergraph, overrides);
-  logger.info(
-    { subgraphs: routed.subgraphs.map((s) => ({ name: s.name, url: s.url, override: subgraphUrlVariable(s.name) })) },
-    'supergraph read',
-  );
+  const routed = loadRoutedSupergraph(config.supergraphPath, config.subgraphUrls, logger);
+  let requirements = readAuthRequirements(routed.document);
 
-  // NATS is needed only for API keys and revocations; without NATS_URL keys are refused (fail closed).
+  // NATS carries API keys, revocations and shared rate limits; without NATS_URL keys are refused (fail closed).
   const identityLink: Promise<IdentityLink | undefined> = config.natsUrl
     ? IdentityLink.connect({
         natsUrl: config.natsUrl,
@@ -88,17 +83,30 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         cacheTtlMs: config.apiKeyCacheTtlMs,
         lookupTimeoutMs: config.apiKeyLookupTimeoutMs,
         usageFlushMs: config.apiKeyUsageFlushMs,
-        sessionRevocationTtlMs: SESSION_REVOCATION_MEMORY_MS,
+        revocationsStaleAfterMs: config.revocationsStaleAfterMs ?? DEFAULT_REVOCATIONS_STALE_AFTER_MS,
+        revocationsStartupTimeoutMs: REVOCATIONS_STARTUP_TIMEOUT_MS,
         onRefused: (subject) => metrics.natsRefused.inc({ subject }),
       })
     : Promise.resolve(undefined);
+  // Organizations' trusted documents come over the same connection; without NATS no partner key is accepted anyway.
+  const trustedDocuments: Promise<TrustedDocumentRegistry | undefined> = identityLink.then((link) =>
+    link
+      ? new TrustedDocumentRegistry({
+          nc: link.connection,
+          logger,
+          lookupTimeoutMs: config.apiKeyLookupTimeoutMs,
+          ttlMs: config.apiKeyCacheTtlMs,
+          onRefused: (subject) => metrics.natsRefused.inc({ subject }),
+        }).start()
+      : undefined,
+  );
   const authenticate: Promise<Authenticate> = deps.authenticate
     ? Promise.resolve(deps.authenticate)
     : Promise.all([createSessionVerifier(config.sessionPublicKeys), identityLink]).then(([verifyToken, link]) =>
         createAuthenticator({
           verifySession: async (token) => {
             const claims = await verifyToken(token);
-            if (link?.isSessionRevoked(claims.sessionId)) throw new AppError('UNAUTHENTICATED', 'This session was signed out; sign in again.');
+            link?.checkSession(claims);
             return claims;
           },
           ...(link ? { verifyApiKey: (key: string) => link.verifyApiKey(key) } : {}),
@@ -109,22 +117,29 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const sign: Promise<ViewerSigner> = deps.signViewer ? Promise.resolve(deps.signViewer) : createViewerSigner(config.viewerPrivateKey);
   // Key import is async; surface a bad key at listen rather than as an unhandled rejection now.
   identityLink.catch(() => undefined);
+  trustedDocuments.catch(() => undefined);
+  // Per-viewer buckets shared by every replica through NATS KV once connected (sharedTokenBucketLimiter.ts).
+  const limiter = new SharedTokenBucketLimiter({ ...config.rateLimit, logger, onFallback: (reason) => metrics.rateLimitFallbacks.inc({ reason }) });
+  const sharedLimits: Promise<void> = identityLink.then(async (link) => {
+    if (!link) return;
+    metrics.observeRevocations(() => link.revocationsState());
+    limiter.attach(await NatsRateLimitStore.create(link.nc));
+  });
+  sharedLimits.catch(() => undefined);
   authenticate.catch(() => undefined);
   sign.catch(() => undefined);
 
   const development = config.nodeEnv === 'development';
   const viewers = new WeakMap<Request, Viewer>();
-  const limiter = new TokenBucketLimiter(config.rateLimit);
-  const requirements = readAuthRequirements(routed.document);
   const subscriptions = createSubscriptions({
     config,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     logger,
     authenticate: (headers) => authenticate.then((fn) => fn(headers)),
-    requirements,
+    requirements: () => requirements,
     viewers,
     limiter,
-    onRevocation: identityLink.then((link) => (link ? (listener: () => void) => void link.onRevocation(listener) : undefined)).catch(() => undefined),
+    identityLink,
     onRefused: (subject) => metrics.natsRefused.inc({ subject }),
     onCount: (open) => metrics.subscriptionsOpen.set(open),
   });
@@ -155,12 +170,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         viewers,
         isInternal: isLiveEventRequest,
       }),
+      // Before any parsing: an unregistered operation of an enforcing organization's key goes no further.
+      useTrustedDocuments({ registry: () => trustedDocuments, viewers, usage: metrics.partnerOperations }),
       ...operationLimitPlugins(config.limits, { hideSuggestions: !development }),
       useVariableCoercion(),
       // After variables are coerced: @include(if: $flag) is decided on valid values.
       useNormalizedSelections(),
       useEmptyOperations(),
-      useAuthorization({ requirements }),
+      useAuthorization({ requirements: () => requirements }),
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
       // After useSignedViewer: adds trace and request id headers to the ones it settled on.
       useObservability({ metrics, guard }),
@@ -168,6 +185,37 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       subscriptions.plugin,
     ],
   });
+
+  /**
+   * Reads the supergraph file again and serves it, without dropping requests in flight. A file that fails
+   * to read, parse or plan leaves the current supergraph serving (logged, supergraph_reloads_total{outcome="failed"}).
+   * Reloads run one at a time; a change that arrives during one is picked up by the next.
+   */
+  let reloading: Promise<boolean> = Promise.resolve(true);
+  const reload = (trigger: 'file' | 'signal' | 'call'): Promise<boolean> =>
+    (reloading = reloading.then(async () => {
+      const previous = requirements;
+      try {
+        const next = loadRoutedSupergraph(config.supergraphPath, config.subgraphUrls, logger);
+        const nextRequirements = readAuthRequirements(next.document);
+        // While the engine switches, requests on either schema are held to both versions' rules (fail closed).
+        requirements = {
+          fields: new Map([...previous.fields, ...nextRequirements.fields]),
+          types: new Map([...previous.types, ...nextRequirements.types]),
+        };
+        await engine.reload(next.document);
+        requirements = nextRequirements;
+        metrics.supergraphReloads.inc({ outcome: 'ok' });
+        logger.info({ trigger, subgraphs: next.subgraphs.map((s) => s.name) }, 'supergraph reloaded');
+        return true;
+      } catch (error) {
+        requirements = previous;
+        metrics.supergraphReloads.inc({ outcome: 'failed' });
+        logger.error({ trigger, reason: (error as Error).message }, 'supergraph reload failed; still serving the previous supergraph');
+        return false;
+      }
+    }));
+  const watcher = config.supergraphWatch ? watchSupergraph(config.supergraphPath, () => void reload('file')) : undefined;
 
   let ready = false;
   let server: Server | undefined;
@@ -212,7 +260,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       });
       try {
         // The port is bound first so probes see 503 while the supergraph loads, instead of a refused connection.
-        await Promise.all([identityLink, authenticate, sign, engine.load(), subscriptions.ready]);
+        await Promise.all([identityLink, sharedLimits, authenticate, sign, engine.load(), subscriptions.ready]);
       } catch (error) {
         await closeServer();
         throw error;
@@ -222,13 +270,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
       return { url: `http://${host}:${bound}${GRAPHQL_ENDPOINT}`, port: bound };
     },
+    reload: () => reload('call'),
     async close() {
       ready = false;
+      watcher?.close();
       // First, while connections are still up: every subscription gets its last frame.
       await subscriptions.close();
       await closeServer();
       await engine.dispose();
+      (await trustedDocuments.catch(() => undefined))?.stop();
       await (await identityLink.catch(() => undefined))?.close();
+      await flushTracing();
     },
   };
 }

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // The operator's "read the supergraph again" (kill -HUP); a bad file leaves the current one serving.
+  process.on('SIGHUP', () => void gateway.reload());
 
   const { url } = await gateway.listen();
   installProcessGuards({ name: 'gateway', logger, onFault: (kind) => gateway.metrics.processFaults.inc({ kind }) });

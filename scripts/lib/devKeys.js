@@ -1,7 +1,7 @@
 'use strict';
 // Development signing keys, made once under .data/keys (git-ignored).
 // Production supplies its own through the environment.
-const { generateKeyPairSync, randomBytes } = require('node:crypto');
+const { createHash, generateKeyPairSync, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -48,6 +48,12 @@ function identitySecretsEnv(dir) {
   };
 }
 
+/** A random operator token, written once to `file` (0600), and its SHA-256 for OPERATOR_TOKEN_SHA256. @param {string} file */
+function operatorToken(file) {
+  const token = symmetricKey(file);
+  return { token, file, sha256: createHash('sha256').update(token).digest('hex') };
+}
+
 /** @param {string} dir where the keys live (0700; private keys 0600) */
 function ensureDevKeysIn(dir) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -57,6 +63,8 @@ function ensureDevKeysIn(dir) {
     identitySecrets: identitySecretsEnv(dir),
     // Keys the training feed's pseudonyms (hiring); production refuses to run without one.
     hiringSecrets: { TRAINING_PSEUDONYM_KEY: symmetricKey(path.join(dir, 'training-pseudonym.key')) },
+    // The development operator's token (x-operator-token): the gateway gets only its SHA-256.
+    operator: operatorToken(path.join(dir, 'operator.token')),
   };
 }
 

@@ -38,6 +38,9 @@ const ERASURE_COMPLETED = 'privacy.v1.erasure.completed';
 const ACCESS_RECORDED = 'privacy.v1.access.recorded';
 const exportSubject = (/** @type {string} */ subgraph) => `rpc.${subgraph}.v1.privacy.export`;
 const SUBGRAPHS = ['identity', 'hiring', 'consent', 'calls'];
+/** KV buckets' subjects (a bucket B is the stream KV_B over `$KV.B.>`). */
+const KV_REVOCATIONS = '$KV.revocations';
+const KV_RATELIMITS = '$KV.ratelimits';
 
 /** What every subgraph does: report reads of gated fields and its part of an erasure, follow consent state, answer its export. @param {string} name */
 const subgraphBase = (name) => ({
@@ -51,23 +54,37 @@ const subgraphBase = (name) => ({
 /** @type {Record<NatsRole, RoleGrant>} */
 const permissionTable = {
   gateway: {
-    why: 'asks identity about API keys, reports their use, hears key and session revocations; hears call, signal, consent and erasure events as triggers for open subscriptions (core, at-most-once); no JetStream at all',
-    request: ['rpc.identity.v1.apikey.resolve'],
-    publish: ['rpc.identity.v1.apikey.used'],
-    // Subscriptions (issue 18): gateway/src/subscriptions/liveEvents.ts LIVE_SUBJECTS, one line each.
-    subscribe: ['identity.v1.apikey.*', 'identity.v1.session.revoked', 'calls.v1.call.*', 'calls.v1.signal.*', 'consent.v1.consent.*', 'privacy.v1.erasure.completed'],
+    why: "asks identity about API keys and organizations' trusted documents, reports key use, hears key rotations and trusted-document changes; reads and watches revocations (never writes them); shares rate-limit buckets; hears call, signal, consent and erasure events as triggers for open subscriptions (core, at-most-once)",
+    request: ['rpc.identity.v1.apikey.resolve', 'rpc.identity.v1.trusteddocuments.get'],
+    publish: ['rpc.identity.v1.apikey.used', `${KV_RATELIMITS}.>`],
+    subscribe: [
+      'identity.v1.apikey.*',
+      'identity.v1.organization.trusted_documents_changed',
+      // Subscriptions (issue 18): gateway/src/subscriptions/liveEvents.ts LIVE_SUBJECTS.
+      'calls.v1.call.*',
+      'calls.v1.signal.*',
+      'consent.v1.consent.*',
+      'privacy.v1.erasure.completed',
+    ],
+    // Revocations: an ephemeral (ordered) reader only; no publish to $KV.revocations, no delete or purge.
+    followStreams: ['KV_revocations'],
+    // Rate limits: its own bucket, read by subject and written with revision checks.
+    ownStreams: ['KV_ratelimits'],
+    getFromStreams: ['KV_ratelimits'],
   },
   identity: {
     why: 'owns users, sessions, organizations and API keys: the only publisher of identity.v1.> and the only answer to rpc.identity.>',
     ...subgraphBase('identity'),
-    publish: ['identity.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
-    answer: ['rpc.identity.v1.apikey.resolve', exportSubject('identity')],
+    publish: ['identity.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED, `${KV_REVOCATIONS}.>`],
+    answer: ['rpc.identity.v1.apikey.resolve', 'rpc.identity.v1.trusteddocuments.get', exportSubject('identity')],
     subscribe: ['rpc.identity.v1.apikey.used'],
-    ownStreams: ['IDENTITY'],
+    // KV_revocations: identity alone writes revoked sessions, keys and erased users; gateways only read them.
+    ownStreams: ['IDENTITY', 'KV_revocations'],
     readStreams: ['CONSENT', 'PRIVACY'],
     durables: [
       durable('CONSENT', 'identity-biometric-destruction', 'consent.v1.consent.withdrawn'),
       durable('PRIVACY', 'identity-privacy-erasure', ERASURE_REQUESTED),
+      durable('IDENTITY', 'identity-revocations', 'identity.v1.session.revoked', 'identity.v1.apikey.revoked'),
     ],
   },
   hiring: {

@@ -9,13 +9,19 @@ const readline = require('node:readline');
 const RESTART = { firstDelayMs: 1_000, maxDelayMs: 30_000, stableAfterMs: 60_000 };
 
 class ProcessGroup {
-  /** @param {{ restart?: Partial<typeof RESTART>, log?: (line: string) => void }} [options] */
+  /**
+   * @param {{ restart?: Partial<typeof RESTART>, log?: (line: string) => void, formatLine?: (line: string) => string, print?: (line: string) => void }} [options]
+   * `formatLine` rewrites each line a child prints before it is prefixed (npm start: readable logs);
+   * `print` receives the prefixed lines (stdout by default).
+   */
   constructor(options = {}) {
     /** @type {{ name: string, child: import('node:child_process').ChildProcess }[]} */
     this.children = [];
     this.stopping = false;
     this.restart = { ...RESTART, ...options.restart };
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.formatLine = options.formatLine ?? ((line) => line);
+    this.print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
     /** @type {Set<NodeJS.Timeout>} */
     this.pendingRestarts = new Set();
   }
@@ -33,7 +39,7 @@ class ProcessGroup {
       const startedAt = Date.now();
       const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
       for (const stream of [child.stdout, child.stderr]) {
-        readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name.padEnd(8)}] ${line}\n`));
+        readline.createInterface({ input: stream }).on('line', (line) => this.print(`[${name.padEnd(8)}] ${this.formatLine(line)}`));
       }
       child.on('exit', (code, signal) => {
         if (this.stopping) return;

@@ -5,7 +5,6 @@ import {
   API_KEY_RESOLVE_SUBJECT,
   API_KEY_USED_SUBJECT,
   AppError,
-  SESSION_REVOKED_SUBJECT,
   apiKeyResolveReplySchema,
   connectNats,
   type ApiKeyResolveReply,
@@ -13,6 +12,7 @@ import {
   type Viewer,
 } from '@profile-graph/kit';
 import { ApiKeyCache } from './apiKeyCache';
+import { RevocationList } from './revocationList';
 
 /** `pgk_live_` + 32 random bytes in base64url: anything else is refused without asking identity. */
 const API_KEY_FORM = /^pgk_live_[A-Za-z0-9_-]{43}$/;
@@ -21,42 +21,47 @@ const NEGATIVE_TTL_MS = 5_000;
 
 export interface IdentityLinkOptions {
   natsUrl: string;
-  /** The gateway role's nkey seed: it may ask for key lookups and hear revocations, nothing else. */
+  /** The gateway role's nkey seed: it may ask for key lookups, read revocations and keep its rate-limit bucket, nothing else. */
   nkeySeed: string;
   tlsCaFile?: string;
   logger: Logger;
   cacheTtlMs: number;
   lookupTimeoutMs: number;
   usageFlushMs: number;
-  /** Longest life of an access token: how long a revoked session id must be remembered. */
-  sessionRevocationTtlMs: number;
+  /** How long without an answer from NATS before revocations are no longer vouched for (user tokens and keys refused). */
+  revocationsStaleAfterMs: number;
+  /** How long to wait at start for the revocations bucket (identity creates it). */
+  revocationsStartupTimeoutMs: number;
   connectTimeoutMs?: number;
   /** Called with the subject of every message that did not fit its schema (counted, never acted on). */
   onRefused?: (subject: string) => void;
 }
 
 const unknownKey = () => new AppError('UNAUTHENTICATED', 'The API key is invalid, expired or revoked.');
+const keysUnavailable = () => new AppError('SERVICE_UNAVAILABLE', 'API keys cannot be checked right now; retry shortly.');
 
 /**
  * The gateway's only line to identity, over NATS: API key lookups
- * (request/reply, cached briefly), key and session revocations (events,
- * applied at once), and batched key usage for lastUsedAt. The gateway never
- * reads identity's database.
+ * (request/reply, cached briefly), revoked sessions, keys and erased users
+ * (the shared revocations bucket, loaded before serving and watched), key
+ * rotations (events, the cache forgets the key), and batched key usage for
+ * lastUsedAt. The gateway never reads identity's database.
  *
- * Fails closed: while NATS is down, revocations cannot arrive, so the key
- * cache is dropped and keys are refused (SERVICE_UNAVAILABLE) until the
- * connection is back.
+ * Fails closed: while the revocations cannot be vouched for (NATS down, or
+ * silent, or the bucket not read again since a reconnect), the key cache is
+ * dropped and user tokens and keys are refused (SERVICE_UNAVAILABLE) until
+ * they can.
  */
 export class IdentityLink {
   private readonly cache: ApiKeyCache;
-  private readonly revokedSessions = new Map<string, number>();
+  private revocations!: RevocationList;
   private usage = new Map<string, string>();
   private connected = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly revocationListeners = new Set<() => void>();
 
   private constructor(
-    private readonly nc: NatsConnection,
+    readonly nc: NatsConnection,
     private readonly options: IdentityLinkOptions,
   ) {
     this.cache = new ApiKeyCache({ ttlMs: options.cacheTtlMs, negativeTtlMs: Math.min(NEGATIVE_TTL_MS, options.cacheTtlMs) });
@@ -77,6 +82,20 @@ export class IdentityLink {
       throw new Error(`${(cause as Error).message}; API keys need it`, { cause });
     }
     const link = new IdentityLink(nc, options);
+    try {
+      link.revocations = await RevocationList.start({
+        nc,
+        logger: options.logger,
+        staleAfterMs: options.revocationsStaleAfterMs,
+        startupTimeoutMs: options.revocationsStartupTimeoutMs,
+        onApiKeyRevoked: (keyId) => link.cache.forgetKey(keyId),
+        onRevoked: () => link.revoked(),
+        ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+      });
+    } catch (cause) {
+      await nc.close();
+      throw new Error(`revocations could not be loaded (${(cause as Error).message}); user tokens and API keys need them`, { cause });
+    }
     link.start();
     return link;
   }
@@ -88,20 +107,8 @@ export class IdentityLink {
       callback: (error, message) => {
         if (error) return;
         const keyId = this.eventData(message.data)?.['keyId'];
-        if (typeof keyId === 'string') {
-          this.cache.forgetKey(keyId);
-          this.revoked();
-        } else this.refused(API_KEY_EVENTS_SUBJECT);
-      },
-    });
-    this.nc.subscribe(SESSION_REVOKED_SUBJECT, {
-      callback: (error, message) => {
-        if (error) return;
-        const sessionId = this.eventData(message.data)?.['sessionId'];
-        if (typeof sessionId === 'string') {
-          this.revokedSessions.set(sessionId, Date.now() + this.options.sessionRevocationTtlMs);
-          this.revoked();
-        } else this.refused(SESSION_REVOKED_SUBJECT);
+        if (typeof keyId === 'string') this.cache.forgetKey(keyId);
+        else this.refused(API_KEY_EVENTS_SUBJECT);
       },
     });
     void (async () => {
@@ -122,6 +129,11 @@ export class IdentityLink {
     this.flushTimer.unref();
   }
 
+  /** The gateway's one NATS connection (trusted documents ask identity over it too). */
+  get connection(): NatsConnection {
+    return this.nc;
+  }
+
   private eventData(bytes: Uint8Array): Record<string, unknown> | undefined {
     try {
       return (JSON.parse(Buffer.from(bytes).toString('utf8')) as { data?: Record<string, unknown> }).data;
@@ -134,14 +146,17 @@ export class IdentityLink {
   async verifyApiKey(secret: string): Promise<Viewer> {
     const key = secret.trim();
     if (!API_KEY_FORM.test(key)) throw unknownKey();
-    if (!this.connected || this.nc.isClosed()) throw new AppError('SERVICE_UNAVAILABLE', 'API keys cannot be checked right now; retry shortly.');
+    if (!this.connected || this.nc.isClosed() || !this.revocations.isCurrent()) {
+      this.cache.clear();
+      throw keysUnavailable();
+    }
     const hash = createHash('sha256').update(key).digest('hex');
     let cached = this.cache.get(hash);
     if (cached === undefined) {
       cached = await this.lookup(hash);
       this.cache.set(hash, cached);
     }
-    if (!cached || (cached.expiresAt !== null && cached.expiresAt <= Date.now())) throw unknownKey();
+    if (!cached || (cached.expiresAt !== null && cached.expiresAt <= Date.now()) || this.revocations.isRevoked('apikey', cached.viewer.keyId!)) throw unknownKey();
     this.usage.set(cached.viewer.keyId!, new Date().toISOString());
     return cached.viewer;
   }
@@ -176,9 +191,14 @@ export class IdentityLink {
     };
   }
 
+  /** For the revocation gauges. */
+  revocationsState(): { current: boolean; entries: number } {
+    return { current: this.revocations.isCurrent(), entries: this.revocations.size() };
+  }
+
   /**
-   * Calls `listener` after each revocation (session, API key) has been applied, so
-   * long-lived connections (subscriptions) can check their credential again at once.
+   * Calls `listener` after each revocation (session, API key, erased user) has been applied,
+   * so long-lived connections (subscriptions) check their credential again at once.
    */
   onRevocation(listener: () => void): () => void {
     this.revocationListeners.add(listener);
@@ -189,12 +209,16 @@ export class IdentityLink {
     for (const listener of this.revocationListeners) listener();
   }
 
-  isSessionRevoked(sessionId: string): boolean {
-    const until = this.revokedSessions.get(sessionId);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    this.revokedSessions.delete(sessionId);
-    return false;
+  /**
+   * Refuses an access token whose session was revoked or whose user was
+   * erased (UNAUTHENTICATED), and every token while revocations cannot be
+   * vouched for (SERVICE_UNAVAILABLE: the client retries, nothing is guessed).
+   */
+  checkSession(claims: { sessionId: string; userId: string }): void {
+    if (!this.revocations.isCurrent()) throw new AppError('SERVICE_UNAVAILABLE', 'Sign-ins cannot be checked right now; retry shortly.');
+    if (this.revocations.isRevoked('session', claims.sessionId) || this.revocations.isRevoked('user', claims.userId)) {
+      throw new AppError('UNAUTHENTICATED', 'This session was signed out; sign in again.');
+    }
   }
 
   /** One message per interval with the latest use of every key seen; lost on a crash, which only makes lastUsedAt a little older. */
@@ -203,12 +227,11 @@ export class IdentityLink {
     const uses = Object.fromEntries(this.usage);
     this.usage = new Map();
     this.nc.publish(API_KEY_USED_SUBJECT, Buffer.from(JSON.stringify({ uses })));
-    const now = Date.now();
-    for (const [sessionId, until] of this.revokedSessions) if (until <= now) this.revokedSessions.delete(sessionId);
   }
 
   async close(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
+    this.revocations.stop();
     this.flushUsage();
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
   }

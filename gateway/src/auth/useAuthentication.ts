@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppError, anonymousViewer, type Logger, type Viewer } from '@profile-graph/kit';
 import type { EnginePlugin } from '../engine/createEngine';
 import { errorResponse } from '../errors/errorResponse';
-import type { TokenBucketLimiter } from '../limits/tokenBucketLimiter';
+import type { RateLimiter } from '../limits/tokenBucketLimiter';
 import { rateLimitKey } from '../limits/rateLimitKey';
 import { clientIp } from './clientIp';
 import { clientOrigin } from './clientOrigin';
@@ -20,7 +20,7 @@ export interface AuthenticationOptions {
   /** X-Forwarded-For entries appended by proxies we trust (0: use the socket address). */
   trustProxyHops?: number;
   /** Per-viewer budget; failed authentications spend the client address's budget. */
-  limiter?: TokenBucketLimiter;
+  limiter?: RateLimiter;
   /** Where the viewer of each request is kept, for hooks that run before the context exists (validation). */
   viewers?: WeakMap<Request, Viewer>;
   /** Requests the gateway makes itself (a live event resolved for an open subscription): authenticated, but not charged to the rate limit. */
@@ -43,8 +43,8 @@ function rateLimited(retryAfterSeconds: number, ResponseImpl: typeof Response): 
 export function useAuthentication(options: AuthenticationOptions): EnginePlugin {
   // Keyed by the Request object the context is later built for; entries go with the request.
   const viewers = options.viewers ?? new WeakMap<Request, Viewer>();
-  const limit = (viewer: Viewer, ResponseImpl: typeof Response): Response | undefined => {
-    const taken = options.limiter?.take(rateLimitKey(viewer));
+  const limit = async (viewer: Viewer, ResponseImpl: typeof Response): Promise<Response | undefined> => {
+    const taken = await options.limiter?.take(rateLimitKey(viewer));
     return taken && !taken.allowed ? rateLimited(taken.retryAfterSeconds, ResponseImpl) : undefined;
   };
   return {
@@ -54,16 +54,16 @@ export function useAuthentication(options: AuthenticationOptions): EnginePlugin 
       const ip = clientIp(req, request.headers.get('x-forwarded-for'), options.trustProxyHops ?? 0);
       const origin = clientOrigin(request.headers);
       return options.authenticate(request.headers).then(
-        (authenticated) => {
+        async (authenticated) => {
           const viewer: Viewer = { ...authenticated, ...origin, ...(ip ? { clientIp: ip } : {}) };
-          const refused = options.isInternal?.(serverContext) ? undefined : limit(viewer, fetchAPI.Response);
+          const refused = options.isInternal?.(serverContext) ? undefined : await limit(viewer, fetchAPI.Response);
           if (refused) return endResponse(refused);
           viewers.set(request, viewer);
         },
-        (error: unknown) => {
+        async (error: unknown) => {
           options.logger.info({ err: error instanceof Error ? error.message : String(error) }, 'request rejected: authentication failed');
           // Guessing keys or tokens spends the guesser's address's budget.
-          endResponse(limit({ ...anonymousViewer, ...(ip ? { clientIp: ip } : {}) }, fetchAPI.Response) ?? errorResponse(error, fetchAPI.Response));
+          endResponse((await limit({ ...anonymousViewer, ...(ip ? { clientIp: ip } : {}) }, fetchAPI.Response)) ?? errorResponse(error, fetchAPI.Response));
         },
       );
     },

@@ -17,19 +17,25 @@ const authKey = (viewer: Viewer) => `${viewer.kind === 'anonymous' ? 'a' : 'x'}|
  * document and authorization state (documents are cached by the engine, so
  * a repeated operation costs a map lookup).
  */
-export function useAuthorization(options: { requirements: AuthRequirements }): EnginePlugin {
-  const cache = new WeakMap<DocumentNode, Map<string, FilteredOperation>>();
-  const noRequirements = options.requirements.fields.size === 0 && options.requirements.types.size === 0;
+export function useAuthorization(options: { requirements: () => AuthRequirements }): EnginePlugin {
+  let cache = new WeakMap<DocumentNode, Map<string, FilteredOperation>>();
+  let cachedFor: AuthRequirements | undefined;
   return {
     onExecute({ args, setExecuteFn, executeFn, setResultAndStopExecution }) {
-      if (noRequirements) return;
+      const requirements = options.requirements();
+      // A reloaded supergraph brings new requirements, while the engine may hand us the same parsed documents.
+      if (requirements !== cachedFor) {
+        cache = new WeakMap();
+        cachedFor = requirements;
+      }
+      if (requirements.fields.size === 0 && requirements.types.size === 0) return;
       const viewer = (args.contextValue as { viewer?: Viewer } | undefined)?.viewer ?? anonymousViewer;
       const cacheKey = `${args.operationName ?? ''}|${authKey(viewer)}`;
       let perDocument = cache.get(args.document);
       if (!perDocument) cache.set(args.document, (perDocument = new Map()));
       let filtered = perDocument.get(cacheKey);
       if (!filtered) {
-        filtered = filterUnauthorizedFields(args.schema, args.document, args.operationName, viewer, options.requirements, (args.variableValues ?? {}) as Record<string, unknown>);
+        filtered = filterUnauthorizedFields(args.schema, args.document, args.operationName, viewer, requirements, (args.variableValues ?? {}) as Record<string, unknown>);
         if (perDocument.size < 16 && !filtered.variableDependent) perDocument.set(cacheKey, filtered);
       }
       if (filtered.tooLarge) {

@@ -26,6 +26,12 @@ function configError(run: () => unknown): string {
 }
 
 describe('loadGatewayConfig', () => {
+  it('requires NATS in production (revocations fail closed) and reads REVOCATIONS_STALE_AFTER_MS', () => {
+    expect(configError(() => loadGatewayConfig([], { ...valid, NODE_ENV: 'production' }))).toMatch(/NATS_URL is missing: in production the gateway needs NATS for revocations/);
+    expect(loadGatewayConfig([], valid).revocationsStaleAfterMs).toBe(3_000);
+    expect(loadGatewayConfig([], { ...valid, REVOCATIONS_STALE_AFTER_MS: '500' }).revocationsStaleAfterMs).toBe(500);
+  });
+
   it('applies defaults', () => {
     const config = loadGatewayConfig([], valid);
     expect(config).toMatchObject({

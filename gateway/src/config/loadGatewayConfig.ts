@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, env, withFileSecrets } from '@profile-graph/kit';
+import { ConfigError, env, tracingConfigShape, tracingOptions, withFileSecrets, type TracingOptions } from '@profile-graph/kit';
 import { SERVICE_SCOPES, type ServiceTokenEntry } from '../auth/verifyServiceToken';
 import { parseArgs } from './parseArgs';
 import { SUBGRAPH_URL_VARIABLE } from '../supergraph/subgraphUrlVariable';
@@ -58,6 +58,8 @@ const schema = z.object({
   API_KEY_LOOKUP_TIMEOUT_MS: env.durationMs(2_000),
   /** How often key usage is reported to identity (lastUsedAt), in one message per interval. */
   API_KEY_USAGE_FLUSH_MS: env.durationMs(10_000),
+  /** How long NATS may be silent (disconnected, or a PING unanswered) before user tokens and API keys are refused (503): revocations might be missed. */
+  REVOCATIONS_STALE_AFTER_MS: env.durationMs(3_000),
   /** SHA-256 (hex) of the operator token; a request with a matching x-operator-token acts as the operator. Unset: no operator access. */
   OPERATOR_TOKEN_SHA256: z
     .string()
@@ -120,6 +122,8 @@ const schema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex characters: the SHA-256 of the metrics token (printf %s "$TOKEN" | sha256sum)' })
     .transform((value) => value.toLowerCase())
     .optional(),
+  /** Reload the supergraph when its file changes (default: on in development only; SIGHUP reloads always). */
+  SUPERGRAPH_WATCH: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
   /** Concurrent identical subgraph queries for the same viewer share one call; never across viewers, never mutations. */
   SUBGRAPH_DEDUP: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   /** Open subscriptions per viewer (user, API key, or anonymous client address), over SSE and WebSocket together. */
@@ -128,8 +132,8 @@ const schema = z.object({
   WEBSOCKETS_PER_VIEWER: wholeNumber(1, 10_000, 5),
   /** WebSocket ping interval (a connection that misses a pong is closed). SSE streams get Yoga's comment line every 12 s. */
   SUBSCRIPTION_KEEPALIVE_MS: env.durationMs(12_000),
-  /** Where finished trace spans go: nowhere (traceparent still propagates), or stdout. */
-  TRACES_EXPORTER: z.enum(['none', 'console'], { error: 'expected none or console' }).default('none'),
+  /** OpenTelemetry: OTEL_TRACES_EXPORTER (none, console, otlp), OTEL_EXPORTER_OTLP_* and OTEL_SERVICE_NAME (the kit's tracingConfig). */
+  ...tracingConfigShape,
 });
 
 function wholeNumber(min: number, max: number, fallback: number) {
@@ -157,6 +161,8 @@ export interface GatewayConfig {
   apiKeyCacheTtlMs: number;
   apiKeyLookupTimeoutMs: number;
   apiKeyUsageFlushMs: number;
+  /** NATS silence after which revocations are not vouched for (user tokens and keys refused with 503). Default 3 s. */
+  revocationsStaleAfterMs?: number;
   operatorTokenSha256?: string;
   /** Internal services' token hashes and scopes (SERVICE_TOKENS). */
   serviceTokens?: ServiceTokenEntry[];
@@ -168,7 +174,10 @@ export interface GatewayConfig {
   metricsEnabled?: boolean;
   /** Set: /metrics needs `Authorization: Bearer <token>` with this SHA-256. Unset: open outside production, closed in it. */
   metricsTokenSha256?: string;
-  tracesExporter?: 'none' | 'console';
+  /** Reload the supergraph file when it changes. */
+  supergraphWatch?: boolean;
+  /** Where finished spans go (OTEL_* variables); unset: nowhere. */
+  tracing?: TracingOptions;
   /** Share concurrent identical subgraph queries within one viewer. Default on. */
   subgraphDedup?: boolean;
   /** Limits and keep-alive of subscriptions (SSE and WebSocket); defaults when unset. */
@@ -242,6 +251,10 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
   if (merged['NATS_URL'] !== undefined && merged['NATS_NKEY_SEED'] === undefined) {
     problems.push('  NATS_NKEY_SEED is missing: NATS refuses connections without credentials; set the gateway role\'s nkey seed (NATS_NKEY_SEED_FILE=.data/keys/nats/gateway.nk)');
   }
+  // Fail closed: without NATS no revocation reaches this gateway, so a signed-out or erased user's token would pass until it expires.
+  if (merged['NODE_ENV'] === 'production' && merged['NATS_URL'] === undefined) {
+    problems.push('  NATS_URL is missing: in production the gateway needs NATS for revocations (sign-outs, revoked keys, erased users) and shared rate limits');
+  }
   const subgraphUrls: Record<string, string> = {};
   problems.push(...subgraphUrlIssues(environment, subgraphUrls));
   if (problems.length > 0 || !result.success) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
@@ -262,6 +275,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     apiKeyCacheTtlMs: value.API_KEY_CACHE_TTL_MS,
     apiKeyLookupTimeoutMs: value.API_KEY_LOOKUP_TIMEOUT_MS,
     apiKeyUsageFlushMs: value.API_KEY_USAGE_FLUSH_MS,
+    revocationsStaleAfterMs: value.REVOCATIONS_STALE_AFTER_MS,
     ...(value.OPERATOR_TOKEN_SHA256 !== undefined ? { operatorTokenSha256: value.OPERATOR_TOKEN_SHA256 } : {}),
     serviceTokens: value.SERVICE_TOKENS,
     trustProxyHops: value.TRUST_PROXY_HOPS,
@@ -278,8 +292,9 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     rateLimit: { capacity: value.RATE_LIMIT_CAPACITY, refillPerSecond: value.RATE_LIMIT_REFILL_PER_SECOND },
     metricsEnabled: value.METRICS === 'on',
     ...(value.METRICS_TOKEN_SHA256 !== undefined ? { metricsTokenSha256: value.METRICS_TOKEN_SHA256 } : {}),
-    tracesExporter: value.TRACES_EXPORTER,
+    tracing: tracingOptions(value, 'gateway'),
     subgraphDedup: value.SUBGRAPH_DEDUP === 'on',
     subscriptions: { perViewer: value.SUBSCRIPTIONS_PER_VIEWER, websocketsPerViewer: value.WEBSOCKETS_PER_VIEWER, keepAliveMs: value.SUBSCRIPTION_KEEPALIVE_MS },
+    supergraphWatch: (value.SUPERGRAPH_WATCH ?? (value.NODE_ENV === 'development' ? 'on' : 'off')) === 'on',
   };
 }

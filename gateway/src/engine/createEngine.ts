@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DocumentNode } from 'graphql';
+import { print, type DocumentNode } from 'graphql';
 import { createGatewayRuntime, getGraphQLWSOptions, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
@@ -38,6 +38,11 @@ export interface Engine {
   graphqlWsOptions(onContext: (ctx: GraphqlWsContext) => Promise<Record<string, unknown>> | Record<string, unknown>): ReturnType<typeof getGraphQLWSOptions>;
   /** Loads the supergraph and builds the query planner; resolves once queries can be served. */
   load(): Promise<void>;
+  /**
+   * Serves `supergraph` from now on. It is first built on a throwaway runtime, so a supergraph the planner
+   * refuses rejects here and the current one keeps serving; requests in flight finish on the plan they had.
+   */
+  reload(supergraph: DocumentNode): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -51,8 +56,9 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   // First in the list, so its fetch wrapper is the innermost: the one that makes the HTTP call.
   const plugins = options.dedupSubgraphRequests ? [useViewerKeyedDedup(), ...options.plugins] : options.plugins;
+  let supergraph = options.supergraph;
   const runtime = createGatewayRuntime({
-    supergraph: () => options.supergraph,
+    supergraph: () => supergraph,
     unifiedGraphHandler,
     // Listed explicitly: the runtime would otherwise try to import the transport by name at run time.
     transports: { http: httpTransport },
@@ -62,6 +68,8 @@ export function createEngine(options: EngineOptions): Engine {
     transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
     graphqlEndpoint: options.graphqlEndpoint,
     logging: createEngineLogger(options.logger),
+    // A reload (reload below) keeps the superseded plan alive for requests still running on it, instead of aborting them.
+    gracefulSchemaReload: { drainTimeout: Math.max(options.upstreamTimeoutMs * 2, 30_000) },
     // The gateway serves its own landing page (Sandbox) and health probes.
     landingPage: false,
     graphiql: false,
@@ -96,6 +104,32 @@ export function createEngine(options: EngineOptions): Engine {
     graphqlWsOptions: (onContext) => getGraphQLWSOptions(runtime as never, onContext),
     load: async () => {
       await runtime.getSchema();
+    },
+    reload: async (next) => {
+      const probe = createGatewayRuntime({
+        supergraph: () => next,
+        unifiedGraphHandler,
+        transports: { http: httpTransport },
+        logging: createEngineLogger(options.logger),
+        landingPage: false,
+        graphiql: false,
+      });
+      try {
+        await probe.getSchema();
+      } finally {
+        await probe.dispose();
+      }
+      const previousDocument = supergraph;
+      // The same supergraph again (a touch, an identical compose) is a reload with nothing to do.
+      if (print(next) === print(previousDocument)) return;
+      const previous = await runtime.getSchema();
+      supergraph = next;
+      // The runtime builds the new generation and keeps the old one if that fails; in-flight requests finish on theirs.
+      await (runtime.invalidateUnifiedGraph() as unknown as Promise<unknown>);
+      if ((await runtime.getSchema()) === previous) {
+        supergraph = previousDocument;
+        throw new Error('the engine kept the previous supergraph');
+      }
     },
     dispose: async () => {
       await runtime.dispose();

@@ -4,6 +4,11 @@ export interface TakeResult {
   retryAfterSeconds: number;
 }
 
+/** What useAuthentication spends a token of: local buckets, or shared ones that may need a KV round trip. */
+export interface RateLimiter {
+  take(key: string): TakeResult | Promise<TakeResult>;
+}
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -13,11 +18,11 @@ const MAX_BUCKETS = 100_000;
 
 /**
  * One token bucket per key, in process memory: `capacity` requests at once,
- * refilled at `refillPerSecond`. With several gateway replicas each keeps its
- * own buckets (a shared store, e.g. NATS KV, is the upgrade path). Buckets
- * that would be full again are dropped first when memory runs short.
+ * refilled at `refillPerSecond`. Each replica's own: the gateway without
+ * NATS, and the fallback of SharedTokenBucketLimiter while KV is away.
+ * Least recently used buckets are dropped first when memory runs short.
  */
-export class TokenBucketLimiter {
+export class TokenBucketLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly options: { capacity: number; refillPerSecond: number; now?: () => number }) {}

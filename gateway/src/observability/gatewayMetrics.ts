@@ -7,6 +7,12 @@ export class GatewayMetrics extends ServiceMetrics {
   readonly upstreamErrors: Counter<'subgraph' | 'code'>;
   readonly natsRefused: Counter<'subject'>;
   readonly subscriptionsOpen: Gauge;
+  readonly partnerOperations: Counter<'organization' | 'operation'>;
+  readonly supergraphReloads: Counter<'outcome'>;
+  readonly revocationsCurrent: Gauge;
+  readonly revocationsHeld: Gauge;
+  readonly rateLimitFallbacks: Counter<'reason'>;
+  private revocationState: (() => { current: boolean; entries: number }) | undefined;
 
   constructor() {
     super('gateway');
@@ -31,5 +37,45 @@ export class GatewayMetrics extends ServiceMetrics {
       registers,
     });
     this.subscriptionsOpen = new Gauge({ name: 'subscriptions_open', help: 'Open subscriptions (SSE and WebSocket)', registers });
+    this.partnerOperations = new Counter({
+      name: 'partner_operations_total',
+      help: "Partner key requests by organization id and registered operation name ('unregistered' for others, allowed while the organization does not enforce trusted documents)",
+      labelNames: ['organization', 'operation'],
+      registers,
+    });
+    this.supergraphReloads = new Counter({
+      name: 'supergraph_reloads_total',
+      help: "Supergraph reloads (file change or SIGHUP) by outcome: 'ok', or 'failed' (the previous supergraph kept serving)",
+      labelNames: ['outcome'],
+      registers,
+    });
+    const state = () => this.revocationState?.();
+    this.revocationsCurrent = new Gauge({
+      name: 'revocations_current',
+      help: '1 while the shared revocations are vouched for; 0 while user tokens and API keys are refused (NATS away or silent, bucket not yet read)',
+      registers,
+      collect() {
+        this.set(state()?.current ? 1 : 0);
+      },
+    });
+    this.revocationsHeld = new Gauge({
+      name: 'revocations_held',
+      help: 'Revoked sessions, API keys and erased users this gateway holds (from the revocations KV bucket)',
+      registers,
+      collect() {
+        this.set(state()?.entries ?? 0);
+      },
+    });
+    this.rateLimitFallbacks = new Counter({
+      name: 'rate_limit_local_fallbacks_total',
+      help: 'Rate-limit decisions taken on this replica\'s own bucket because the shared one (NATS KV) was unreachable or failing',
+      labelNames: ['reason'],
+      registers,
+    });
+  }
+
+  /** Where the revocation gauges read their state (the gateway's NATS link, once connected). */
+  observeRevocations(state: () => { current: boolean; entries: number }): void {
+    this.revocationState = state;
   }
 }

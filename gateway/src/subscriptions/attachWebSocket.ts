@@ -7,7 +7,7 @@ import { AppError, type Logger, type Viewer } from '@profile-graph/kit';
 import type { Engine } from '../engine/createEngine';
 import { clientIp } from '../auth/clientIp';
 import { clientOrigin } from '../auth/clientOrigin';
-import type { TokenBucketLimiter } from '../limits/tokenBucketLimiter';
+import type { RateLimiter } from '../limits/tokenBucketLimiter';
 import { rateLimitKey } from '../limits/rateLimitKey';
 import { CREDENTIAL_HEADERS } from './liveSubscriptions';
 
@@ -23,7 +23,7 @@ export interface WebSocketOptions {
   keepAliveMs: number;
   maxPayloadBytes: number;
   trustProxyHops: number;
-  limiter?: TokenBucketLimiter;
+  limiter?: RateLimiter;
   logger: Logger;
 }
 
@@ -166,7 +166,7 @@ export function attachWebSocket(options: WebSocketOptions): GatewayWebSockets {
           setTimeout(() => socket.close(CLOSE.unauthorized, 'Unauthorized'), FLUSH_MS).unref();
           return [new GraphQLError(appError.message, { extensions: { code: appError.code } })];
         }
-        const taken = options.limiter?.take(rateLimitKey(connection.viewer));
+        const taken = await options.limiter?.take(rateLimitKey(connection.viewer));
         if (taken && !taken.allowed) {
           return [new GraphQLError(`Too many requests; retry in ${taken.retryAfterSeconds} s.`, { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: taken.retryAfterSeconds } })];
         }

@@ -4,7 +4,8 @@ import type { Logger, Viewer } from '@profile-graph/kit';
 import type { GatewayConfig } from '../config/loadGatewayConfig';
 import type { Engine, EnginePlugin } from '../engine/createEngine';
 import type { AuthRequirements } from '../authorization/readAuthRequirements';
-import type { TokenBucketLimiter } from '../limits/tokenBucketLimiter';
+import type { RateLimiter } from '../limits/tokenBucketLimiter';
+import type { IdentityLink } from '../auth/identityLink';
 import { attachWebSocket, type GatewayWebSockets } from './attachWebSocket';
 import { LiveEvents } from './liveEvents';
 import { LiveSubscriptions } from './liveSubscriptions';
@@ -19,11 +20,12 @@ export interface SubscriptionsDeps {
   graphqlEndpoint: string;
   logger: Logger;
   authenticate(headers: Headers): Promise<Viewer>;
-  requirements: AuthRequirements;
+  /** The current supergraph's requirements (they change with a reload). */
+  requirements: () => AuthRequirements;
   viewers: WeakMap<Request, Viewer>;
-  limiter: TokenBucketLimiter;
-  /** Revocations as IdentityLink announces them (undefined without NATS). */
-  onRevocation: Promise<((listener: () => void) => void) | undefined>;
+  limiter: RateLimiter;
+  /** The gateway's NATS link: its connection carries the live events, its revocations re-check open subscriptions. */
+  identityLink: Promise<IdentityLink | undefined>;
   onRefused(subject: string): void;
   onCount(open: number): void;
 }
@@ -43,17 +45,16 @@ const DEFAULTS = { perViewer: 20, websocketsPerViewer: 5, keepAliveMs: 12_000 };
 export function createSubscriptions(deps: SubscriptionsDeps): GatewaySubscriptions {
   const { config } = deps;
   const limits = config.subscriptions ?? DEFAULTS;
-  const events: Promise<LiveEvents | undefined> = config.natsUrl
-    ? LiveEvents.connect({
-        natsUrl: config.natsUrl,
-        nkeySeed: config.natsNkeySeed!,
-        ...(config.natsTlsCaFile ? { tlsCaFile: config.natsTlsCaFile } : {}),
-        logger: deps.logger,
-        onRefused: deps.onRefused,
-        // Called only after the connection is up, so `subscriptions` is set by then.
-        onLost: () => subscriptions.endAll('SERVICE_UNAVAILABLE', 'Live events were interrupted; subscribe again and catch up with the cursor queries.'),
-      })
-    : Promise.resolve(undefined);
+  const events: Promise<LiveEvents | undefined> = deps.identityLink.then((link) =>
+    link
+      ? LiveEvents.start(link.connection, {
+          logger: deps.logger,
+          onRefused: deps.onRefused,
+          // Called only after the connection is up, so `subscriptions` is set by then.
+          onLost: () => subscriptions.endAll('SERVICE_UNAVAILABLE', 'Live events were interrupted; subscribe again and catch up with the cursor queries.'),
+        })
+      : undefined,
+  );
   events.catch(() => undefined);
   let engine: Engine | undefined;
   let sockets: GatewayWebSockets | undefined;
@@ -76,12 +77,14 @@ export function createSubscriptions(deps: SubscriptionsDeps): GatewaySubscriptio
     },
   });
 
-  void deps.onRevocation.then((onRevocation) =>
-    onRevocation?.(() => {
-      void subscriptions.recheckAll();
-      void sockets?.recheckAll();
-    }),
-  );
+  void deps.identityLink
+    .then((link) =>
+      link?.onRevocation(() => {
+        void subscriptions.recheckAll();
+        void sockets?.recheckAll();
+      }),
+    )
+    .catch(() => undefined);
 
   return {
     plugin: useLiveSubscriptions(subscriptions),
@@ -106,7 +109,7 @@ export function createSubscriptions(deps: SubscriptionsDeps): GatewaySubscriptio
     async close() {
       subscriptions.closeAll();
       await sockets?.close();
-      await (await events.catch(() => undefined))?.close();
+      (await events.catch(() => undefined))?.stop();
     },
   };
 }

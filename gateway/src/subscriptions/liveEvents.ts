@@ -1,6 +1,6 @@
-import { Events, type NatsConnection } from 'nats';
+import { Events, type NatsConnection, type Subscription } from 'nats';
 import { z } from 'zod';
-import { connectNats, type Logger } from '@profile-graph/kit';
+import type { Logger } from '@profile-graph/kit';
 
 /**
  * What the gateway hears, as core NATS subscriptions (no JetStream: live events are
@@ -41,9 +41,6 @@ export const topics = {
 };
 
 export interface LiveEventsOptions {
-  natsUrl: string;
-  nkeySeed: string;
-  tlsCaFile?: string;
   logger: Logger;
   /** Called with the subject of every message that did not fit its schema (counted, never acted on). */
   onRefused?: (subject: string) => void;
@@ -58,21 +55,16 @@ export class LiveEvents {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly recent = new Set<string>();
   private connected = true;
+  private stopped = false;
+  private readonly subscriptions: Subscription[] = [];
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly options: LiveEventsOptions,
   ) {}
 
-  static async connect(options: LiveEventsOptions): Promise<LiveEvents> {
-    const nc = await connectNats({
-      url: options.natsUrl,
-      role: 'gateway',
-      nkeySeed: options.nkeySeed,
-      ...(options.tlsCaFile ? { tlsCaFile: options.tlsCaFile } : {}),
-      name: 'gateway-live',
-      timeoutMs: 10_000,
-    });
+  /** Listens on the gateway's NATS connection (IdentityLink's: one connection per gateway). */
+  static start(nc: NatsConnection, options: LiveEventsOptions): LiveEvents {
     const events = new LiveEvents(nc, options);
     events.start();
     return events;
@@ -121,8 +113,12 @@ export class LiveEvents {
     return undefined;
   }
 
+  private track(subject: string, options: Parameters<NatsConnection['subscribe']>[1]): void {
+    this.subscriptions.push(this.nc.subscribe(subject, options));
+  }
+
   private start(): void {
-    this.nc.subscribe(LIVE_SUBJECTS.callEvents, {
+    this.track(LIVE_SUBJECTS.callEvents, {
       callback: (error, message) => {
         if (error) return;
         const event = this.parse(callEvent, message.subject, message.data);
@@ -132,7 +128,7 @@ export class LiveEvents {
         this.emit({ topic: topics.call(callId), callId, ended: CALL_ENDED.has(message.subject) });
       },
     });
-    this.nc.subscribe(LIVE_SUBJECTS.callSignals, {
+    this.track(LIVE_SUBJECTS.callSignals, {
       // The signal itself (SDP, ICE candidates) is not even parsed: the subscriber reads it through callSignals.
       callback: (error, message) => {
         if (error) return;
@@ -140,14 +136,14 @@ export class LiveEvents {
         if (callId) this.emit({ topic: topics.signal(callId), callId });
       },
     });
-    this.nc.subscribe(LIVE_SUBJECTS.consentDecisions, {
+    this.track(LIVE_SUBJECTS.consentDecisions, {
       callback: (error, message) => {
         if (error) return;
         const event = this.parse(consentEvent, message.subject, message.data);
         if (event) this.emit({ topic: topics.consent(event.data.userId), purpose: event.data.purpose });
       },
     });
-    this.nc.subscribe(LIVE_SUBJECTS.erasureProgress, {
+    this.track(LIVE_SUBJECTS.erasureProgress, {
       callback: (error, message) => {
         if (error) return;
         const event = this.parse(erasureEvent, message.subject, message.data);
@@ -156,6 +152,7 @@ export class LiveEvents {
     });
     void (async () => {
       for await (const status of this.nc.status()) {
+        if (this.stopped) return;
         if (status.type === Events.Reconnect) this.connected = true;
         if (status.type === Events.Disconnect) {
           this.connected = false;
@@ -166,8 +163,10 @@ export class LiveEvents {
     })().catch(() => undefined);
   }
 
-  async close(): Promise<void> {
+  /** Stops listening; the connection itself is IdentityLink's to close. */
+  stop(): void {
+    this.stopped = true;
     this.listeners.clear();
-    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 }

@@ -17,7 +17,8 @@ export interface LiveSubscriptionsOptions {
   runQuery: RunQuery;
   /** The same check the request path makes: resolves the credentials to a viewer or rejects. */
   authenticate(headers: Headers): Promise<Viewer>;
-  requirements: AuthRequirements;
+  /** The current supergraph's @authenticated / @requiresScopes (a getter: a reload replaces them). */
+  requirements: () => AuthRequirements;
   maxPerViewer: number;
   logger: Logger;
   /** Told the number of open subscriptions whenever it changes (the subscriptions_open gauge). */
@@ -93,7 +94,7 @@ export class LiveSubscriptions {
     if (!events.isConnected) return frameError('SERVICE_UNAVAILABLE', 'Live events are interrupted right now; subscribe again shortly.');
     const root = liveRoot(args.document, args.operationName);
     if (typeof root === 'string') return frameError('BAD_USER_INPUT', root);
-    const requirement = this.options.requirements.fields.get(`Subscription.${root.field.name.value}`);
+    const requirement = this.options.requirements().fields.get(`Subscription.${root.field.name.value}`);
     if (requirement && !authorizeField(viewer, requirement)) {
       return { errors: [new GraphQLError('Sign in, or use an API key with the scope it needs, to subscribe to this.', { path: [root.responseKey], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } })] };
     }

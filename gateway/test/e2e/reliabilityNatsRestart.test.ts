@@ -1,4 +1,4 @@
-import { eventually } from '@profile-graph/kit/testing';
+import { eventually, postGraphQL } from '@profile-graph/kit/testing';
 import { becomeEmployerOf } from '../support/becomeEmployerOf';
 import { startGraph, type TestGraph } from '../support/startGraph';
 
@@ -7,6 +7,8 @@ const GRANT = 'mutation { grantConsent(input: { purpose: EMPLOYER_SHARING, polic
 const SKILLS = 'query($id: ID!) { user(id: $id) { id hiringProfile { skills } } }';
 const ME = 'query { me { id handle hiringProfile { headline } } }';
 const PARTNER_ORG = '{ partnerOrganization { id } }';
+/** The same read as SKILLS, asked of hiring directly as the gateway would (the gateway itself refuses user tokens during the outage). */
+const ENTITY_SKILLS = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { hiringProfile { skills } } } }';
 
 /** How long the bus may be gone before consent enforcement stops vouching for its projection. */
 const STALE_AFTER_MS = 500;
@@ -44,7 +46,8 @@ interface Sent {
 // on the same port with the same store: everyone reconnects by themselves,
 // the durable consumers resume, nothing written during the outage is lost,
 // and consent enforcement refuses (CONSENT_UNAVAILABLE) rather than guesses
-// while it cannot vouch for its projection.
+// while it cannot vouch for its projection; the gateway, which cannot hear
+// revocations meanwhile, refuses user tokens and API keys (SERVICE_UNAVAILABLE).
 describe('NATS restarted during load', () => {
   let graph: TestGraph;
   let natsDown = false;
@@ -87,6 +90,10 @@ describe('NATS restarted during load', () => {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const codesOf = (record: Sent) => record.codes;
   const readSkills = (subject: { id: string }) => send('probe: gated read', SKILLS, { id: subject.id }, bearer(observer.token));
+  const readSkillsAtHiring = async (subject: { id: string }) => {
+    const response = await postGraphQL(graph.subgraphUrls.hiring, ENTITY_SKILLS, { r: [{ __typename: 'User', id: subject.id }] }, await graph.env.viewerHeaders({ kind: 'user', userId: observer.id, scopes: [] }, 'hiring'));
+    return (response.body.errors ?? []).map((error) => String(error.extensions?.code ?? 'NO_CODE'));
+  };
   const readiness = async (name: keyof TestGraph['subgraphUrls']) => {
     const response = await fetch(graph.subgraphUrls[name].replace('/graphql', '/ready'));
     return { status: response.status, checks: ((await response.json()) as { checks: Record<string, boolean> }).checks };
@@ -179,9 +186,13 @@ describe('NATS restarted during load', () => {
       }, OUTAGE_MS, 50);
     }
     await eventually(async () => {
-      expect(codesOf(await readSkills(granted))).toEqual(['CONSENT_UNAVAILABLE']);
-      expect(codesOf(await readSkills(ungranted))).toEqual(['CONSENT_UNAVAILABLE']);
+      expect(await readSkillsAtHiring(granted)).toEqual(['CONSENT_UNAVAILABLE']);
+      expect(await readSkillsAtHiring(ungranted)).toEqual(['CONSENT_UNAVAILABLE']);
     }, OUTAGE_MS, 50);
+    // The gateway refuses the user token before any subgraph: a sign-out during the outage could not reach it.
+    const userDuringOutage = await readSkills(granted);
+    expect(userDuringOutage.status).toBe(503);
+    expect(codesOf(userDuringOutage)).toEqual(['SERVICE_UNAVAILABLE']);
     // The gateway cannot check API keys without NATS (revocations might be missed): refused, clearly.
     const partnerDuringOutage = await send('probe: partner', PARTNER_ORG, {}, { 'x-api-key': partnerKey });
     expect(codesOf(partnerDuringOutage)).toEqual(['SERVICE_UNAVAILABLE']);

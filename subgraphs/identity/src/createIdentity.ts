@@ -2,6 +2,7 @@ import {
   createSessionSigner,
   createSubgraphService,
   daysToMs,
+  ensureRevocationBucket,
   erasureHandler,
   ExportResponder,
   RetentionSweep,
@@ -32,7 +33,12 @@ import { sessionResolvers } from './sessions/sessionResolvers';
 import { createSessionService } from './sessions/sessionService';
 import { SignInThrottle } from './sessions/signInThrottle';
 import { eraseIdentityData, userDeletedEvent } from './privacy/eraseIdentityData';
+import { recordRevocations } from './revocations/recordRevocations';
+import { createRevocationWriter } from './revocations/revocationWriter';
 import { exportIdentityData } from './privacy/exportIdentityData';
+import { trustedDocumentManifestModel } from './trustedDocuments/trustedDocumentManifestModel';
+import { trustedDocumentResolvers } from './trustedDocuments/trustedDocumentResolvers';
+import { TrustedDocumentResponder } from './trustedDocuments/trustedDocumentResponder';
 import { DevelopmentStandInVerificationProvider } from './verification/developmentStandInVerificationProvider';
 import { HttpVerificationProvider } from './verification/httpVerificationProvider';
 import type { VerificationProvider } from './verification/verificationProvider';
@@ -86,6 +92,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       const sessions = relay.track(sessionModel(db));
       const organizations = relay.track(organizationModel(db));
       const apiKeys = relay.track(apiKeyModel(db));
+      const trustedDocumentManifests = trustedDocumentManifestModel(db);
       const phones = new PhoneVault(new SealedBox(secrets.phoneKeys, secrets.phoneKeyId), secrets.phoneLookupKey);
       await migratePlaintextPhones(users, phones, logger);
       const services: IdentityServices = {
@@ -103,6 +110,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         }),
         organizations,
         apiKeys,
+        trustedDocumentManifests,
         clock,
         phones,
         biometricBox: new SealedBox(secrets.biometricKeys, secrets.biometricKeyId),
@@ -115,8 +123,14 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         },
         maxImageBytes: config.VERIFICATION_MAX_IMAGE_BYTES,
       };
+      // Gateways wait for this bucket before serving: identity owns it (scripts/lib/natsPermissions.js).
+      await ensureRevocationBucket(await bus.nc.jetstreamManager(), config.JETSTREAM_REPLICAS);
+      // The real clock, not the injected one: access tokens expire by it, so their revocations must too.
+      const revocations = createRevocationWriter({ js: bus.nc.jetstream(), accessTokenTtlMs: config.SESSION_TTL_SECONDS * 1000 });
       const responder = new ApiKeyResponder({ nc: bus.nc, apiKeys, organizations, logger });
       responder.start();
+      const trustedDocuments = new TrustedDocumentResponder({ nc: bus.nc, organizations, manifests: trustedDocumentManifests, logger });
+      trustedDocuments.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
       // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
       retention = new RetentionSweep({
@@ -139,7 +153,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         relay,
         logger,
         clock,
-        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay }, userId),
+        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay, revocations }, userId),
         completionEvents: (userId) => [userDeletedEvent(userId)],
       });
       return {
@@ -151,20 +165,23 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
             ...sessionResolvers.Mutation,
             ...organizationResolvers.Mutation,
             ...apiKeyResolvers.Mutation,
+            ...trustedDocumentResolvers.Mutation,
             ...profileResolvers.Mutation,
           },
           User: userResolvers.User,
-          Organization: organizationResolvers.Organization,
+          Organization: { ...organizationResolvers.Organization, ...trustedDocumentResolvers.Organization },
+          TrustedDocuments: trustedDocumentResolvers.TrustedDocuments,
           OrganizationMember: organizationResolvers.OrganizationMember,
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
         } as never,
-        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure],
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure, recordRevocations({ writer: revocations, apiKeys })],
         onClose: async () => {
           exporter.stop();
           await retention.stop();
           await retentionSweep.stop();
           await responder.stop();
+          trustedDocuments.stop();
         },
       };
     },

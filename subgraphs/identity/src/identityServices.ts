@@ -10,6 +10,7 @@ import type { PhoneVault } from './phones/phoneVault';
 import type { SessionModel } from './sessions/sessionModel';
 import type { SessionService } from './sessions/sessionService';
 import type { SignInThrottle } from './sessions/signInThrottle';
+import type { TrustedDocumentManifestModel } from './trustedDocuments/trustedDocumentManifestModel';
 import type { VerificationProvider } from './verification/verificationProvider';
 
 export interface IdentityServices {
@@ -22,6 +23,8 @@ export interface IdentityServices {
   signInThrottle: SignInThrottle;
   organizations: OrganizationModel;
   apiKeys: ApiKeyModel;
+  /** Versions of organizations' trusted documents (what their partner keys may run). */
+  trustedDocumentManifests: TrustedDocumentManifestModel;
   /** Now; injectable so tests can move time (retention sweep, Premium periods). */
   clock: () => Date;
   phones: PhoneVault;

@@ -18,6 +18,13 @@ export interface OrganizationInvitationDoc {
   invitedAt: Date;
 }
 
+/** The organization's trusted documents: which manifest version is current, and whether its partner keys are held to it. */
+export interface OrganizationTrustedDocumentsDoc {
+  version: number;
+  enforced: boolean;
+  updatedAt: Date;
+}
+
 /** Members live in the organization document: adding one and its event are one write, and a member check is one read. */
 export interface OrganizationDoc {
   _id: string;
@@ -26,6 +33,7 @@ export interface OrganizationDoc {
   verifiedAt?: Date | null;
   members: OrganizationMemberDoc[];
   invitations?: OrganizationInvitationDoc[];
+  trustedDocuments?: OrganizationTrustedDocumentsDoc;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -50,6 +58,13 @@ const organizationSchema = new Schema<OrganizationDoc>(
           { _id: false },
         ),
       ],
+      default: undefined,
+    },
+    trustedDocuments: {
+      type: new Schema<OrganizationTrustedDocumentsDoc>(
+        { version: { type: Number, required: true }, enforced: { type: Boolean, required: true }, updatedAt: { type: Date, required: true } },
+        { _id: false },
+      ),
       default: undefined,
     },
     createdBy: { type: String, required: true },

@@ -2,6 +2,7 @@ import { createEvent, outboxOnUpdate, type OutboxRelay } from '@profile-graph/ki
 import type { ApiKeyModel } from '../apiKeys/apiKeyModel';
 import type { UserModel } from '../models/userModel';
 import type { OrganizationModel } from '../organizations/organizationModel';
+import type { RevocationWriter } from '../revocations/revocationWriter';
 import type { SessionModel } from '../sessions/sessionModel';
 
 /** Stands in for a deleted user's id where a record must keep a value (who created an organization or a key). */
@@ -13,10 +14,15 @@ export interface IdentityErasureDeps {
   organizations: OrganizationModel;
   apiKeys: ApiKeyModel;
   relay: OutboxRelay;
+  revocations: RevocationWriter;
 }
 
 /**
- * identity's step of the erasure saga. Sessions are revoked first, through
+ * identity's step of the erasure saga. First the user goes into the shared
+ * revocations bucket (awaited: a failed write fails this step, which is
+ * retried), so every gateway, running or restarted, refuses every access
+ * token of theirs, including one of a session started while this runs.
+ * Then sessions are revoked, through
  * their own outboxes, and those events are published before the sessions
  * are deleted, so every gateway refuses the user's access tokens; then the
  * account (profile, phone, verification, biometric template) goes, and the
@@ -26,7 +32,8 @@ export interface IdentityErasureDeps {
  * identity.v1.user.deleted leaves with the completion report.
  */
 export async function eraseIdentityData(deps: IdentityErasureDeps, userId: string): Promise<Record<string, number>> {
-  const { users, sessions, organizations, apiKeys, relay } = deps;
+  const { users, sessions, organizations, apiKeys, relay, revocations } = deps;
+  await revocations.user(userId);
   let revoked = 0;
   for (const session of await sessions.find({ userId, revokedAt: null }).select({ _id: 1 }).lean()) {
     const event = createEvent('identity.v1.session.revoked', { sessionId: session._id, userId, reason: 'account_deleted' }, userId);

@@ -3,6 +3,7 @@ import { CONSENT_ENFORCEMENT_SETTINGS } from '../consent/enforcementSwitch';
 import { BATCH_LOOKUP_SETTINGS } from '../db/connectDatabase';
 import { FAULTS } from '../observability/faultInjection';
 import { env } from './loadConfig';
+import { tracingConfigShape } from './tracingConfig';
 
 /** What every subgraph needs from its environment; a subgraph extends it. */
 export const subgraphConfigSchema = z.object({
@@ -41,8 +42,8 @@ export const subgraphConfigSchema = z.object({
   CONSENT_ENFORCEMENT: z.enum(CONSENT_ENFORCEMENT_SETTINGS).default('on'),
   /** How often granted non-owner reads of gated fields are published to the access log. */
   ACCESS_LOG_FLUSH_MS: env.durationMs(250),
-  /** Where finished trace spans go: nowhere (ids still propagate, logs still carry trace ids), or stdout. */
-  TRACES_EXPORTER: z.enum(['none', 'console']).default('none'),
+  /** OpenTelemetry: OTEL_TRACES_EXPORTER (none, console, otlp), OTEL_EXPORTER_OTLP_* and OTEL_SERVICE_NAME (tracingConfig.ts). */
+  ...tracingConfigShape,
   /**
    * TEST ONLY. `crash-after-write` makes the process SIGKILL itself right after
    * a state change and its outbox are stored, before the relay publishes

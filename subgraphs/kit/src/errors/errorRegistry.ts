@@ -17,6 +17,8 @@ export const errorRegistry = {
   CONFLICT: { httpStatus: 409, message: 'This conflicts with existing data.' },
   RATE_LIMITED: { httpStatus: 429, message: 'Too many requests; retry later.' },
   OPERATION_LIMIT_EXCEEDED: { httpStatus: 400, message: 'The operation exceeds a limit.' },
+  OPERATION_NOT_TRUSTED: { httpStatus: 403, message: "This API key's organization runs its registered operations only." },
+  PERSISTED_QUERY_NOT_FOUND: { httpStatus: 400, message: 'No registered operation has this id.' },
   OPERATION_RESOLUTION_FAILURE: { httpStatus: 400, message: 'The request does not name one operation of its document.' },
   SERVICE_UNAVAILABLE: { httpStatus: 503, message: 'A dependency is unavailable; retry later.' },
   INTERNAL_SERVER_ERROR: { httpStatus: 500, message: 'Something went wrong on our side.' },

@@ -58,14 +58,25 @@ describe('the NATS permission table', () => {
     only('identity.v1.session.started', [], maySubscribe);
   });
 
-  it('lets the gateway ask for keys and hear revocations, and nothing of JetStream', () => {
-    expect(serverPermissions('gateway').publish.allow.filter((subject) => subject.startsWith('$JS'))).toEqual([]);
-    expect(maySubscribe('gateway', 'identity.v1.apikey.revoked')).toBe(true);
-    expect(maySubscribe('gateway', 'identity.v1.session.revoked')).toBe(true);
+  it('lets the gateway ask for keys, read revocations without writing them, and keep its rate-limit bucket, nothing else of JetStream', () => {
+    const jetStream = serverPermissions('gateway').publish.allow.filter((subject) => subject.startsWith('$JS') && subject !== '$JS.API.INFO');
+    expect(jetStream.every((subject) => /\.KV_(revocations|ratelimits)(\.|$)/.test(subject))).toBe(true);
+    expect(maySubscribe('gateway', 'identity.v1.apikey.rotated')).toBe(true);
     // Subscriptions (issue 18): core triggers only; no consent snapshots, no erasure requests, no publishing there.
     for (const subject of ['calls.v1.call.started', 'calls.v1.signal.c1', 'consent.v1.consent.withdrawn', 'privacy.v1.erasure.completed']) expect(maySubscribe('gateway', subject)).toBe(true);
     for (const subject of ['consent.v1.state.u1.CONTACT_DISCOVERY', 'privacy.v1.erasure.requested', 'privacy.v1.access.recorded', 'hiring.v1.profile.updated']) expect(maySubscribe('gateway', subject)).toBe(false);
     expect(serverPermissions('gateway').allow_responses).toBeUndefined();
+    // Revocations: identity alone writes them; nobody but the operator deletes, purges or reconfigures the bucket.
+    for (const kind of ['session', 'apikey', 'user']) expect(services.filter((role) => mayPublish(role, `$KV.revocations.${kind}.x`))).toEqual(['identity']);
+    for (const api of ['STREAM.DELETE', 'STREAM.PURGE', 'STREAM.UPDATE', 'STREAM.MSG.DELETE']) {
+      expect(services.filter((role) => mayPublish(role, `$JS.API.${api}.KV_revocations`))).toEqual([]);
+    }
+    expect(services.filter((role) => mayPublish(role, '$JS.API.STREAM.CREATE.KV_revocations'))).toEqual(['identity']);
+    expect(mayPublish('gateway', '$JS.API.CONSUMER.CREATE.KV_revocations')).toBe(true);
+    expect(mayPublish('gateway', '$JS.API.CONSUMER.DURABLE.CREATE.KV_revocations.x')).toBe(false);
+    // Rate limits: the gateway's own bucket, which no subgraph touches.
+    expect(services.filter((role) => mayPublish(role, '$KV.ratelimits.abc'))).toEqual(['gateway']);
+    expect(services.filter((role) => mayPublish(role, '$JS.API.STREAM.MSG.GET.KV_ratelimits'))).toEqual(['gateway']);
   });
 
   it('gives each role an inbox of its own, the same the kit connects with', () => {

@@ -1,6 +1,8 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -11,6 +13,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import type { TracingOptions } from '../config/tracingConfig';
 
 export { SpanKind };
 /** The kit's own SDK's in-memory exporter, for tests that assert on spans (addSpanExporter). */
@@ -38,24 +41,41 @@ class FanOutProcessor implements SpanProcessor {
 }
 
 let fanOut: FanOutProcessor | undefined;
+/** Exporters already attached, so services sharing a process (tests) do not each add the same one. */
+const attached = new Set<string>();
 
 /**
  * Registers the process-wide tracer provider once: W3C trace context
  * (traceparent) propagation and async-hooks context, so a span started for a
  * request is the parent of everything done on its behalf. Without an exporter
  * spans still get real ids (so traceparent flows and logs carry trace ids),
- * they are just not sent anywhere.
+ * they are just not sent anywhere. The first caller's service name becomes
+ * the process's `service.name`.
  */
-export function initTracing(options: { exporter?: 'none' | 'console' } = {}): void {
+export function initTracing(options: Partial<TracingOptions> = {}): void {
   if (!fanOut) {
     fanOut = new FanOutProcessor();
     const contextManager = new AsyncLocalStorageContextManager();
     contextManager.enable();
     context.setGlobalContextManager(contextManager);
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [fanOut] }));
+    const resource = resourceFromAttributes({ 'service.name': options.serviceName ?? process.env['OTEL_SERVICE_NAME'] ?? 'profile-graph' });
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ resource, spanProcessors: [fanOut] }));
   }
-  if (options.exporter === 'console') addSpanExporter(new ConsoleSpanExporter(), { batch: true });
+  if (options.exporter === 'console' && !attached.has('console')) {
+    attached.add('console');
+    addSpanExporter(new ConsoleSpanExporter(), { batch: true });
+  }
+  if (options.exporter === 'otlp' && options.otlp && !attached.has(`otlp ${options.otlp.url}`)) {
+    attached.add(`otlp ${options.otlp.url}`);
+    // Batched: a request never waits on the collector, and a collector that is down costs dropped spans, not latency.
+    addSpanExporter(new OTLPTraceExporter({ url: options.otlp.url, headers: options.otlp.headers }), { batch: true });
+  }
+}
+
+/** Sends what is still buffered (at shutdown, so the last requests' spans are not lost). */
+export async function flushTracing(): Promise<void> {
+  await fanOut?.forceFlush().catch(() => undefined);
 }
 
 /** Sends finished spans to `exporter`; returns a function that detaches it. */

@@ -17,7 +17,8 @@ import { streams, type StreamName } from '../events/streams';
 import { createLogger } from '../logging/createLogger';
 import { assertFaultAllowed } from '../observability/faultInjection';
 import { ServiceMetrics } from '../observability/serviceMetrics';
-import { initTracing } from '../observability/tracing';
+import { flushTracing, initTracing } from '../observability/tracing';
+import { tracingOptions } from '../config/tracingConfig';
 import { erasureGuard } from '../privacy/erasureGuard';
 import { dateTimeScalar } from '../scalars/dateTimeScalar';
 import { loadSubgraphTypeDefs } from '../schema/loadSubgraphTypeDefs';
@@ -81,7 +82,7 @@ export async function createSubgraphService<S>(
   assertFaultAllowed(config.FAULT_INJECTION, config.NODE_ENV);
   assertEnforcementAllowed(config.CONSENT_ENFORCEMENT, config.NODE_ENV);
   if (config.FAULT_INJECTION !== 'none') logger.warn({ fault: config.FAULT_INJECTION }, 'FAULT INJECTION IS ON (test setting)');
-  initTracing({ exporter: config.TRACES_EXPORTER });
+  initTracing(tracingOptions(config, definition.name));
   const metrics = new ServiceMetrics(definition.name);
   const dbName = `${config.DATABASE_PREFIX}_${definition.name}`;
   // Connect both at once; if either fails, close the other so nothing lingers.
@@ -171,6 +172,7 @@ export async function createSubgraphService<S>(
         await relay.stop();
         await bus.close();
         await db.close();
+        await flushTracing();
       },
     };
   } catch (error) {

@@ -5,6 +5,7 @@ import type { NatsRole } from '../../../../scripts/lib/natsPermissions';
 import { connectNats } from '../events/connectNats';
 import { EventBus } from '../events/eventBus';
 import { STREAM_NAMES } from '../events/streams';
+import { ensureRevocationBucket } from '../auth/revocationProtocol';
 import { createLogger } from '../logging/createLogger';
 import { generateKeyPairPem } from '../viewer/generateViewerKeys';
 import { createViewerSigner } from '../viewer/signViewer';
@@ -52,6 +53,8 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
     EventBus.connect({ url: nats.url, role, nkeySeed: nats.credentials[role].seed, name: `test-${role}`, timeoutMs: 5_000, logger: createLogger({ name: `test-${role}`, level: 'silent' }) });
   const admin = await connectBus('admin');
   await admin.provisionStreams(STREAM_NAMES);
+  // Gateways wait for identity's revocations bucket: here a test may start a gateway without identity.
+  await ensureRevocationBucket(await admin.nc.jetstreamManager());
   await admin.close();
   const shared = new Map<NatsRole, Promise<EventBus>>();
   const bus = (role: NatsRole) => {
