@@ -20,7 +20,7 @@
  *   why: string,
  *   publish?: string[], subscribe?: string[], request?: string[], answer?: string[],
  *   ownStreams?: string[], readStreams?: string[], followStreams?: string[],
- *   purgeStreams?: string[], getFromStreams?: string[], durables?: DurableGrant[], superuser?: boolean,
+ *   purgeStreams?: string[], getFromStreams?: string[], eraseFromStreams?: string[], durables?: DurableGrant[], superuser?: boolean,
  * }} RoleGrant
  */
 
@@ -37,6 +37,9 @@ const ERASURE_REQUESTED = 'privacy.v1.erasure.requested';
 const ERASURE_COMPLETED = 'privacy.v1.erasure.completed';
 const ACCESS_RECORDED = 'privacy.v1.access.recorded';
 const exportSubject = (/** @type {string} */ subgraph) => `rpc.${subgraph}.v1.privacy.export`;
+// identity's current state, for a fresh calls or hiring database once IDENTITY has dropped old messages (max_age).
+const USERS_SNAPSHOT = 'rpc.identity.v1.snapshot.users';
+const ORGANIZATIONS_SNAPSHOT = 'rpc.identity.v1.snapshot.organizations';
 const SUBGRAPHS = ['identity', 'hiring', 'consent', 'calls'];
 /** KV buckets' subjects (a bucket B is the stream KV_B over `$KV.B.>`). */
 const KV_REVOCATIONS = '$KV.revocations';
@@ -76,10 +79,12 @@ const permissionTable = {
     why: 'owns users, sessions, organizations and API keys: the only publisher of identity.v1.> and the only answer to rpc.identity.>',
     ...subgraphBase('identity'),
     publish: ['identity.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED, `${KV_REVOCATIONS}.>`],
-    answer: ['rpc.identity.v1.apikey.resolve', 'rpc.identity.v1.trusteddocuments.get', exportSubject('identity')],
+    answer: ['rpc.identity.v1.apikey.resolve', 'rpc.identity.v1.trusteddocuments.get', exportSubject('identity'), USERS_SNAPSHOT, ORGANIZATIONS_SNAPSHOT],
     subscribe: ['rpc.identity.v1.apikey.used'],
     // KV_revocations: identity alone writes revoked sessions, keys and erased users; gateways only read them.
     ownStreams: ['IDENTITY', 'KV_revocations'],
+    // Erasure deletes the user's messages from the streams the role owns (and nobody else's).
+    eraseFromStreams: ['IDENTITY'],
     readStreams: ['CONSENT', 'PRIVACY'],
     durables: [
       durable('CONSENT', 'identity-biometric-destruction', 'consent.v1.consent.withdrawn'),
@@ -91,7 +96,9 @@ const permissionTable = {
     why: 'owns hiring profiles, jobs and applications; reads sign-ups, organizations and withdrawals',
     ...subgraphBase('hiring'),
     publish: ['hiring.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
+    request: [ORGANIZATIONS_SNAPSHOT],
     ownStreams: ['HIRING'],
+    eraseFromStreams: ['HIRING'],
     readStreams: ['IDENTITY', 'CONSENT', 'PRIVACY'],
     durables: [
       durable('IDENTITY', 'hiring-user-created', 'identity.v1.user.created'),
@@ -109,6 +116,8 @@ const permissionTable = {
     readStreams: ['PRIVACY'],
     // Erasure removes the user's last-value snapshots from the stream.
     purgeStreams: ['CONSENT_STATE'],
+    // Erasure deletes the user's messages; stored access-log batches are deleted by the consumer that stored them.
+    eraseFromStreams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY'],
     durables: [
       durable('PRIVACY', 'consent-access-recorded', ACCESS_RECORDED),
       durable('PRIVACY', 'consent-erasure-progress', ERASURE_COMPLETED),
@@ -119,10 +128,12 @@ const permissionTable = {
     why: 'owns calls and their signaling on CALLS (read back by subject, purged when a call ends); reads users and verifications',
     ...subgraphBase('calls'),
     publish: ['calls.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
+    request: [USERS_SNAPSHOT],
     ownStreams: ['CALLS'],
     readStreams: ['IDENTITY', 'PRIVACY'],
     purgeStreams: ['CALLS'],
     getFromStreams: ['CALLS'],
+    eraseFromStreams: ['CALLS'],
     durables: [
       durable('IDENTITY', 'calls-user-projection', 'identity.v1.user.created'),
       durable('IDENTITY', 'calls-verification-projection', 'identity.v1.user.verified', 'identity.v1.verification.completed'),
@@ -147,7 +158,7 @@ const permissionTable = {
  */
 function jetStreamSubjects(grant) {
   const subjects = new Set();
-  const streamsTouched = [...(grant.ownStreams ?? []), ...(grant.readStreams ?? []), ...(grant.followStreams ?? [])];
+  const streamsTouched = [...(grant.ownStreams ?? []), ...(grant.readStreams ?? []), ...(grant.followStreams ?? []), ...(grant.eraseFromStreams ?? [])];
   if (streamsTouched.length) subjects.add(`${JS_API}.INFO`);
   for (const stream of streamsTouched) subjects.add(`${JS_API}.STREAM.INFO.${stream}`);
   // CREATE, never UPDATE: a stream's config (subjects, sources, republish) is changed by the operator only.
@@ -161,7 +172,9 @@ function jetStreamSubjects(grant) {
     subjects.add(`${JS_API}.CONSUMER.MSG.NEXT.${stream}.${name}`);
     subjects.add(`$JS.ACK.${stream}.${name}.>`);
   }
-  for (const stream of grant.followStreams ?? []) {
+  // Reading a stream once, from the start, to delete single messages: an ephemeral reader and MSG.DELETE.
+  for (const stream of grant.eraseFromStreams ?? []) subjects.add(`${JS_API}.STREAM.MSG.DELETE.${stream}`);
+  for (const stream of [...(grant.followStreams ?? []), ...(grant.eraseFromStreams ?? [])]) {
     // The unnamed create: the server refuses a durable name on it, so this grants ephemeral consumers only.
     subjects.add(`${JS_API}.CONSUMER.CREATE.${stream}`);
     subjects.add(`${JS_API}.CONSUMER.INFO.${stream}.*`);
@@ -201,6 +214,7 @@ function permissionTableMarkdown() {
       ...(grant.followStreams?.length ? [`ephemeral reader of ${code(grant.followStreams)}`] : []),
       ...(grant.purgeStreams?.length ? [`purges ${code(grant.purgeStreams)}`] : []),
       ...(grant.getFromStreams?.length ? [`reads by subject ${code(grant.getFromStreams)}`] : []),
+      ...(grant.eraseFromStreams?.length ? [`reads and deletes single messages of ${code(grant.eraseFromStreams)}`] : []),
     ];
     return `| \`${role}\` | ${code(grant.publish)} | ${code(grant.request)} | ${code(grant.answer)} | ${code(grant.subscribe)} | ${jetStream.join('; ') || 'none'} | ${grant.why} |`;
   });

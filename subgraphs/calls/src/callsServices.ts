@@ -20,4 +20,6 @@ export interface CallsServices {
   logger: Logger;
   /** Now; injectable so tests can make calls ring out without waiting. */
   clock: () => Date;
+  /** Settles once an empty projection was rebuilt from identity's snapshot (at once when it was not empty). */
+  identityBootstrap?: Promise<void>;
 }

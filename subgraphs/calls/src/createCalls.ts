@@ -1,7 +1,8 @@
-import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, startSnapshotBootstrap, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { CallsConfig } from './callsConfig';
 import type { CallsServices } from './callsServices';
 import { anonymizeDeletedUsers } from './consumers/anonymizeDeletedUsers';
+import { bootstrapCallsFromIdentity } from './consumers/bootstrapFromIdentity';
 import { projectUsers } from './consumers/projectUsers';
 import { projectVerifications } from './consumers/projectVerifications';
 import { RingingSweeper } from './lifecycle/ringingSweeper';
@@ -49,7 +50,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
       sweeper.start();
       const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'calls', logger, contribute: (userId) => exportCallsData({ ...services, db, callHistoryDays: config.RETENTION_CALL_HISTORY_DAYS }, userId) });
       exporter.start();
-      const erasure = erasureHandler({ subgraph: 'calls', db, relay, logger, clock: services.clock, erase: (userId) => eraseCallsData(services, userId) });
+      const erasure = erasureHandler({ subgraph: 'calls', db, relay, bus, logger, clock: services.clock, erase: (userId) => eraseCallsData(services, userId) });
       retention = new RetentionSweep({
         clock: services.clock,
         logger,
@@ -62,6 +63,14 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
         }),
       });
       retention.start();
+      // A fresh database cannot rely on the IDENTITY stream holding every sign-up (max_age): ask identity.
+      const bootstrap = startSnapshotBootstrap({
+        name: 'calls users',
+        logger,
+        isEmpty: async () => !(await services.users.exists({})),
+        run: () => bootstrapCallsFromIdentity({ nc: bus.nc, users: services.users, verifications: services.verifications, guard: erasureGuard(db), timeoutMs: config.STARTUP_TIMEOUT_MS }),
+      });
+      services.identityBootstrap = bootstrap.done;
       return {
         services,
         resolvers: {
@@ -73,6 +82,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
         } as never,
         consumers: [...projectUsers(services.users), projectVerifications(services.verifications, erasureGuard(db)), anonymizeDeletedUsers(services), erasure],
         onClose: async () => {
+          bootstrap.stop();
           exporter.stop();
           await retention.stop();
           await sweeper!.stop();

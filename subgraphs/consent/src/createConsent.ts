@@ -56,7 +56,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       };
       const privacyRequests = relay.track(privacyRequestModel(db));
       const privacyProgress = privacyProgressModel(db);
-      const erasure = erasureHandler({ subgraph: 'consent', db, relay, logger, clock, erase: (userId) => eraseConsentData({ states, accessLog, relay, bus }, userId) });
+      const erasure = erasureHandler({ subgraph: 'consent', db, relay, bus, logger, clock, erase: (userId) => eraseConsentData({ states, accessLog, relay, bus }, userId) });
       retention = new RetentionSweep({
         clock,
         logger,
@@ -81,7 +81,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       return {
         services,
         resolvers: resolvers as never,
-        consumers: [storeDataAccess(accessLog, logger, erasureGuard(db)), erasure, recordErasureProgress(privacyProgress)],
+        consumers: [storeDataAccess(accessLog, logger, erasureGuard(db), bus), erasure, recordErasureProgress(privacyProgress)],
         onClose: () => retention.stop(),
       };
     },

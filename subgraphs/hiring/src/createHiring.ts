@@ -1,6 +1,7 @@
-import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, startSnapshotBootstrap, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import { hiringRecipientRelations } from './auth/hiringRecipientRelations';
 import { ownerOnly, restrictViewers } from './auth/restrictViewers';
+import { bootstrapOrganizationsFromIdentity } from './consumers/bootstrapFromIdentity';
 import { createProfileOnSignUp } from './consumers/createProfileOnSignUp';
 import { projectOrganizations } from './consumers/projectOrganizations';
 import { purgeActivityOnWithdrawal } from './consumers/purgeActivityOnWithdrawal';
@@ -8,6 +9,7 @@ import type { HiringConfig } from './hiringConfig';
 import type { HiringServices } from './hiringServices';
 import { applicationModel } from './models/applicationModel';
 import { hiringProfileModel } from './models/hiringProfileModel';
+import { activityWithdrawalModel } from './models/activityWithdrawalModel';
 import { jobActivityModel } from './models/jobActivityModel';
 import { jobModel } from './models/jobModel';
 import { organizationProjectionModel } from './models/organizationProjectionModel';
@@ -44,10 +46,11 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       const jobs = relay.track(jobModel(db));
       const applications = relay.track(applicationModel(db));
       const activity = jobActivityModel(db);
+      const withdrawals = activityWithdrawalModel(db);
       const organizations = organizationProjectionModel(db);
       const openJobs = new OpenJobsSnapshot(jobs, { maxAgeMs: config.OPEN_JOBS_MAX_AGE_MS, maxJobs: config.OPEN_JOBS_MAX });
       const pseudonyms = new Pseudonymizer(config.TRAINING_PSEUDONYM_KEY ?? developmentPseudonymKey());
-      const services: HiringServices = { profiles, jobs, applications, activity, organizations, relay, consent, openJobs, pseudonyms };
+      const services: HiringServices = { profiles, jobs, applications, activity, withdrawals, organizations, relay, consent, openJobs, pseudonyms };
       const resolvers = {
         Query: { ...candidateResolvers.Query, ...jobResolvers.Query, ...applicationResolvers.Query, ...trainingResolvers.Query },
         Mutation: { ...hiringProfileResolvers.Mutation, ...jobResolvers.Mutation, ...applicationResolvers.Mutation, ...activityResolvers.Mutation },
@@ -60,7 +63,7 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       };
       const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'hiring', logger, contribute: (userId) => exportHiringData({ ...services, db, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }, userId) });
       exporter.start();
-      const erasure = erasureHandler({ subgraph: 'hiring', db, relay, logger, clock, erase: (userId) => eraseHiringData(services, userId) });
+      const erasure = erasureHandler({ subgraph: 'hiring', db, relay, bus, logger, clock, erase: (userId) => eraseHiringData(services, userId) });
       retention = new RetentionSweep({
         clock,
         logger,
@@ -68,12 +71,21 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
         policies: hiringRetentionPolicies({ activity, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }),
       });
       retention.start();
+      // A fresh database cannot rely on the IDENTITY stream holding every organization's history (max_age).
+      const bootstrap = startSnapshotBootstrap({
+        name: 'hiring organizations',
+        logger,
+        isEmpty: async () => !(await organizations.exists({})),
+        run: () => bootstrapOrganizationsFromIdentity({ nc: bus.nc, organizations, guard: erasureGuard(db), timeoutMs: config.STARTUP_TIMEOUT_MS }),
+      });
+      services.identityBootstrap = bootstrap.done;
       return {
         services,
         resolvers: resolvers as never,
-        consumers: [createProfileOnSignUp(profiles, erasureGuard(db)), projectOrganizations(organizations, erasureGuard(db)), purgeActivityOnWithdrawal(activity, consent), erasure],
+        consumers: [createProfileOnSignUp(profiles, erasureGuard(db)), projectOrganizations(organizations, erasureGuard(db)), purgeActivityOnWithdrawal(activity, withdrawals, consent), erasure],
         recipientRelations: hiringRecipientRelations({ applications, organizations }),
         onClose: async () => {
+          bootstrap.stop();
           exporter.stop();
           await retention.stop();
         },

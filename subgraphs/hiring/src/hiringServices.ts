@@ -1,4 +1,5 @@
 import type { ConsentProjection, OutboxRelay } from '@profile-graph/kit';
+import type { ActivityWithdrawalModel } from './models/activityWithdrawalModel';
 import type { ApplicationModel } from './models/applicationModel';
 import type { HiringProfileModel } from './models/hiringProfileModel';
 import type { JobActivityModel } from './models/jobActivityModel';
@@ -12,6 +13,8 @@ export interface HiringServices {
   jobs: JobModel;
   applications: ApplicationModel;
   activity: JobActivityModel;
+  /** The newest withdrawal purged per user: activity writes check it after they insert. */
+  withdrawals: ActivityWithdrawalModel;
   /** identity's organizations and members, from its events. */
   organizations: OrganizationProjectionModel;
   relay: OutboxRelay;
@@ -21,4 +24,6 @@ export interface HiringServices {
   consent: ConsentProjection;
   /** Keyed pseudonyms of user ids for the training feed. */
   pseudonyms: Pseudonymizer;
+  /** Settles once an empty organization projection was rebuilt from identity's snapshot (at once when it was not empty). */
+  identityBootstrap?: Promise<void>;
 }

@@ -3,6 +3,7 @@ import {
   createSubgraphService,
   daysToMs,
   ensureRevocationBucket,
+  erasureGuard,
   erasureHandler,
   ExportResponder,
   RetentionSweep,
@@ -10,6 +11,7 @@ import {
   type SubgraphService,
 } from '@profile-graph/kit';
 import { identitySecrets, type IdentityConfig } from './identityConfig';
+import { IdentitySnapshotResponder } from './snapshots/identitySnapshotResponder';
 import type { IdentityServices } from './identityServices';
 import { userModel } from './models/userModel';
 import { createPasswordHasher } from './passwords/passwordHasher';
@@ -131,6 +133,8 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       responder.start();
       const trustedDocuments = new TrustedDocumentResponder({ nc: bus.nc, organizations, manifests: trustedDocumentManifests, logger });
       trustedDocuments.start();
+      const snapshots = new IdentitySnapshotResponder({ nc: bus.nc, users, organizations, logger });
+      snapshots.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
       // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
       retention = new RetentionSweep({
@@ -151,6 +155,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
         subgraph: 'identity',
         db,
         relay,
+        bus,
         logger,
         clock,
         erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay, revocations }, userId),
@@ -175,13 +180,14 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
         } as never,
-        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock }), erasure, recordRevocations({ writer: revocations, apiKeys })],
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock, guard: erasureGuard(db) }), erasure, recordRevocations({ writer: revocations, apiKeys })],
         onClose: async () => {
           exporter.stop();
           await retention.stop();
           await retentionSweep.stop();
           await responder.stop();
           trustedDocuments.stop();
+          snapshots.stop();
         },
       };
     },

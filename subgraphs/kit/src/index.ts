@@ -19,6 +19,8 @@ export * from './events/streams';
 export * from './events/eventBus';
 export * from './events/connectNats';
 export * from './events/outbox';
+export * from './events/deleteMessagesMentioning';
+export * from './events/identitySnapshot';
 export * from './server/subgraphContext';
 export * from './server/createSubgraphServer';
 export * from './server/sendJson';

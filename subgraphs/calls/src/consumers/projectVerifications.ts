@@ -30,19 +30,23 @@ export function projectVerifications(verifications: CallerVerificationModel, gua
       const verified = verifiedFromEvent(event);
       const userId = event.data.userId;
       if (verified === null || typeof userId !== 'string') return;
-      const eventAt = new Date(event.occurredAt);
-      await guard.write(
-        userId,
-        async () => {
-          try {
-            await verifications.updateOne({ _id: userId, eventAt: { $lte: eventAt } }, { $set: { verified, eventAt } }, { upsert: true });
-          } catch (error) {
-            // A newer outcome is stored: the filter missed and the upsert hit its _id.
-            if (!isDuplicateKeyError(error)) throw error;
-          }
-        },
-        () => verifications.deleteOne({ _id: userId }),
-      );
+      await applyVerification(verifications, guard, userId, verified, new Date(event.occurredAt));
     },
   };
+}
+
+/** Stores one outcome unless a newer one is stored, never for an erased user (events and identity's snapshot alike). */
+export async function applyVerification(verifications: CallerVerificationModel, guard: ErasureGuard, userId: string, verified: boolean, eventAt: Date): Promise<void> {
+  await guard.write(
+    userId,
+    async () => {
+      try {
+        await verifications.updateOne({ _id: userId, eventAt: { $lte: eventAt } }, { $set: { verified, eventAt } }, { upsert: true });
+      } catch (error) {
+        // A newer outcome is stored: the filter missed and the upsert hit its _id.
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    },
+    () => verifications.deleteOne({ _id: userId }),
+  );
 }

@@ -1,4 +1,4 @@
-import { ACCESS_RECORDED_SUBJECT, isDuplicateKeyError, type ConsumeOptions, type ErasureGuard, type EventEnvelope } from '@profile-graph/kit';
+import { ACCESS_RECORDED_SUBJECT, isDuplicateKeyError, type ConsumeOptions, type Delivery, type ErasureGuard, type EventBus, type EventEnvelope } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { DataAccessDoc, DataAccessModel } from '../models/dataAccessModel';
 import { parseAccessEntry } from './parseAccessEntry';
@@ -26,52 +26,67 @@ function onlyDuplicates(error: unknown): boolean {
  * batch is stored. Entries arriving after an erasure (still buffered in
  * another subgraph when it ran) are held to it: about an erased subject they
  * are not stored, by an erased reader they are stored without the reader's id.
+ * Each batch is deleted from PRIVACY once handled.
  */
-export function storeDataAccess(log: DataAccessModel, logger: Logger, guard: ErasureGuard): ConsumeOptions {
+export function storeDataAccess(log: DataAccessModel, logger: Logger, guard: ErasureGuard, bus: EventBus): ConsumeOptions {
+  const handle = storeBatch(log, logger, guard);
   return {
     stream: 'PRIVACY',
     durable: 'consent-access-recorded',
     filterSubjects: [ACCESS_RECORDED_SUBJECT],
-    handler: async (event: EventEnvelope) => {
-      const entries: unknown = event.data?.entries;
-      if (!Array.isArray(entries)) {
-        logger.warn({ eventId: event.id, problem: 'data.entries: expected an array' }, 'dropped an access log batch');
-        return;
-      }
-      const docs: DataAccessDoc[] = [];
-      const dropped: { index: number; id?: string; problems: string[] }[] = [];
-      entries.forEach((raw: unknown, index: number) => {
-        const parsed = parseAccessEntry(raw);
-        if (parsed.doc) docs.push(parsed.doc);
-        else dropped.push({ index, ...(typeof (raw as { id?: unknown })?.id === 'string' ? { id: (raw as { id: string }).id } : {}), problems: parsed.problems });
-      });
-      if (dropped.length > 0) {
-        logger.warn({ eventId: event.id, dropped: dropped.length, stored: docs.length, entries: dropped.slice(0, PROBLEMS_LOGGED) }, 'dropped malformed access log entries');
-      }
-      if (docs.length === 0) return;
-      const people = new Set<string>();
-      for (const doc of docs) {
-        people.add(doc.subjectUserId);
-        if (doc.viewerKind === 'user' && doc.viewerId) people.add(doc.viewerId);
-      }
-      const erased = await guard.erasedAmong(people);
-      const stored = docs
-        .filter((doc) => !erased.has(doc.subjectUserId))
-        .map((doc) => (doc.viewerKind === 'user' && doc.viewerId && erased.has(doc.viewerId) ? { ...doc, viewerId: null } : doc));
-      if (stored.length === 0) return;
+    handler: async (event: EventEnvelope, delivery: Delivery) => {
+      await handle(event);
+      // Stored (or dropped as malformed): the batch served its purpose, and it names many people, so it leaves
+      // the stream now rather than at max_age. Before the ack: a crash in between redelivers it, which is harmless.
       try {
-        await log.insertMany(stored, { ordered: false });
+        await (await bus.nc.jetstreamManager()).streams.deleteMessage(delivery.stream, delivery.seq, true);
       } catch (error) {
-        // The others were inserted; anything but a duplicate is retried (the whole batch, which is idempotent).
-        if (!onlyDuplicates(error)) throw error;
-      }
-      // An erasure that ran between the check and the insert deleted before these landed: do its part for them.
-      const overtaken = [...(await guard.erasedAmong(people))].filter((id) => !erased.has(id));
-      if (overtaken.length > 0) {
-        const ids = stored.map((doc) => doc._id);
-        await log.deleteMany({ _id: { $in: ids }, subjectUserId: { $in: overtaken } });
-        await log.updateMany({ _id: { $in: ids }, viewerKind: 'user', viewerId: { $in: overtaken } }, { $set: { viewerId: null } });
+        if (!/no message found|not found/i.test(String((error as Error).message))) throw error;
       }
     },
+  };
+}
+
+function storeBatch(log: DataAccessModel, logger: Logger, guard: ErasureGuard) {
+  return async (event: EventEnvelope) => {
+    const entries: unknown = event.data?.entries;
+    if (!Array.isArray(entries)) {
+      logger.warn({ eventId: event.id, problem: 'data.entries: expected an array' }, 'dropped an access log batch');
+      return;
+    }
+    const docs: DataAccessDoc[] = [];
+    const dropped: { index: number; id?: string; problems: string[] }[] = [];
+    entries.forEach((raw: unknown, index: number) => {
+      const parsed = parseAccessEntry(raw);
+      if (parsed.doc) docs.push(parsed.doc);
+      else dropped.push({ index, ...(typeof (raw as { id?: unknown })?.id === 'string' ? { id: (raw as { id: string }).id } : {}), problems: parsed.problems });
+    });
+    if (dropped.length > 0) {
+      logger.warn({ eventId: event.id, dropped: dropped.length, stored: docs.length, entries: dropped.slice(0, PROBLEMS_LOGGED) }, 'dropped malformed access log entries');
+    }
+    if (docs.length === 0) return;
+    const people = new Set<string>();
+    for (const doc of docs) {
+      people.add(doc.subjectUserId);
+      if (doc.viewerKind === 'user' && doc.viewerId) people.add(doc.viewerId);
+    }
+    const erased = await guard.erasedAmong(people);
+    const stored = docs
+      .filter((doc) => !erased.has(doc.subjectUserId))
+      .map((doc) => (doc.viewerKind === 'user' && doc.viewerId && erased.has(doc.viewerId) ? { ...doc, viewerId: null } : doc));
+    if (stored.length === 0) return;
+    try {
+      await log.insertMany(stored, { ordered: false });
+    } catch (error) {
+      // The others were inserted; anything but a duplicate is retried (the whole batch, which is idempotent).
+      if (!onlyDuplicates(error)) throw error;
+    }
+    // An erasure that ran between the check and the insert deleted before these landed: do its part for them.
+    const overtaken = [...(await guard.erasedAmong(people))].filter((id) => !erased.has(id));
+    if (overtaken.length > 0) {
+      const ids = stored.map((doc) => doc._id);
+      await log.deleteMany({ _id: { $in: ids }, subjectUserId: { $in: overtaken } });
+      await log.updateMany({ _id: { $in: ids }, viewerKind: 'user', viewerId: { $in: overtaken } }, { $set: { viewerId: null } });
+    }
   };
 }

@@ -13,6 +13,8 @@ export interface JobActivityDoc {
   jobId: string;
   kind: JobActivityKind;
   createdAt: Date;
+  /** The HIRING_RECOMMENDATIONS consent version the writer saw granted (absent on entries from before it was kept). */
+  consentVersion?: number;
 }
 
 const jobActivitySchema = new Schema<JobActivityDoc>(
@@ -22,6 +24,7 @@ const jobActivitySchema = new Schema<JobActivityDoc>(
     jobId: { type: String, required: true },
     kind: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    consentVersion: { type: Number },
   },
   { collection: 'job_activity', versionKey: false },
 );

@@ -9,9 +9,10 @@ export const ERASED_USER = 'erased-user';
  * with their organization, the poster anonymized; the user leaves hiring's
  * copy of every organization. Repeatable.
  */
-export async function eraseHiringData(deps: Pick<HiringServices, 'profiles' | 'jobs' | 'applications' | 'activity' | 'organizations'>, userId: string): Promise<Record<string, number>> {
+export async function eraseHiringData(deps: Pick<HiringServices, 'profiles' | 'jobs' | 'applications' | 'activity' | 'withdrawals' | 'organizations'>, userId: string): Promise<Record<string, number>> {
   const profiles = (await deps.profiles.deleteOne({ _id: userId })).deletedCount;
   const activity = (await deps.activity.deleteMany({ userId })).deletedCount;
+  await deps.withdrawals.deleteOne({ _id: userId });
   const applications = (await deps.applications.deleteMany({ candidateId: userId })).deletedCount;
   const jobs = (await deps.jobs.updateMany({ 'postedBy.kind': 'user', 'postedBy.id': userId }, { $set: { postedBy: { kind: 'user', id: ERASED_USER } } })).modifiedCount;
   let memberships = 0;

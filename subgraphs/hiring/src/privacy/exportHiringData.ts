@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { deriveAdInterests } from '../ads/deriveAdInterests';
 import type { HiringServices } from '../hiringServices';
 
-export type HiringExportDeps = Pick<HiringServices, 'profiles' | 'jobs' | 'applications' | 'activity' | 'organizations'> & {
+export type HiringExportDeps = Pick<HiringServices, 'profiles' | 'jobs' | 'applications' | 'activity' | 'withdrawals' | 'organizations'> & {
   db: Connection;
   consent: Pick<ConsentLookup, 'isGranted'>;
   /** RETENTION_JOB_SEARCH_ACTIVITY_DAYS, stated with the activity. */
@@ -83,6 +83,17 @@ export async function exportHiringData(deps: HiringExportDeps, userId: string): 
       purpose: consentPurposes.HIRING_RECOMMENDATIONS.dataUse,
       recipients: [],
       data: { jobId: entry.jobId, kind: entry.kind, at: entry.createdAt },
+    });
+  }
+  const withdrawal = await deps.withdrawals.findById(userId).lean();
+  if (withdrawal) {
+    items.push({
+      collection: 'activity_withdrawals',
+      kind: 'your latest withdrawal of HIRING_RECOMMENDATIONS, kept so no activity is recorded under the earlier grant',
+      retention: 'replaced by a later withdrawal; deleted when you erase your account',
+      purpose: 'essential.service.security',
+      recipients: [],
+      data: { consentVersion: withdrawal.version, withdrawnAt: withdrawal.at },
     });
   }
   for (const job of await deps.jobs.find({ 'postedBy.kind': 'user', 'postedBy.id': userId }).lean()) {

@@ -9,15 +9,21 @@ import { requireUserId, type Context } from './hiringContext';
  * Keeps one activity entry only while the user consents to
  * HIRING_RECOMMENDATIONS, as this instance's projection says at write time.
  * A withdrawal that lands between the check and the insert is caught by the
- * second check (and the withdrawal consumer deletes whatever slipped through).
+ * second check; one that another instance has already purged, while this
+ * instance's projection still says granted, by the purge's record (a newer
+ * version than the grant this entry was written under).
  */
 export async function recordActivity(context: Context, userId: string, jobId: string, kind: JobActivityKind): Promise<boolean> {
-  const { consent, activity } = context.services;
-  const granted = () => consent.isAvailable() && consent.isGranted(userId, 'HIRING_RECOMMENDATIONS');
-  if (!granted()) return false;
+  const { consent, activity, withdrawals } = context.services;
+  const grantedVersion = () =>
+    consent.isAvailable() && consent.isGranted(userId, 'HIRING_RECOMMENDATIONS') ? (consent.states.get(userId, 'HIRING_RECOMMENDATIONS')?.version ?? null) : null;
+  const version = grantedVersion();
+  if (version === null) return false;
   const _id = randomUUID();
-  await activity.create({ _id, userId, jobId, kind, createdAt: new Date() });
-  if (granted()) return true;
+  await activity.create({ _id, userId, jobId, kind, createdAt: new Date(), consentVersion: version });
+  // Another instance may have purged a withdrawal this instance has not heard of yet: its record says so.
+  const purged = await withdrawals.findById(userId).lean();
+  if (grantedVersion() === version && !(purged && purged.version > version)) return true;
   await activity.deleteOne({ _id });
   return false;
 }

@@ -1,4 +1,4 @@
-import type { ConsumeOptions, OutboxRelay } from '@profile-graph/kit';
+import type { ConsumeOptions, ErasureGuard, OutboxRelay } from '@profile-graph/kit';
 import type { UserModel } from '../models/userModel';
 import { destroyBiometric } from './destroyBiometric';
 
@@ -9,8 +9,11 @@ import { destroyBiometric } from './destroyBiometric';
  * redelivery or a second instance destroys and records nothing twice. Only a
  * withdrawal newer than the grant the template was collected under counts: a
  * replayed old withdrawal never destroys a template made after a new grant.
+ * It never creates a user document (no upsert), and an erased user's
+ * withdrawal is not even read: the erasure deleted the account and the
+ * template, and the guard keeps a late one from touching anything.
  */
-export function destroyBiometricsOnWithdrawal(deps: { users: UserModel; relay: OutboxRelay; clock: () => Date }): ConsumeOptions {
+export function destroyBiometricsOnWithdrawal(deps: { users: UserModel; relay: OutboxRelay; clock: () => Date; guard: ErasureGuard }): ConsumeOptions {
   return {
     stream: 'CONSENT',
     durable: 'identity-biometric-destruction',
@@ -18,7 +21,8 @@ export function destroyBiometricsOnWithdrawal(deps: { users: UserModel; relay: O
     handler: async (event) => {
       const { userId, purpose, version } = event.data;
       if (purpose !== 'BIOMETRIC_VERIFICATION' || typeof userId !== 'string' || typeof version !== 'number') return;
-      const { users, relay, clock } = deps;
+      const { users, relay, clock, guard } = deps;
+      if (await guard.isErased(userId)) return;
       // Remembered first, so an enrollment racing this withdrawal cannot store its template afterwards.
       await users.updateOne(
         { _id: userId, $or: [{ biometricConsentWithdrawnVersion: { $exists: false } }, { biometricConsentWithdrawnVersion: { $lt: version } }] },

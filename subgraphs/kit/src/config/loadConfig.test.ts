@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './loadConfig';
-import { subgraphConfigSchema } from './subgraphConfigSchema';
+import { streamMaxAgeHours, subgraphConfigSchema } from './subgraphConfigSchema';
 import { generateKeyPairPem } from '../viewer/generateViewerKeys';
 import { createUserNkey } from '../../../../scripts/lib/nkeys';
 
@@ -16,6 +16,13 @@ describe('loadConfig', () => {
     expect(config.MONGODB_URI).toBe('mongodb://127.0.0.1:27017');
     expect(config.NATS_URL).toBe('nats://127.0.0.1:4222');
     expect(config.NODE_ENV).toBe('development');
+  });
+
+  it('gives every stream a max_age: defaults, overrides, and no unlimited domain stream', () => {
+    expect(streamMaxAgeHours(loadConfig(subgraphConfigSchema, required))).toEqual({ IDENTITY: 720, HIRING: 720, CONSENT: 720, CONSENT_STATE: 0, CALLS: 168, PRIVACY: 720 });
+    expect(streamMaxAgeHours(loadConfig(subgraphConfigSchema, { ...required, EVENT_STREAM_MAX_AGE_CALLS_HOURS: '24' })).CALLS).toBe(24);
+    expect(() => loadConfig(subgraphConfigSchema, { ...required, EVENT_STREAM_MAX_AGE_IDENTITY_HOURS: '0' })).toThrow(/EVENT_STREAM_MAX_AGE_IDENTITY_HOURS .*expected a positive number of hours/);
+    expect(() => loadConfig(subgraphConfigSchema, { ...required, EVENT_STREAM_MAX_AGE_PRIVACY_HOURS: '1e9' })).toThrow(/EVENT_STREAM_MAX_AGE_PRIVACY_HOURS/);
   });
 
   it('names every bad variable and the expected form, all at once', () => {

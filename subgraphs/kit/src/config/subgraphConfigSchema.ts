@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { CONSENT_ENFORCEMENT_SETTINGS } from '../consent/enforcementSwitch';
 import { BATCH_LOOKUP_SETTINGS } from '../db/connectDatabase';
+import { streams, type StreamMaxAgeHours } from '../events/streams';
 import { FAULTS } from '../observability/faultInjection';
 import { env } from './loadConfig';
 import { tracingConfigShape } from './tracingConfig';
+
+/** Ten years: JetStream takes nanoseconds, and more would lose precision in a JavaScript number. */
+const MAX_AGE_HOURS_MAX = 87_600;
+
+/** Hours a domain stream keeps a message: the backstop for personal data on NATS, so never unlimited. */
+const maxAgeHours = (fallback: number) =>
+  z.coerce.number({ error: 'expected hours as a whole number' }).int({ error: 'expected hours as a whole number' }).positive({ error: 'expected a positive number of hours' }).max(MAX_AGE_HOURS_MAX, { error: 'expected at most 87600 hours (10 years)' }).default(fallback);
 
 /** What every subgraph needs from its environment; a subgraph extends it. */
 export const subgraphConfigSchema = z.object({
@@ -20,6 +28,19 @@ export const subgraphConfigSchema = z.object({
   NATS_TLS_CA_FILE: z.string().min(1).optional(),
   /** Replicas of each JetStream stream this subgraph creates: 1 locally, 3 on a 3-node cluster. */
   JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /**
+   * How long each stream keeps a message (README, "Retention on the event plane"). The owner creates its
+   * streams with these; an existing stream with another max_age is reported and updated by the operator.
+   */
+  EVENT_STREAM_MAX_AGE_IDENTITY_HOURS: maxAgeHours(streams.IDENTITY.maxAgeHours),
+  EVENT_STREAM_MAX_AGE_HIRING_HOURS: maxAgeHours(streams.HIRING.maxAgeHours),
+  EVENT_STREAM_MAX_AGE_CONSENT_HOURS: maxAgeHours(streams.CONSENT.maxAgeHours),
+  EVENT_STREAM_MAX_AGE_CALLS_HOURS: maxAgeHours(streams.CALLS.maxAgeHours),
+  EVENT_STREAM_MAX_AGE_PRIVACY_HOURS: maxAgeHours(streams.PRIVACY.maxAgeHours),
+  /** CONSENT_STATE is the snapshot projections rebuild from (one message per user and purpose): 0, no limit, by default. */
+  EVENT_STREAM_MAX_AGE_CONSENT_STATE_HOURS: z.coerce.number({ error: 'expected hours as a whole number' }).int().min(0).max(MAX_AGE_HOURS_MAX).default(streams.CONSENT_STATE.maxAgeHours),
+  /** How often every instance drops users erased by another instance from its in-memory consent projection. */
+  ERASED_USERS_POLL_MS: env.durationMs(5_000),
   /** Public half of the gateway's viewer-signing key: subgraphs can verify viewers but never mint them. */
   VIEWER_PUBLIC_KEY: env.pem('public'),
   /** Upper bound for connecting to MongoDB and NATS at startup, so a bad URL fails fast instead of hanging. */
@@ -53,3 +74,15 @@ export const subgraphConfigSchema = z.object({
 });
 
 export type SubgraphConfig = z.infer<typeof subgraphConfigSchema>;
+
+/** The per-stream max_age settings of a subgraph config, as EventBus takes them. */
+export function streamMaxAgeHours(config: SubgraphConfig): StreamMaxAgeHours {
+  return {
+    IDENTITY: config.EVENT_STREAM_MAX_AGE_IDENTITY_HOURS,
+    HIRING: config.EVENT_STREAM_MAX_AGE_HIRING_HOURS,
+    CONSENT: config.EVENT_STREAM_MAX_AGE_CONSENT_HOURS,
+    CONSENT_STATE: config.EVENT_STREAM_MAX_AGE_CONSENT_STATE_HOURS,
+    CALLS: config.EVENT_STREAM_MAX_AGE_CALLS_HOURS,
+    PRIVACY: config.EVENT_STREAM_MAX_AGE_PRIVACY_HOURS,
+  };
+}

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { isDuplicateKeyError } from '../db/isDuplicateKeyError';
 import type { EventBus } from '../events/eventBus';
 import { parseEvent } from '../events/eventEnvelope';
+import { erasureGuard, type ErasureGuard } from '../privacy/erasureGuard';
 import { consentStateSubject, isConsentPurpose, type ConsentPurpose } from './consentPurposes';
 
 /** The last-value snapshot the consent subgraph publishes on `consent.v1.state.<userId>.<purpose>`. */
@@ -81,6 +82,18 @@ export class ConsentStateMap {
     return this.states.get(keyOf(userId, purpose));
   }
 
+  /** Drops every state of an erased user; true when there was one. */
+  forget(userId: string): boolean {
+    let found = false;
+    for (const [key, snapshot] of this.states) {
+      if (snapshot.userId !== userId) continue;
+      this.states.delete(key);
+      this.granted.get(snapshot.purpose)?.delete(userId);
+      found = true;
+    }
+    return found;
+  }
+
   isGranted(userId: string, purpose: ConsentPurpose): boolean {
     return this.granted.get(purpose)?.has(userId) ?? false;
   }
@@ -102,6 +115,8 @@ export interface ConsentProjectionOptions {
   staleAfterMs: number;
   /** Upper bound for the initial replay at startup. */
   syncTimeoutMs: number;
+  /** How often to look for users erased by another instance of this subgraph, to forget them here too. */
+  erasedUsersPollMs?: number;
 }
 
 /**
@@ -123,18 +138,49 @@ export class ConsentProjection implements ConsentLookup {
   private stopped = false;
   private persisting: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(snapshot: ConsentSnapshot) => void>();
+  private readonly guard: ErasureGuard;
+  private readonly unsubscribeErased: () => void;
+  private erasedPoll: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: ConsentProjectionOptions) {
     this.model = options.db.models.ConsentProjection ?? options.db.model<ProjectionDoc>('ConsentProjection', projectionSchema);
+    this.guard = erasureGuard(options.db);
+    // The instance that runs the erasure forgets at once; the others within erasedUsersPollMs (startErasedPoll).
+    this.unsubscribeErased = this.guard.onErased((userId) => this.states.forget(userId));
+  }
+
+  /**
+   * Only one instance of a subgraph handles an erasure (a shared durable); every other instance learns it from the
+   * tombstones in the shared database. Looks back a minute further than the last poll, so clocks that differ
+   * between instances do not hide one; forgetting twice is harmless.
+   */
+  private startErasedPoll(): void {
+    const every = this.options.erasedUsersPollMs;
+    if (!every) return;
+    let since = new Date();
+    const poll = async () => {
+      const now = new Date();
+      try {
+        for (const userId of await this.guard.erasedSince(new Date(since.getTime() - 60_000))) this.states.forget(userId);
+        since = now;
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'could not read erasure tombstones; will retry');
+      }
+      if (!this.stopped) this.erasedPoll = setTimeout(() => void poll(), every).unref();
+    };
+    this.erasedPoll = setTimeout(() => void poll(), every).unref();
   }
 
   /** Loads the local copy, then replays the stream; resolves once caught up (or after syncTimeoutMs, unsynced). */
   async start(): Promise<void> {
     const { bus, logger } = this.options;
-    for (const doc of await this.model.find().lean()) {
+    const docs = await this.model.find().lean();
+    const erased = await this.guard.erasedAmong(docs.map((doc) => doc.userId));
+    for (const doc of docs) {
       const snapshot = parseConsentSnapshot({ ...doc, updatedAt: doc.updatedAt?.toISOString() });
-      if (snapshot) this.states.apply(snapshot);
+      if (snapshot && !erased.has(snapshot.userId)) this.states.apply(snapshot);
     }
+    this.startErasedPoll();
     const jsm = await bus.nc.jetstreamManager();
     const { state } = await jsm.streams.info('CONSENT_STATE');
     let caughtUp!: () => void;
@@ -202,26 +248,38 @@ export class ConsentProjection implements ConsentLookup {
     }
   }
 
-  /** Applies a snapshot to memory at once, and to the local collection in order, in the background. */
+  /**
+   * Applies a snapshot to memory at once, and to the local collection in order, in the background. The write
+   * goes through the erasure guard: a late snapshot of an erased user (delivered after consent purged their
+   * keys) is not stored, or is undone, and the user is forgotten in memory again. Until that check returns
+   * the snapshot only ever denies more (an erased user has no data left to gate).
+   */
   apply(snapshot: ConsentSnapshot): boolean {
     if (!this.states.apply(snapshot)) return false;
     for (const listener of this.listeners) listener(snapshot);
     const { userId, purpose, status, version } = snapshot;
     const _id = keyOf(userId, purpose);
-    this.persisting = this.persisting.then(() =>
+    const upsert = () =>
       this.model
-        .updateOne(
-          { _id, version: { $lt: version } },
-          { $set: { userId, purpose, status, version, updatedAt: new Date(snapshot.updatedAt) } },
-          { upsert: true },
-        )
-        .then(() => undefined)
+        .updateOne({ _id, version: { $lt: version } }, { $set: { userId, purpose, status, version, updatedAt: new Date(snapshot.updatedAt) } }, { upsert: true })
         .catch((error: unknown) => {
           // A newer version is already stored: the filter missed and the upsert collided. Nothing to do.
-          if (!isDuplicateKeyError(error)) this.options.logger.warn({ err: error }, 'could not persist consent projection entry');
-        }),
-    );
+          if (!isDuplicateKeyError(error)) throw error;
+        });
+    this.persisting = this.persisting.then(async () => {
+      try {
+        const outcome = await this.guard.write(userId, upsert, () => this.model.deleteMany({ userId }));
+        if (outcome === 'erased') this.states.forget(userId);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'could not persist consent projection entry');
+      }
+    });
     return true;
+  }
+
+  /** Waits until every snapshot applied so far reached the local collection (or was refused there). */
+  async settled(): Promise<void> {
+    await this.persisting;
   }
 
   /** Called with every snapshot that changed the projection (tests measure propagation with it). */
@@ -248,6 +306,8 @@ export class ConsentProjection implements ConsentLookup {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.erasedPoll) clearTimeout(this.erasedPoll);
+    this.unsubscribeErased();
     this.messages?.stop();
     this.messages = null;
     await this.persisting;

@@ -17,7 +17,7 @@ import type { ServiceMetrics } from '../observability/serviceMetrics';
 import { SpanKind, extractTraceContext, traceHeaders, withSpan } from '../observability/tracing';
 import { connectNats, type NatsConnectOptions } from './connectNats';
 import { parseEvent, type EventEnvelope } from './eventEnvelope';
-import { streamForSubject, streams, type StreamName } from './streams';
+import { streamForSubject, streams, type StreamMaxAgeHours, type StreamName } from './streams';
 
 /** What travels beside an event in NATS message headers: its trace context and the request that caused it. */
 export interface EventMeta {
@@ -28,7 +28,13 @@ export interface EventMeta {
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-export type EventHandler = (event: EventEnvelope) => Promise<void>;
+/** Where a delivered event sits: consumers that remove a message once it served its purpose need its sequence. */
+export interface Delivery {
+  stream: StreamName;
+  seq: number;
+}
+
+export type EventHandler = (event: EventEnvelope, delivery: Delivery) => Promise<void>;
 
 export interface ConsumeOptions {
   stream: StreamName;
@@ -66,14 +72,17 @@ export class EventBus {
     private readonly jsm: JetStreamManager,
     private readonly logger: Logger,
     private readonly streamReplicas: number,
+    private readonly maxAgeHours: StreamMaxAgeHours,
   ) {
     void this.watchStatus();
   }
 
-  static async connect(options: Omit<NatsConnectOptions, 'name'> & { name: string; logger: Logger; streamReplicas?: number }): Promise<EventBus> {
+  static async connect(
+    options: Omit<NatsConnectOptions, 'name'> & { name: string; logger: Logger; streamReplicas?: number; streamMaxAgeHours?: StreamMaxAgeHours },
+  ): Promise<EventBus> {
     const nc = await connectNats(options);
     const jsm = await nc.jetstreamManager({ timeout: options.timeoutMs });
-    return new EventBus(nc, nc.jetstream(), jsm, options.logger, options.streamReplicas ?? 1);
+    return new EventBus(nc, nc.jetstream(), jsm, options.logger, options.streamReplicas ?? 1, options.streamMaxAgeHours ?? {});
   }
 
   private async watchStatus(): Promise<void> {
@@ -115,11 +124,18 @@ export class EventBus {
    */
   async ensureStreams(names: StreamName[]): Promise<void> {
     for (const name of names) {
+      const wanted = this.streamConfig(name);
       try {
-        await this.jsm.streams.add(this.streamConfig(name));
+        await this.jsm.streams.add(wanted);
       } catch (error) {
         if (!/already in use/i.test(String((error as Error).message))) throw error;
-        this.logger.warn({ stream: name }, 'stream exists with another configuration; an operator updates it (admin role)');
+        // Named, so an operator sees that a retention setting has not reached the stream yet.
+        const { config } = await this.jsm.streams.info(name).catch(() => ({ config: null }));
+        const maxAgeHours = config ? config.max_age / 3_600e9 : undefined;
+        this.logger.warn(
+          { stream: name, ...(config && config.max_age !== wanted.max_age ? { maxAgeHours, wantedMaxAgeHours: wanted.max_age / 3_600e9 } : {}) },
+          'stream exists with another configuration; an operator updates it (admin role: provisionStreams)',
+        );
       }
     }
   }
@@ -155,13 +171,16 @@ export class EventBus {
   }
 
   private streamConfig(name: StreamName) {
-    const { subjects, maxMsgsPerSubject } = streams[name];
+    const { subjects, maxMsgsPerSubject, maxAgeHours } = streams[name];
+    const hours = this.maxAgeHours[name] ?? maxAgeHours;
     return {
       name,
       subjects: [...subjects],
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       max_msgs_per_subject: maxMsgsPerSubject,
+      // Nanoseconds; 0 is no limit (CONSENT_STATE only: it is the snapshot).
+      max_age: nanos(hours * 3_600_000),
       duplicate_window: nanos(DUPLICATE_WINDOW_MS),
       num_replicas: this.streamReplicas,
     };
@@ -226,7 +245,10 @@ export class EventBus {
             this.serviceName,
             `consume ${options.durable}`,
             { kind: SpanKind.CONSUMER, parent: extractTraceContext(carrier), attributes: { 'messaging.destination': message.subject, 'event.id': event.id } },
-            () => runInRequestScope({ requestId: carrier[REQUEST_ID_HEADER] ?? event.id }, () => options.handler(event)),
+            () =>
+              runInRequestScope({ requestId: carrier[REQUEST_ID_HEADER] ?? event.id }, () =>
+                options.handler(event, { stream: options.stream, seq: message.info.streamSequence }),
+              ),
           );
           message.ack();
           this.metrics?.eventsHandled.inc({ durable: options.durable, outcome: 'ok' });

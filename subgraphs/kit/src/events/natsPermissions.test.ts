@@ -43,6 +43,14 @@ describe('the NATS permission table', () => {
     }
   });
 
+  it("lets only a stream's owner delete single messages of it (erasure), and nobody purge another's stream", () => {
+    for (const name of STREAM_NAMES) {
+      const deleters = services.filter((role) => mayPublish(role, `$JS.API.STREAM.MSG.DELETE.${name}`));
+      expect({ name, deleters }).toEqual({ name, deleters: [streams[name].owner] });
+      for (const role of services.filter((r) => r !== streams[name].owner)) expect(mayPublish(role, `$JS.API.STREAM.PURGE.${name}`)).toBe(false);
+    }
+  });
+
   it('keeps each domain to its producer: consent state, identity events, erasure requests, exports, API key answers', () => {
     const only = (subject: string, allowed: NatsRole[], check = mayPublish) => expect({ subject, roles: services.filter((role) => check(role, subject)) }).toEqual({ subject, roles: allowed });
     only('consent.v1.state.u1.EMPLOYER_SHARING', ['consent']);
@@ -56,6 +64,11 @@ describe('the NATS permission table', () => {
     only(API_KEY_RESOLVE_SUBJECT, ['identity'], maySubscribe);
     only('consent.v1.state.u1.EMPLOYER_SHARING', [], maySubscribe);
     only('identity.v1.session.started', [], maySubscribe);
+    // identity's snapshot: identity answers; calls may ask for users, hiring for organizations, nobody else.
+    only('rpc.identity.v1.snapshot.users', ['identity'], maySubscribe);
+    only('rpc.identity.v1.snapshot.organizations', ['identity'], maySubscribe);
+    only('rpc.identity.v1.snapshot.users', ['calls']);
+    only('rpc.identity.v1.snapshot.organizations', ['hiring']);
   });
 
   it('lets the gateway ask for keys, read revocations without writing them, and keep its rate-limit bucket, nothing else of JetStream', () => {

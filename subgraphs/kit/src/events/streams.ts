@@ -5,18 +5,30 @@
  * services can start in any order.
  */
 export const streams = {
-  IDENTITY: { subjects: ['identity.v1.>'], maxMsgsPerSubject: -1, owner: 'identity' },
-  HIRING: { subjects: ['hiring.v1.>'], maxMsgsPerSubject: -1, owner: 'hiring' },
-  CONSENT: { subjects: ['consent.v1.consent.>'], maxMsgsPerSubject: -1, owner: 'consent' },
+  IDENTITY: { subjects: ['identity.v1.>'], maxMsgsPerSubject: -1, owner: 'identity', maxAgeHours: 720 },
+  HIRING: { subjects: ['hiring.v1.>'], maxMsgsPerSubject: -1, owner: 'hiring', maxAgeHours: 720 },
+  CONSENT: { subjects: ['consent.v1.consent.>'], maxMsgsPerSubject: -1, owner: 'consent', maxAgeHours: 720 },
   /**
    * Last value per (user, purpose): `consent.v1.state.<userId>.<purpose>`.
-   * A new instance replays this stream alone to rebuild its projection.
+   * A new instance replays this stream alone to rebuild its projection, so it
+   * has no max_age (0): it is the snapshot, one message per key, and erasure
+   * purges the user's keys.
    */
-  CONSENT_STATE: { subjects: ['consent.v1.state.>'], maxMsgsPerSubject: 1, owner: 'consent' },
-  CALLS: { subjects: ['calls.v1.>'], maxMsgsPerSubject: -1, owner: 'calls' },
+  CONSENT_STATE: { subjects: ['consent.v1.state.>'], maxMsgsPerSubject: 1, owner: 'consent', maxAgeHours: 0 },
+  /** Call events and signaling; signals also leave when their call ends (calls' purge and retention sweep). */
+  CALLS: { subjects: ['calls.v1.>'], maxMsgsPerSubject: -1, owner: 'calls', maxAgeHours: 168 },
   /** Erasure requests (consent's) and every subgraph's access-log batches and erasure reports; consent runs the saga. */
-  PRIVACY: { subjects: ['privacy.v1.>'], maxMsgsPerSubject: -1, owner: 'consent' },
+  PRIVACY: { subjects: ['privacy.v1.>'], maxMsgsPerSubject: -1, owner: 'consent', maxAgeHours: 720 },
 } as const;
+
+/**
+ * How long each stream keeps a message, in hours (0: no limit), per deployment:
+ * `EVENT_STREAM_MAX_AGE_<STREAM>_HOURS` (subgraphConfigSchema), defaulting to
+ * `maxAgeHours` above. The domain streams are delivery, not storage: a durable
+ * consumer that falls further behind than this loses events, and no projection
+ * may need more history than this (README, "Retention on the event plane").
+ */
+export type StreamMaxAgeHours = Partial<Record<keyof typeof streams, number>>;
 
 export type StreamName = keyof typeof streams;
 

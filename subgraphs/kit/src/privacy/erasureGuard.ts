@@ -31,6 +31,7 @@ export const erasedUserModel = (db: Connection): ErasedUserModel =>
  */
 export class ErasureGuard {
   readonly model: ErasedUserModel;
+  private readonly listeners = new Set<(userId: string) => void>();
 
   constructor(db: Connection) {
     this.model = erasedUserModel(db);
@@ -39,6 +40,18 @@ export class ErasureGuard {
   /** Idempotent; keeps the first time. */
   async record(userId: string, at: Date): Promise<void> {
     await this.model.updateOne({ _id: userId }, { $setOnInsert: { erasedAt: at } }, { upsert: true });
+    for (const listener of this.listeners) listener(userId);
+  }
+
+  /** Called in this process when a tombstone is written (the in-memory consent projection forgets the user). */
+  onErased(listener: (userId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Users erased at or after `since` (by any instance: the tombstones are in the shared database). */
+  async erasedSince(since: Date): Promise<string[]> {
+    return (await this.model.find({ erasedAt: { $gte: since } }, { _id: 1 }).lean()).map((doc) => doc._id);
   }
 
   async isErased(userId: string): Promise<boolean> {

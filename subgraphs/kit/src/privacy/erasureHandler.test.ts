@@ -34,6 +34,7 @@ describe('erasureHandler', () => {
       subgraph: 'hiring',
       db,
       relay,
+      bus,
       logger,
       erase: async (userId) => {
         calls.push(userId);

@@ -2,10 +2,13 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { isDuplicateKeyError } from '../db/isDuplicateKeyError';
 import { createEvent, type EventEnvelope } from '../events/eventEnvelope';
-import type { ConsumeOptions } from '../events/eventBus';
+import { deleteMessagesMentioning } from '../events/deleteMessagesMentioning';
+import type { ConsumeOptions, EventBus } from '../events/eventBus';
+import { STREAM_NAMES, streams } from '../events/streams';
 import { outboxOnCreate, outboxSchemaFields, type OutboxRelay } from '../events/outbox';
 import { eraseConsentProjection } from './consentProjectionRecords';
 import { erasureGuard } from './erasureGuard';
+import { ACCESS_RECORDED_SUBJECT } from '../consent/accessLogRecorder';
 import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from './privacyProtocol';
 
 /**
@@ -41,6 +44,8 @@ export interface ErasureHandlerOptions {
   subgraph: string;
   db: Connection;
   relay: OutboxRelay;
+  /** Reads and deletes the user's messages on the streams this subgraph owns. */
+  bus: EventBus;
   logger: Logger;
   clock?: () => Date;
   /**
@@ -51,6 +56,29 @@ export interface ErasureHandlerOptions {
   erase(userId: string, requestId: string): Promise<Record<string, number>>;
   /** Events to publish with the completion report, in the same write (identity: identity.v1.user.deleted). */
   completionEvents?(userId: string): EventEnvelope[];
+}
+
+/**
+ * The erasure record on the streams: the request (every subgraph's erasure step, and any fresh instance
+ * replaying the stream, needs it to write its tombstone) and identity's `user.deleted` (published with identity's
+ * completion report, after this step). Both name the user's id and nothing else about them.
+ */
+export const ERASURE_RECORD_SUBJECTS = [ERASURE_REQUESTED_SUBJECT, 'identity.v1.user.deleted'] as const;
+
+/**
+ * Access-log batches mix many people's reads, and consent deletes each one as soon as it stored it (the guard
+ * drops the erased user's entries from a late one); deleting one here before it was stored would lose the
+ * other people's entries.
+ */
+const LEFT_TO_THEIR_CONSUMER = [ACCESS_RECORDED_SUBJECT];
+
+/** Each stream's owner erases the user's messages from it: the only role allowed to delete from that stream. */
+async function eraseFromOwnStreams(bus: EventBus, subgraph: string, userId: string): Promise<number> {
+  let deleted = 0;
+  for (const name of STREAM_NAMES.filter((stream) => streams[stream].owner === subgraph)) {
+    deleted += await deleteMessagesMentioning(bus.nc, name, userId, { keepSubjects: [...ERASURE_RECORD_SUBJECTS, ...LEFT_TO_THEIR_CONSUMER] });
+  }
+  return deleted;
 }
 
 /**
@@ -81,6 +109,9 @@ export function erasureHandler(options: ErasureHandlerOptions): ConsumeOptions &
       await erasureGuard(options.db).record(userId, clock());
       const removed = await options.erase(userId, requestId);
       removed.consentProjection = await eraseConsentProjection(options.db, userId);
+      // What this step published about the user (session revocations, a failed call) is on the stream first.
+      await options.relay.flush();
+      removed.streamMessages = await eraseFromOwnStreams(options.bus, options.subgraph, userId);
       const completedAt = clock();
       const completed = createEvent(ERASURE_COMPLETED_SUBJECT, { requestId, subgraph: options.subgraph, removed, completedAt: completedAt.toISOString() });
       try {

@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import type { SubgraphConfig } from '../config/subgraphConfigSchema';
+import { streamMaxAgeHours, type SubgraphConfig } from '../config/subgraphConfigSchema';
 import { authDirectivesTransform } from '../auth/authDirectivesTransform';
 import { AccessLogRecorder } from '../consent/accessLogRecorder';
 import { ConsentProjection } from '../consent/consentProjection';
@@ -97,6 +97,7 @@ export async function createSubgraphService<S>(
       timeoutMs: config.STARTUP_TIMEOUT_MS,
       logger,
       streamReplicas: config.JETSTREAM_REPLICAS,
+      streamMaxAgeHours: streamMaxAgeHours(config),
     }),
   ]);
   if (dbResult.status === 'rejected' || busResult.status === 'rejected') {
@@ -111,7 +112,14 @@ export async function createSubgraphService<S>(
   metrics.natsConnected.set(bus.isConnected() ? 1 : 0);
   const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS, serializeWrites: isFerretDb(db), fault: config.FAULT_INJECTION });
   // Every subgraph enforces @requiresConsent, so every one follows consent state and feeds the access log.
-  const consent = new ConsentProjection({ db, bus, logger, staleAfterMs: config.CONSENT_STALE_AFTER_MS, syncTimeoutMs: config.STARTUP_TIMEOUT_MS });
+  const consent = new ConsentProjection({
+    db,
+    bus,
+    logger,
+    staleAfterMs: config.CONSENT_STALE_AFTER_MS,
+    syncTimeoutMs: config.STARTUP_TIMEOUT_MS,
+    erasedUsersPollMs: config.ERASED_USERS_POLL_MS,
+  });
   const accessLog = new AccessLogRecorder(bus, logger, { subgraph: definition.name, flushMs: config.ACCESS_LOG_FLUSH_MS });
   const setupContext: SetupContext = { db, bus, relay, logger, consent };
   try {
