@@ -77,11 +77,18 @@ export function createSubscriptions(deps: SubscriptionsDeps): GatewaySubscriptio
     },
   });
 
+  // Revocations arrive one entry at a time, and a reload of the bucket replays them all: one re-check per burst.
+  let recheckQueued = false;
   void deps.identityLink
     .then((link) =>
       link?.onRevocation(() => {
-        void subscriptions.recheckAll();
-        void sockets?.recheckAll();
+        if (recheckQueued) return;
+        recheckQueued = true;
+        setImmediate(() => {
+          recheckQueued = false;
+          void subscriptions.recheckAll();
+          void sockets?.recheckAll();
+        });
       }),
     )
     .catch(() => undefined);
