@@ -29,6 +29,7 @@ import { watchSupergraph } from './supergraph/supergraphWatcher';
 import { GatewayMetrics } from './observability/gatewayMetrics';
 import { observeRequest } from './observability/observeRequest';
 import { useObservability } from './observability/useObservability';
+import { createSubscriptions, isLiveEventRequest } from './subscriptions/createSubscriptions';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -130,6 +131,18 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 
   const development = config.nodeEnv === 'development';
   const viewers = new WeakMap<Request, Viewer>();
+  const subscriptions = createSubscriptions({
+    config,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    logger,
+    authenticate: (headers) => authenticate.then((fn) => fn(headers)),
+    requirements: () => requirements,
+    viewers,
+    limiter,
+    identityLink,
+    onRefused: (subject) => metrics.natsRefused.inc({ subject }),
+    onCount: (open) => metrics.subscriptionsOpen.set(open),
+  });
   const engine = createEngine({
     supergraph: routed.document,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -155,6 +168,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         trustProxyHops: config.trustProxyHops,
         limiter,
         viewers,
+        isInternal: isLiveEventRequest,
       }),
       // Before any parsing: an unregistered operation of an enforcing organization's key goes no further.
       useTrustedDocuments({ registry: () => trustedDocuments, viewers, usage: metrics.partnerOperations }),
@@ -167,6 +181,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
       // After useSignedViewer: adds trace and request id headers to the ones it settled on.
       useObservability({ metrics, guard }),
+      // Last: its subscribe replaces the planner's for subscription operations.
+      subscriptions.plugin,
     ],
   });
 
@@ -234,6 +250,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       if (server) throw new Error('the gateway is already listening');
       const started = createServer(listener);
       server = started;
+      subscriptions.attach(started, engine);
       await new Promise<void>((resolve, reject) => {
         started.once('error', reject);
         started.listen(port, config.host, () => {
@@ -243,7 +260,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       });
       try {
         // The port is bound first so probes see 503 while the supergraph loads, instead of a refused connection.
-        await Promise.all([identityLink, sharedLimits, authenticate, sign, engine.load()]);
+        await Promise.all([identityLink, sharedLimits, authenticate, sign, engine.load(), subscriptions.ready]);
       } catch (error) {
         await closeServer();
         throw error;
@@ -257,6 +274,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     async close() {
       ready = false;
       watcher?.close();
+      // First, while connections are still up: every subscription gets its last frame.
+      await subscriptions.close();
       await closeServer();
       await engine.dispose();
       (await trustedDocuments.catch(() => undefined))?.stop();

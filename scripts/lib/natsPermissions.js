@@ -57,10 +57,18 @@ const subgraphBase = (name) => ({
 /** @type {Record<NatsRole, RoleGrant>} */
 const permissionTable = {
   gateway: {
-    why: "asks identity about API keys and organizations' trusted documents, reports key use, hears key rotations and trusted-document changes; reads and watches revocations (never writes them); shares rate-limit buckets",
+    why: "asks identity about API keys and organizations' trusted documents, reports key use, hears key rotations and trusted-document changes; reads and watches revocations (never writes them); shares rate-limit buckets; hears call, signal, consent and erasure events as triggers for open subscriptions (core, at-most-once)",
     request: ['rpc.identity.v1.apikey.resolve', 'rpc.identity.v1.trusteddocuments.get'],
     publish: ['rpc.identity.v1.apikey.used', `${KV_RATELIMITS}.>`],
-    subscribe: ['identity.v1.apikey.*', 'identity.v1.organization.trusted_documents_changed'],
+    subscribe: [
+      'identity.v1.apikey.*',
+      'identity.v1.organization.trusted_documents_changed',
+      // Subscriptions (issue 18): gateway/src/subscriptions/liveEvents.ts LIVE_SUBJECTS.
+      'calls.v1.call.*',
+      'calls.v1.signal.*',
+      'consent.v1.consent.*',
+      'privacy.v1.erasure.completed',
+    ],
     // Revocations: an ephemeral (ordered) reader only; no publish to $KV.revocations, no delete or purge.
     followStreams: ['KV_revocations'],
     // Rate limits: its own bucket, read by subject and written with revision checks.

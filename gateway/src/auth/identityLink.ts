@@ -58,6 +58,7 @@ export class IdentityLink {
   private usage = new Map<string, string>();
   private connected = false;
   private flushTimer: NodeJS.Timeout | undefined;
+  private readonly revocationListeners = new Set<() => void>();
 
   private constructor(
     readonly nc: NatsConnection,
@@ -88,6 +89,7 @@ export class IdentityLink {
         staleAfterMs: options.revocationsStaleAfterMs,
         startupTimeoutMs: options.revocationsStartupTimeoutMs,
         onApiKeyRevoked: (keyId) => link.cache.forgetKey(keyId),
+        onRevoked: () => link.revoked(),
         ...(options.onRefused ? { onRefused: options.onRefused } : {}),
       });
     } catch (cause) {
@@ -192,6 +194,19 @@ export class IdentityLink {
   /** For the revocation gauges. */
   revocationsState(): { current: boolean; entries: number } {
     return { current: this.revocations.isCurrent(), entries: this.revocations.size() };
+  }
+
+  /**
+   * Calls `listener` after each revocation (session, API key, erased user) has been applied,
+   * so long-lived connections (subscriptions) check their credential again at once.
+   */
+  onRevocation(listener: () => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  private revoked(): void {
+    for (const listener of this.revocationListeners) listener();
   }
 
   /**

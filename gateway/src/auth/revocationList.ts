@@ -18,6 +18,8 @@ export interface RevocationListOptions {
   startupTimeoutMs: number;
   /** Called with each revoked API key id as it arrives (the key cache forgets it). */
   onApiKeyRevoked?: (keyId: string) => void;
+  /** Called after every revocation is applied (open subscriptions check their credential again). */
+  onRevoked?: () => void;
   /** Called with the subject of every entry that did not fit its schema. */
   onRefused?: (subject: string) => void;
 }
@@ -148,6 +150,7 @@ export class RevocationList {
     const key = `${parsed.kind}.${parsed.id}`;
     this.revoked.set(key, Math.max(until, this.revoked.get(key) ?? 0));
     if (parsed.kind === 'apikey') this.options.onApiKeyRevoked?.(parsed.id);
+    this.options.onRevoked?.();
   }
 
   private watchStatus(): void {

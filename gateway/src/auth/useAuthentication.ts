@@ -23,6 +23,8 @@ export interface AuthenticationOptions {
   limiter?: RateLimiter;
   /** Where the viewer of each request is kept, for hooks that run before the context exists (validation). */
   viewers?: WeakMap<Request, Viewer>;
+  /** Requests the gateway makes itself (a live event resolved for an open subscription): authenticated, but not charged to the rate limit. */
+  isInternal?: (serverContext: unknown) => boolean;
 }
 
 function rateLimited(retryAfterSeconds: number, ResponseImpl: typeof Response): Response {
@@ -54,7 +56,7 @@ export function useAuthentication(options: AuthenticationOptions): EnginePlugin 
       return options.authenticate(request.headers).then(
         async (authenticated) => {
           const viewer: Viewer = { ...authenticated, ...origin, ...(ip ? { clientIp: ip } : {}) };
-          const refused = await limit(viewer, fetchAPI.Response);
+          const refused = options.isInternal?.(serverContext) ? undefined : await limit(viewer, fetchAPI.Response);
           if (refused) return endResponse(refused);
           viewers.set(request, viewer);
         },

@@ -126,6 +126,12 @@ const schema = z.object({
   SUPERGRAPH_WATCH: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
   /** Concurrent identical subgraph queries for the same viewer share one call; never across viewers, never mutations. */
   SUBGRAPH_DEDUP: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  /** Open subscriptions per viewer (user, API key, or anonymous client address), over SSE and WebSocket together. */
+  SUBSCRIPTIONS_PER_VIEWER: wholeNumber(1, 10_000, 20),
+  /** Open WebSocket connections per viewer. */
+  WEBSOCKETS_PER_VIEWER: wholeNumber(1, 10_000, 5),
+  /** WebSocket ping interval (a connection that misses a pong is closed). SSE streams get Yoga's comment line every 12 s. */
+  SUBSCRIPTION_KEEPALIVE_MS: env.durationMs(12_000),
   /** OpenTelemetry: OTEL_TRACES_EXPORTER (none, console, otlp), OTEL_EXPORTER_OTLP_* and OTEL_SERVICE_NAME (the kit's tracingConfig). */
   ...tracingConfigShape,
 });
@@ -174,6 +180,14 @@ export interface GatewayConfig {
   tracing?: TracingOptions;
   /** Share concurrent identical subgraph queries within one viewer. Default on. */
   subgraphDedup?: boolean;
+  /** Limits and keep-alive of subscriptions (SSE and WebSocket); defaults when unset. */
+  subscriptions?: SubscriptionLimits;
+}
+
+export interface SubscriptionLimits {
+  perViewer: number;
+  websocketsPerViewer: number;
+  keepAliveMs: number;
 }
 
 export interface OperationLimits {
@@ -280,6 +294,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     ...(value.METRICS_TOKEN_SHA256 !== undefined ? { metricsTokenSha256: value.METRICS_TOKEN_SHA256 } : {}),
     tracing: tracingOptions(value, 'gateway'),
     subgraphDedup: value.SUBGRAPH_DEDUP === 'on',
+    subscriptions: { perViewer: value.SUBSCRIPTIONS_PER_VIEWER, websocketsPerViewer: value.WEBSOCKETS_PER_VIEWER, keepAliveMs: value.SUBSCRIPTION_KEEPALIVE_MS },
     supergraphWatch: (value.SUPERGRAPH_WATCH ?? (value.NODE_ENV === 'development' ? 'on' : 'off')) === 'on',
   };
 }

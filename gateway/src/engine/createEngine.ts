@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { print, type DocumentNode } from 'graphql';
-import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, getGraphQLWSOptions, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import type { Logger } from '@profile-graph/kit';
@@ -27,9 +27,15 @@ export interface EngineOptions {
   dedupSubgraphRequests?: boolean;
 }
 
+export type GraphqlWsContext = Parameters<Parameters<typeof getGraphQLWSOptions>[1]>[0];
+
 export interface Engine {
   /** Node request listener for everything the gateway does not answer itself. */
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** A request through the whole pipeline (plugins, planning, subgraphs) without HTTP; `serverContext` is visible to onRequest hooks. */
+  fetch(request: Request, serverContext: Record<string, unknown>): Promise<Response>;
+  /** graphql-ws server options that run each WebSocket operation through the same pipeline (minus onRequest, so auth is the caller's). */
+  graphqlWsOptions(onContext: (ctx: GraphqlWsContext) => Promise<Record<string, unknown>> | Record<string, unknown>): ReturnType<typeof getGraphQLWSOptions>;
   /** Loads the supergraph and builds the query planner; resolves once queries can be served. */
   load(): Promise<void>;
   /**
@@ -94,6 +100,8 @@ export function createEngine(options: EngineOptions): Engine {
     handle: (req, res) => {
       void runtime(req, res);
     },
+    fetch: async (request, serverContext) => runtime.fetch(request, serverContext),
+    graphqlWsOptions: (onContext) => getGraphQLWSOptions(runtime as never, onContext),
     load: async () => {
       await runtime.getSchema();
     },

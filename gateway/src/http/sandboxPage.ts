@@ -20,6 +20,8 @@ export function sandboxPage(graphqlEndpoint: string): string {
     new window.EmbeddedSandbox({
       target: '#embedded-sandbox',
       initialEndpoint: window.location.origin + ${endpoint},
+      // Subscriptions run over graphql-ws on the same path; the credential goes in connectionParams.
+      initialSubscriptionEndpoint: window.location.origin.replace(/^http/, 'ws') + ${endpoint},
       // The gateway authenticates with Authorization: Bearer; cookies are never read, so none are sent.
       includeCookies: false,
     });

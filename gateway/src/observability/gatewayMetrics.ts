@@ -6,6 +6,7 @@ export class GatewayMetrics extends ServiceMetrics {
   readonly upstreamDuration: Histogram<'subgraph'>;
   readonly upstreamErrors: Counter<'subgraph' | 'code'>;
   readonly natsRefused: Counter<'subject'>;
+  readonly subscriptionsOpen: Gauge;
   readonly partnerOperations: Counter<'organization' | 'operation'>;
   readonly supergraphReloads: Counter<'outcome'>;
   readonly revocationsCurrent: Gauge;
@@ -35,6 +36,7 @@ export class GatewayMetrics extends ServiceMetrics {
       labelNames: ['subject'],
       registers,
     });
+    this.subscriptionsOpen = new Gauge({ name: 'subscriptions_open', help: 'Open subscriptions (SSE and WebSocket)', registers });
     this.partnerOperations = new Counter({
       name: 'partner_operations_total',
       help: "Partner key requests by organization id and registered operation name ('unregistered' for others, allowed while the organization does not enforce trusted documents)",

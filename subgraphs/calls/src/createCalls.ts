@@ -74,7 +74,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
       return {
         services,
         resolvers: {
-          Query: signalResolvers.Query,
+          Query: { ...signalResolvers.Query, ...callResolvers.Query },
           User: { ...callResolvers.User, ...privacyResolvers.User },
           Call: callResolvers.Call,
           CallPrivacy: privacyResolvers.CallPrivacy,

@@ -21,6 +21,10 @@ const move = (action: CallAction) => async (_: unknown, args: { callId: string }
 };
 
 export const callResolvers = {
+  Query: {
+    /** What the gateway reads for each live call event (incomingCall, callUpdated) as the subscriber, at that moment. */
+    call: (_: unknown, args: { id: string }, context: Context) => participantCall(context, args.id),
+  },
   User: {
     /** Who called whom is known to the participants only. */
     recentCalls: async (user: { id: string }, args: { first?: number | null }, context: Context) => {

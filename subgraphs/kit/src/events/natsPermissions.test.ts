@@ -75,6 +75,9 @@ describe('the NATS permission table', () => {
     const jetStream = serverPermissions('gateway').publish.allow.filter((subject) => subject.startsWith('$JS') && subject !== '$JS.API.INFO');
     expect(jetStream.every((subject) => /\.KV_(revocations|ratelimits)(\.|$)/.test(subject))).toBe(true);
     expect(maySubscribe('gateway', 'identity.v1.apikey.rotated')).toBe(true);
+    // Subscriptions (issue 18): core triggers only; no consent snapshots, no erasure requests, no publishing there.
+    for (const subject of ['calls.v1.call.started', 'calls.v1.signal.c1', 'consent.v1.consent.withdrawn', 'privacy.v1.erasure.completed']) expect(maySubscribe('gateway', subject)).toBe(true);
+    for (const subject of ['consent.v1.state.u1.CONTACT_DISCOVERY', 'privacy.v1.erasure.requested', 'privacy.v1.access.recorded', 'hiring.v1.profile.updated']) expect(maySubscribe('gateway', subject)).toBe(false);
     expect(serverPermissions('gateway').allow_responses).toBeUndefined();
     // Revocations: identity alone writes them; nobody but the operator deletes, purges or reconfigures the bucket.
     for (const kind of ['session', 'apikey', 'user']) expect(services.filter((role) => mayPublish(role, `$KV.revocations.${kind}.x`))).toEqual(['identity']);
