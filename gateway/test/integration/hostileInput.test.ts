@@ -255,7 +255,8 @@ const cases: HostileCase[] = [
   { name: 'numeric aliases are not allowed by GraphQL syntax', send: post('{ 0: me { id } }'), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
 
   // --- Operations that cannot be resolved (each was a 500) -------------------------------------------
-  { name: 'subscription when the graph has no Subscription type', send: post('subscription { me { id } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/no subscription type/) },
+  // The graph has subscriptions (issue 18): a subscription is validated like any operation.
+  { name: 'subscription to a field Subscription does not have', send: post('subscription { me { id } }'), status: 400, code: 'GRAPHQL_VALIDATION_FAILED', check: message(/Cannot query field "me" on type "Subscription"/) },
   { name: 'POST with two operations and no operationName', send: postRaw(JSON.stringify({ query: TWO_OPERATIONS })), status: 400, code: 'OPERATION_RESOLUTION_FAILURE', check: message(/Could not determine what operation to execute/) },
   { name: 'POST with an unknown operationName', send: postRaw(JSON.stringify({ query: TWO_OPERATIONS, operationName: 'C' })), status: 400, code: 'OPERATION_RESOLUTION_FAILURE', check: message(/Could not determine what operation to execute/) },
   { name: 'GET with two operations and no operationName', send: getQuery({ query: TWO_OPERATIONS }), status: 400, code: 'OPERATION_RESOLUTION_FAILURE' },
