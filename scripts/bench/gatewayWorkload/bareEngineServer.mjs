@@ -24,6 +24,10 @@ const runtime = createGatewayRuntime({
 await runtime.getSchema();
 const server = http.createServer(runtime);
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`bare engine ready on ${process.env.PORT}`));
-const stop = () => server.close(() => void runtime.dispose().finally(() => process.exit(0)));
+// Idle keep-alive connections would hold close() open past the bench's grace period (and lose a --cpu-prof profile).
+const stop = () => {
+  server.close(() => void runtime.dispose().finally(() => process.exit(0)));
+  server.closeIdleConnections();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -18,7 +18,9 @@ export function formatGatewayMarkdown(r) {
     '',
     `Workload: the public gateway benchmark's (graphql-hive/graphql-gateways-benchmark) accounts, inventory, products and reviews subgraphs with static data and its one query, ${r.workload.responseBytes} bytes per response; every response is compared with the expected data. ` +
       `${s.connections} connections, ${s.rounds} interleaved rounds × ${s.durationSeconds} s after ${s.warmupSeconds} s of warm-up each; medians of the rounds. ` +
-      `Each entry is one process on ${s.pinning.gateways}; the subgraphs, NATS and the load generator (autocannon) on ${s.pinning.subgraphsNatsAndLoadGenerator}. NODE_OPTIONS: ${s.nodeOptions}.`,
+      `Each entry is one process on ${s.pinning.gateways}; the subgraphs, NATS and the load generator (autocannon) on ${s.pinning.subgraphsNatsAndLoadGenerator}. NODE_OPTIONS: ${s.nodeOptions}. CPU profile: ${s.cpuProfile ?? 'off'}.`,
+    '',
+    `Bare engine (b): ${s.bareEngine}. Bare @apollo/gateway (a): ${s.bareApolloGateway}.`,
     '',
     `Our gateway (c, d): ${Object.entries(s.ourGatewayEnv).map(([k, v]) => `${k}=${v}`).join(', ')}; (d) sends one of ${s.signedInViewers} signed-in users' session tokens with each request. ` +
       `Versions: ${Object.entries(s.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,

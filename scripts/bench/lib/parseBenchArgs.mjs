@@ -11,6 +11,8 @@ export const USAGE = `npm run bench [-- options]
                        this gateway (anonymous, signed-in), each pinned to CPU 0. Uses --connections,
                        --duration, --warmup, --rounds, --out; writes gateway.{md,json,svg}
   --note TEXT          recorded in the results as is (e.g. what else shared the machine)
+  --cpu-prof DIR       with --scenario gateway: each entry runs under node --cpu-prof and writes
+                       DIR/<entry>.cpuprofile when stopped (the numbers then include the profiler)
   --quick              tiny dataset, short rounds, results to a temp dir (smoke test)
   --users N            seeded users with hiring profiles (default 10000)
   --calls N            seeded calls (default 50000)
@@ -35,6 +37,7 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
       quick: { type: 'boolean', default: false },
       scenario: { type: 'string' },
       note: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       users: { type: 'string' },
       calls: { type: 'string' },
       connections: { type: 'string' },
@@ -64,6 +67,7 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
     help: values.help,
     scenario: values.scenario,
     note: values.note,
+    cpuProfDir: values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']),
     backend: values.backend,
     quick: values.quick,
     build: !values['no-build'],

@@ -115,7 +115,8 @@ export async function runGatewayScenario({ options, log, handles, tmpDir, onCras
   for (const def of entryDefs) {
     const port = await getFreePort();
     const env = def.ours ? ourGatewayEnv(port) : baseEnv({ PORT: String(port), SUPERGRAPH_PATH: supergraphPath });
-    const started = await startPinned({ name: def.short, cpu: GATEWAY_CPU, args: [def.script], env, readyUrl: `http://127.0.0.1:${port}${def.ready}`, readyInit: def.readyInit ?? {}, onCrash });
+    const profile = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${def.short}.cpuprofile`] : [];
+    const started = await startPinned({ name: def.short, cpu: GATEWAY_CPU, args: [...profile, def.script], env, readyUrl: `http://127.0.0.1:${port}${def.ready}`, readyInit: def.readyInit ?? {}, onCrash });
     handles.push(started);
     entries.push({ ...def, url: `http://127.0.0.1:${port}${def.path}`, process: started, tokens: def.signedIn ? viewerTokens : [''], authHeaders: def.signedIn ? (token) => ({ authorization: `Bearer ${token}` }) : () => ({}) });
     log(`${def.id}) ${def.name}: pid ${started.pid} on CPU ${GATEWAY_CPU}, ready in ${started.readyMs} ms`);
@@ -155,7 +156,7 @@ export async function runGatewayScenario({ options, log, handles, tmpDir, onCras
       const failed = sample.graphqlErrors + sample.non2xx + sample.socketErrors + sample.timeouts;
       const roundMs = options.durationSeconds * 1000;
       samples[entry.id].push({ ...sample, failed, cpuMsPerRequest: sample.requests ? cpuMs / sample.requests : NaN, coreBusy: cpuMs / roundMs, loadSideBusy: loadSideMs / roundMs });
-      log(`  round ${round + 1}/${options.rounds} ${entry.id}) ${entry.name}: ${sample.rps.toFixed(0)} req/s, p99 ${sample.p99} ms, ${(cpuMs / Math.max(1, sample.requests)).toFixed(2)} CPU ms/req, CPU 0 ${((100 * cpuMs) / roundMs).toFixed(0)} % / CPU 1 ${((100 * loadSideMs) / roundMs).toFixed(0)} % busy${failed ? `, ${failed} failed (${sample.firstError ?? 'non-2xx/socket'})` : ''}`);
+      log(`  round ${round + 1}/${options.rounds} ${entry.id}) ${entry.name}: ${sample.rps.toFixed(0)} req/s, p99 ${sample.p99} ms, ${sample.requests ? (cpuMs / sample.requests).toFixed(2) : '–'} CPU ms/req, CPU 0 ${((100 * cpuMs) / roundMs).toFixed(0)} % / CPU 1 ${((100 * loadSideMs) / roundMs).toFixed(0)} % busy${failed ? `, ${failed} failed (${sample.firstError ?? 'non-2xx/socket'})` : ''}`);
     }
   }
   const peakRss = Object.fromEntries(entries.map((entry) => [entry.id, readPeakRss(entry.process.pid)]));
@@ -208,7 +209,12 @@ export async function runGatewayScenario({ options, log, handles, tmpDir, onCras
       warmupSeconds: options.warmupSeconds,
       pinning: { gateways: `CPU ${GATEWAY_CPU} (taskset -c ${GATEWAY_CPU}), one process each`, subgraphsNatsAndLoadGenerator: `CPU ${LOAD_CPU} (taskset -c ${LOAD_CPU})` },
       nodeOptions: 'none (no --max-old-space-size)',
+      cpuProfile: options.cpuProfDir ? `node --cpu-prof into ${options.cpuProfDir} (numbers include the profiler)` : 'off',
       ourGatewayEnv: { NODE_ENV: 'production', LOG_LEVEL: 'warn', ...RATE_LIMIT, NATS: 'on (revocations, API keys)', METRICS: 'on', SUBGRAPH_DEDUP: 'on (default)', tracing: 'no exporter (default)' },
+      // The runtime's defaults: its HTTP executor shares identical in-flight subgraph requests across callers,
+      // which ours turns off (the viewer header differs) in favour of sharing within one viewer.
+      bareEngine: 'runtime defaults, including the HTTP executor sharing identical in-flight subgraph requests across callers',
+      bareApolloGateway: '@apollo/server standalone + @apollo/gateway, defaults, no viewer signing',
       signedInViewers: VIEWER_COUNT,
       versions: {
         '@apollo/gateway': packageVersion('@apollo/gateway'),
