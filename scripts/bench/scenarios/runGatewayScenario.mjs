@@ -111,6 +111,7 @@ export async function runGatewayScenario({ options, log, handles, tmpDir, onCras
   const viewerTokens = [];
   for (let i = 0; i < VIEWER_COUNT; i += 1) viewerTokens.push((await signSession({ userId: randomBytes(12).toString('hex'), sessionId: randomUUID() })).token);
 
+  log(`our gateway (c, d): NODE_ENV=production, every plugin on, rate limits raised for the run: ${Object.entries(RATE_LIMIT).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   const entries = [];
   for (const def of entryDefs) {
     const port = await getFreePort();
