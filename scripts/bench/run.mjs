@@ -22,6 +22,7 @@ import { recommendationsTarget } from './scenarios/jobRecommendations.mjs';
 import { createPartnerKey, partnerSearchTarget } from './scenarios/partnerSearch.mjs';
 import { runCommandCount } from './scenarios/runCommandCount.mjs';
 import { runConsentPropagation } from './scenarios/runConsentPropagation.mjs';
+import { runGatewayScenario } from './scenarios/runGatewayScenario.mjs';
 import { runProfileScreen } from './scenarios/runProfileScreen.mjs';
 
 const options = parseBenchArgs();
@@ -60,6 +61,12 @@ async function main() {
   if (options.build) {
     log('build: turbo run build');
     execFileSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  }
+  if (options.scenario === 'gateway') {
+    // Gateways only, on static subgraphs: no database, no seeded dataset.
+    await runGatewayScenario({ options, log, handles, tmpDir, onCrash });
+    await stopAll();
+    return;
   }
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown', memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg().map((n) => n.toFixed(2)) };
 

@@ -6,6 +6,13 @@ import { parseArgs } from 'node:util';
 import { root } from './repoRequire.mjs';
 
 export const USAGE = `npm run bench [-- options]
+  --scenario gateway   only the gateway-only scenario (issue 19): the public gateway benchmark's
+                       workload on four static subgraphs; bare @apollo/gateway, the bare engine and
+                       this gateway (anonymous, signed-in), each pinned to CPU 0. Uses --connections,
+                       --duration, --warmup, --rounds, --out; writes gateway.{md,json,svg}
+  --note TEXT          recorded in the results as is (e.g. what else shared the machine)
+  --cpu-prof DIR       with --scenario gateway: each entry runs under node --cpu-prof and writes
+                       DIR/<entry>.cpuprofile when stopped (the numbers then include the profiler)
   --quick              tiny dataset, short rounds, results to a temp dir (smoke test)
   --users N            seeded users with hiring profiles (default 10000)
   --calls N            seeded calls (default 50000)
@@ -20,11 +27,17 @@ export const USAGE = `npm run bench [-- options]
   --out DIR            results folder (default scripts/bench/results)
   --no-build           skip turbo build (dist/ must be current)`;
 
+/** Scenarios that run alone with --scenario; without it the bench runs S1 to S8 as before. */
+const SCENARIOS = ['gateway'];
+
 export function parseBenchArgs(argv = process.argv.slice(2)) {
   const { values } = parseArgs({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
+      scenario: { type: 'string' },
+      note: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       users: { type: 'string' },
       calls: { type: 'string' },
       connections: { type: 'string' },
@@ -48,9 +61,13 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} expects a whole number ≥ ${min}, got ${values[name]}`);
     return n;
   };
+  if (values.scenario !== undefined && !SCENARIOS.includes(values.scenario)) throw new Error(`--scenario expects one of ${SCENARIOS.join(', ')}, got ${values.scenario}`);
   if (!['postgresql', 'sqlite'].includes(values.backend)) throw new Error(`--backend expects postgresql or sqlite, got ${values.backend}`);
   return {
     help: values.help,
+    scenario: values.scenario,
+    note: values.note,
+    cpuProfDir: values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']),
     backend: values.backend,
     quick: values.quick,
     build: !values['no-build'],
