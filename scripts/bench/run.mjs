@@ -21,6 +21,7 @@ import { detectFeatures } from './scenarios/detectFeatures.mjs';
 import { recommendationsTarget } from './scenarios/jobRecommendations.mjs';
 import { createPartnerKey, partnerSearchTarget } from './scenarios/partnerSearch.mjs';
 import { runCommandCount } from './scenarios/runCommandCount.mjs';
+import { runCallSignaling } from './scenarios/runCallSignaling.mjs';
 import { runConsentPropagation } from './scenarios/runConsentPropagation.mjs';
 import { runGatewayScenario } from './scenarios/runGatewayScenario.mjs';
 import { runProfileScreen } from './scenarios/runProfileScreen.mjs';
@@ -150,6 +151,23 @@ async function main() {
     budgetSeconds: options.s7BudgetSeconds,
     log,
   });
+  log(`S9/S10: ${options.s9Calls} calls set up under S1 load, ${options.s10Signals} signals relayed (graphql-ws)`);
+  let signaling;
+  try {
+    signaling = await runCallSignaling({
+      gatewayUrl: graph.gatewayUrl,
+      users: dataset.users,
+      tokens,
+      calls: options.s9Calls,
+      signals: options.s10Signals,
+      loadConnections: Math.max(1, Math.round(options.connections / 5)),
+      log,
+    });
+  } catch (error) {
+    const reason = `not measured: ${error instanceof Error ? error.message : String(error)}`;
+    log(`S9/S10: ${reason}`);
+    signaling = { s9: { status: 'not measured', reason }, s10: { status: 'not measured', reason } };
+  }
   // S6 last, on its own copy of the graph whose MongoDB traffic goes through a counting proxy.
   let commandCount = null;
   let s6Problem = null;
@@ -205,6 +223,8 @@ async function main() {
         ? { status: 'measured', ...propagation, met: propagation.timedOut === 0 && Object.values(propagation.enforcedAfterDecision).every((m) => m.n >= propagation.withdrawals / 2 && m.p99 < 50) }
         : { status: 'not measured', reason: 'no withdrawal could be measured', ...propagation },
       S8: { status: 'measured', processes, met: gatewayRss === undefined ? undefined : gatewayRss < 300 },
+      S9: signaling.s9,
+      S10: signaling.s10,
     },
   };
 

@@ -56,6 +56,25 @@ export function formatResultsMarkdown(r) {
     verdict(s.S8.met),
   ]);
 
+  if (s.S9?.status === 'measured') {
+    rows.push([
+      'S9',
+      `call set-up: startCall sent → callee's incomingCall frame (graphql-ws), ${s.S9.calls} calls (${s.S9.missed} missed, ${s.S9.refused} refused) under S1 load (${s.S9.background.connections} connections, ${f0(s.S9.background.rps)} req/s)`,
+      `p50 ${f1(s.S9.p50Ms)} ms, p99 ${f1(s.S9.p99Ms)} ms (after startCall's response: p50 ${f1(s.S9.afterResponseP50Ms)} ms, p99 ${f1(s.S9.afterResponseP99Ms)} ms)`,
+      'p99 < 100 ms',
+      verdict(s.S9.met),
+    ]);
+  } else if (s.S9) rows.push(['S9', 'call set-up latency', s.S9.reason, 'p99 < 100 ms', '']);
+  if (s.S10?.status === 'measured') {
+    rows.push([
+      'S10',
+      `signals relayed between two participants (sendCallSignal back to back → callSignal subscription)`,
+      `${f1(s.S10.signalsPerSecond)} signals/s, ${s.S10.received} of ${s.S10.sent} ${s.S10.inOrder ? 'in order' : '**out of order**'} (sending ran at ${f1(s.S10.sendRatePerSecond)}/s; last signal ${f0(s.S10.lastSignalAfterLastSendMs)} ms after the last send)`,
+      'all, in order',
+      verdict(s.S10.inOrder && s.S10.received === s.S10.sent),
+    ]);
+  } else if (s.S10) rows.push(['S10', 'signals relayed', s.S10.reason, 'all, in order', '']);
+
   const lines = [
     `# Benchmark results`,
     '',

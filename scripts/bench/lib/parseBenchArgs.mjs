@@ -21,6 +21,8 @@ export const USAGE = `npm run bench [-- options]
   --warmup S           seconds of warm-up per target (default 5)
   --rounds N           interleaved rounds (default 5)
   --withdrawals N      S7 consent withdrawals (default 1000)
+  --s9-calls N         S9 calls set up under the S1 load (default 1000)
+  --s10-signals N      S10 signals relayed in one call (default 200)
   --s7-budget S        time cap for S7 in seconds (default 240)
   --backend B          FerretDB storage when no MONGODB_URI is set: postgresql (default;
                        pushes filters down to SQL) or sqlite (what npm start and npm test use)
@@ -46,6 +48,8 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
       rounds: { type: 'string' },
       withdrawals: { type: 'string' },
       's7-budget': { type: 'string' },
+      's9-calls': { type: 'string' },
+      's10-signals': { type: 'string' },
       out: { type: 'string' },
       backend: { type: 'string', default: 'postgresql' },
       'no-build': { type: 'boolean', default: false },
@@ -53,8 +57,8 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
     },
   });
   const base = values.quick
-    ? { users: 200, calls: 1_000, connections: 10, durationSeconds: 2, warmupSeconds: 1, rounds: 2, withdrawals: 40, s7BudgetSeconds: 30, out: path.join(os.tmpdir(), 'profile-graph-bench-quick') }
-    : { users: 10_000, calls: 50_000, connections: 50, durationSeconds: 10, warmupSeconds: 5, rounds: 5, withdrawals: 1_000, s7BudgetSeconds: 240, out: path.join(root, 'scripts', 'bench', 'results') };
+    ? { users: 200, calls: 1_000, connections: 10, durationSeconds: 2, warmupSeconds: 1, rounds: 2, withdrawals: 40, s7BudgetSeconds: 30, s9Calls: 40, s10Signals: 20, out: path.join(os.tmpdir(), 'profile-graph-bench-quick') }
+    : { users: 10_000, calls: 50_000, connections: 50, durationSeconds: 10, warmupSeconds: 5, rounds: 5, withdrawals: 1_000, s7BudgetSeconds: 240, s9Calls: 1_000, s10Signals: 200, out: path.join(root, 'scripts', 'bench', 'results') };
   const number = (name, fallback, min) => {
     if (values[name] === undefined) return fallback;
     const n = Number(values[name]);
@@ -79,6 +83,8 @@ export function parseBenchArgs(argv = process.argv.slice(2)) {
     rounds: number('rounds', base.rounds, 1),
     withdrawals: number('withdrawals', base.withdrawals, 1),
     s7BudgetSeconds: number('s7-budget', base.s7BudgetSeconds, 1),
+    s9Calls: number('s9-calls', base.s9Calls, 1),
+    s10Signals: number('s10-signals', base.s10Signals, 1),
     out: path.resolve(values.out ?? base.out),
   };
 }

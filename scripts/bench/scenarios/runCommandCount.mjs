@@ -16,6 +16,8 @@ function isBackground({ name, target, doc }) {
   if (['hello', 'isMaster', 'ismaster', 'ping', 'endSessions', 'buildInfo', 'saslStart', 'saslContinue'].includes(name)) return true;
   if (['api_keys', 'organizations'].includes(target) && ['find', 'update'].includes(name)) return true;
   if (target === 'consent_projection') return true;
+  // The consent projections' tombstone poll and guarded writes (ERASED_USERS_POLL_MS): reads never consult tombstones.
+  if (target === 'erased_users') return true;
   // calls' ring-out sweeper and retention sweep, on their own timers.
   if (target === 'calls' && name === 'find' && /"(ringingUntil|phase)"/.test(JSON.stringify(doc.filter ?? {}))) return true;
   return JSON.stringify(doc.filter ?? doc.q ?? doc.updates ?? {}).includes('_outbox');
