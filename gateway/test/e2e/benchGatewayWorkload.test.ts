@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSessionSigner } from '@profile-graph/kit';
+import { startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { loadGatewayConfig } from '../../src/config/loadGatewayConfig';
 import { createGateway, type Gateway } from '../../src/createGateway';
 
@@ -42,6 +43,7 @@ const keyPair = () => generateKeyPairSync('ed25519', { publicKeyEncoding: { type
 // signed viewer all let it through, and nothing is lost across the four subgraphs).
 describe('the gateway benchmark workload through this gateway', () => {
   const children: ChildProcess[] = [];
+  let env: TestEnvironment;
   let gateway: Gateway;
   let url: string;
   let expected: unknown;
@@ -49,6 +51,8 @@ describe('the gateway benchmark workload through this gateway', () => {
   const session = keyPair();
 
   beforeAll(async () => {
+    // Production requires NATS (revocations, shared rate limits); the test environment's has the revocations bucket.
+    env = await startTestEnvironment();
     const urls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {
       const port = await getFreePort();
@@ -67,6 +71,8 @@ describe('the gateway benchmark workload through this gateway', () => {
       SESSION_PUBLIC_KEY: session.publicKey,
       RATE_LIMIT_CAPACITY: '100000',
       RATE_LIMIT_REFILL_PER_SECOND: '10000',
+      NATS_URL: env.nats.url,
+      NATS_NKEY_SEED: env.nats.credentials.gateway.seed,
     });
     gateway = createGateway(config);
     ({ url } = await gateway.listen(0));
@@ -75,6 +81,7 @@ describe('the gateway benchmark workload through this gateway', () => {
   afterAll(async () => {
     await gateway?.close();
     for (const child of children) child.kill();
+    await env?.stop();
   });
 
   const post = (headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });

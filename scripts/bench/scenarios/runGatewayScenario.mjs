@@ -85,6 +85,13 @@ export async function runGatewayScenario({ options, log, handles, tmpDir, onCras
   const nats = await startNats();
   handles.push(nats);
   if (nats.pid) execFileSync('taskset', ['-a', '-cp', String(LOAD_CPU), String(nats.pid)], { stdio: 'ignore' });
+  // The gateway serves only once it has read identity's revocations bucket; with no identity here, the operator role creates it.
+  {
+    const { connectNats, ensureRevocationBucket } = kit();
+    const admin = await connectNats({ url: nats.url, role: 'admin', nkeySeed: nats.credentials.admin.seed, name: 'bench-gateway-setup', timeoutMs: 10_000 });
+    await ensureRevocationBucket(await admin.jetstreamManager());
+    await admin.close();
+  }
   const keys = ensureDevKeysIn(path.join(tmpDir, 'keys'));
   const ourGatewayEnv = (port) =>
     baseEnv({
