@@ -92,7 +92,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const trustedDocuments: Promise<TrustedDocumentRegistry | undefined> = identityLink.then((link) =>
     link
       ? new TrustedDocumentRegistry({
-          nc: link.connection,
+          nc: link.nc,
           logger,
           lookupTimeoutMs: config.apiKeyLookupTimeoutMs,
           ttlMs: config.apiKeyCacheTtlMs,

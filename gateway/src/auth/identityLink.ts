@@ -129,11 +129,6 @@ export class IdentityLink {
     this.flushTimer.unref();
   }
 
-  /** The gateway's one NATS connection (trusted documents ask identity over it too). */
-  get connection(): NatsConnection {
-    return this.nc;
-  }
-
   private eventData(bytes: Uint8Array): Record<string, unknown> | undefined {
     try {
       return (JSON.parse(Buffer.from(bytes).toString('utf8')) as { data?: Record<string, unknown> }).data;

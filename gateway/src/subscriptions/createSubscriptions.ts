@@ -47,7 +47,7 @@ export function createSubscriptions(deps: SubscriptionsDeps): GatewaySubscriptio
   const limits = config.subscriptions ?? DEFAULTS;
   const events: Promise<LiveEvents | undefined> = deps.identityLink.then((link) =>
     link
-      ? LiveEvents.start(link.connection, {
+      ? LiveEvents.start(link.nc, {
           logger: deps.logger,
           onRefused: deps.onRefused,
           // Called only after the connection is up, so `subscriptions` is set by then.
