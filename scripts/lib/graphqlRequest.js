@@ -19,4 +19,20 @@ async function graphqlRequest(url, query, variables = {}, headers = {}) {
   return body.data;
 }
 
-module.exports = { graphqlRequest };
+/**
+ * Retries `attempt` every 250 ms (at most `tries` times) while another service's projection catches up: events
+ * take a moment, so a freshly seeded user or organization may be refused at first.
+ * @template T @param {() => Promise<T>} attempt @param {string} what @param {number} [tries]
+ */
+async function untilAccepted(attempt, what, tries = 60) {
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= tries) throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+module.exports = { graphqlRequest, untilAccepted };

@@ -1,7 +1,7 @@
 'use strict';
 // Demo data for `npm start`: a handful of users with hiring profiles,
 // consents and calls, created through the gateway like any client would.
-const { graphqlRequest } = require('./graphqlRequest');
+const { graphqlRequest, untilAccepted } = require('./graphqlRequest');
 
 const PASSWORD = 'demo-password-123';
 
@@ -44,20 +44,11 @@ async function seedDemoData(gatewayUrl) {
   // Calls need the callee in the calls subgraph's user projection, which arrives by event.
   const calls = [['ada', 'grace', 'VIDEO'], ['alan', 'ada', 'AUDIO'], ['katherine', 'ada', 'AUDIO']];
   for (const [caller, callee, kind] of calls) {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await graphqlRequest(
-          gatewayUrl,
-          'mutation($h: String!, $k: CallKind!) { startCall(calleeHandle: $h, kind: $k) { id } }',
-          { h: callee, k: kind },
-          tokens[caller],
-        );
-        break;
-      } catch (error) {
-        if (attempt > 40) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
+    await untilAccepted(
+      () => graphqlRequest(gatewayUrl, 'mutation($h: String!, $k: CallKind!) { startCall(calleeHandle: $h, kind: $k) { id } }', { h: callee, k: kind }, tokens[caller]),
+      `calling ${callee}`,
+      42,
+    );
   }
   return true;
 }

@@ -6,7 +6,7 @@
 // one of which `ada` applied to. The key's secret is shown once by identity,
 // so it is kept in `keyFile` (0600) and printed again on every `npm start`.
 const fs = require('node:fs');
-const { graphqlRequest } = require('./graphqlRequest');
+const { graphqlRequest, untilAccepted } = require('./graphqlRequest');
 
 const RECRUITER = { handle: 'rosa', displayName: 'Rosa Recruiter' };
 const ORGANIZATION = 'Demo Employer';
@@ -16,18 +16,6 @@ const JOBS = [
   { title: 'Compiler engineer', description: 'Work on our query compiler.', skills: ['Compilers', 'Algorithms'], remote: true },
   { title: 'Applied mathematician', description: 'Model orbits and risks.', skills: ['Mathematics'], remote: false },
 ];
-
-/** Retries `attempt` while another service's projection catches up (events take a moment). */
-async function untilAccepted(attempt, what) {
-  for (let tries = 0; ; tries += 1) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tries >= 60) throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
 
 /**
  * Creates the demo partner when it is missing and returns its key. Refused
