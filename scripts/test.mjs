@@ -33,12 +33,15 @@ const run = spawnSync(
 let passed = 0;
 let failed = 0;
 let suites = 0;
+const failures = [];
 for (const file of fs.readdirSync(resultsDir)) {
   const result = JSON.parse(fs.readFileSync(path.join(resultsDir, file), 'utf8'));
   passed += result.numPassedTests;
   failed += result.numFailedTests + result.numRuntimeErrorTestSuites;
   suites += result.numTotalTestSuites;
+  failures.push(...(result.failures ?? []));
 }
+if (failures.length > 0) console.log(`\nfailed:\n${failures.map((line) => `- ${line}`).join('\n')}`);
 console.log(`\n${suites} test suites in ${fs.readdirSync(resultsDir).length} workspaces`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 && passed > 0 ? 0 : 1);

@@ -40,5 +40,7 @@ describe('consent ledger under concurrent decisions and relay passes', () => {
     const jsm = await (await env.bus('admin')).nc.jetstreamManager();
     const last = await jsm.streams.getMessage('CONSENT_STATE', { last_by_subj: consentStateSubject(userId, 'EMPLOYER_SHARING') });
     expect(JSON.parse(Buffer.from(last.data).toString()).data).toMatchObject({ version: decisions, status: 'WITHDRAWN' });
-  });
+    // 60 sequential decisions, each racing a relay pass, take about 22 s here alone and went past the preset's
+    // 30 s in a loaded CI run: this test is about order and loss, not speed.
+  }, 120_000);
 });
