@@ -1,4 +1,4 @@
-import { AppError, createEvent, isDuplicateKeyError, loadById, outboxOnCreate, outboxOnUpdate } from '@profile-graph/kit';
+import { AppError, createEvent, isDuplicateKeyError, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead } from '@profile-graph/kit';
 import { applicationId, type ApplicationDoc } from '../models/applicationModel';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import type { JobDoc } from '../models/jobModel';
@@ -86,11 +86,7 @@ export const applicationResolvers = {
         userId,
       );
       // The filter keeps a second, concurrent withdrawal from moving the date or sending a second event.
-      const updated = await applications.findOneAndUpdate(
-        { _id: current._id, withdrawnAt: { $exists: false } },
-        outboxOnUpdate([event], { $set: { withdrawnAt: new Date() } }),
-        { returnDocument: 'after', lean: true },
-      );
+      const updated = await updateAndRead(applications, { _id: current._id, withdrawnAt: { $exists: false } }, outboxOnUpdate([event], { $set: { withdrawnAt: new Date() } }));
       relay.kick();
       return updated ?? (await applications.findById(current._id).lean<ApplicationDoc>());
     },

@@ -1,37 +1,13 @@
-import { batchLookupOf, consentingSubjects, logListedSubjects } from '@profile-graph/kit';
+import { consentingSubjects, logListedSubjects, pageByIds } from '@profile-graph/kit';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../pagination/cursor';
 import { toCandidateCard, type CandidateCard } from '../search/candidateCard';
-import { candidateMatcher, candidateQuery, parseCandidateFilter, type CandidateFilter, type ParsedCandidateFilter } from '../search/candidateFilter';
-import { walkCandidates } from '../search/walkCandidates';
+import { candidateConditions, candidateMatcher, isEmptyFilter, parseCandidateFilter, type CandidateFilter } from '../search/candidateFilter';
 import { userReference, type Context } from './hiringContext';
 
 /** Large enough for an employer's shortlist in one page; the N+1 test asks for 200. */
 export const MAX_CANDIDATES_PAGE = 200;
-
-/**
- * One query per step, narrowed by the matcher (the query's title test is a
- * superset): steps again only when the matcher dropped some of a full step.
- */
-async function queryCandidates(context: Context, subjects: string[], filter: ParsedCandidateFilter, afterId: string | null, limit: number): Promise<HiringProfileDoc[]> {
-  const matches = candidateMatcher(filter);
-  const page: HiringProfileDoc[] = [];
-  let after = afterId;
-  while (page.length < limit) {
-    const docs = await context.services.profiles
-      .find(candidateQuery(subjects, filter, after))
-      .sort({ _id: 1 })
-      .limit(limit)
-      // One round trip for the whole page, not a first batch of 101 and a getMore.
-      .batchSize(limit + 1)
-      .lean<HiringProfileDoc[]>();
-    page.push(...docs.filter(matches));
-    if (docs.length < limit) break;
-    after = docs[docs.length - 1]!._id;
-  }
-  return page.slice(0, limit);
-}
 
 export const candidateResolvers = {
   Query: {
@@ -47,10 +23,15 @@ export const candidateResolvers = {
       if (subjects.length === 0) return toConnection([], size, () => '');
       const afterId = cursor?.id ?? null;
       const filter = parseCandidateFilter(args.filter);
-      // Ordered by user id, which never changes, so pages neither skip nor repeat. On FerretDB `$in` over
-      // thousands of subjects is a scan of every profile; walking the subjects by _id is not.
-      const walked = batchLookupOf(context.services.profiles.db) === 'per-key' ? await walkCandidates(context.services.profiles, subjects, filter, afterId, size + 1) : null;
-      const docs = walked ?? (await queryCandidates(context, subjects, filter, afterId, size + 1));
+      // Ordered by user id, which never changes, so pages neither skip nor repeat. The query's title test is a
+      // superset (see candidateConditions): the matcher narrows the page to what the card shows.
+      const docs = await pageByIds<HiringProfileDoc>(context.services.profiles, {
+        ids: subjects,
+        after: afterId,
+        limit: size + 1,
+        where: candidateConditions(filter),
+        matches: isEmptyFilter(filter) ? undefined : candidateMatcher(filter),
+      });
       const connection = toConnection(docs.map(toCandidateCard), size, (card) => encodeCursor({ id: card.userId }));
       // Appearing in an employer's search is a disclosure in itself: every candidate returned is logged.
       logListedSubjects(info, context.viewer, 'CANDIDATE_DISCOVERY', 'Query.candidates', connection.nodes.map((card) => card.userId));

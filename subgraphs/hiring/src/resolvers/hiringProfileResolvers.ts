@@ -1,4 +1,4 @@
-import { AppError, createEvent, loadById, outboxOnUpdate } from '@profile-graph/kit';
+import { AppError, createEvent, loadById, outboxOnUpdate, updateAndRead } from '@profile-graph/kit';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import { validateHiringProfile, type HiringProfileInput, type HiringProfileUpdate } from '../validation/validateHiringProfile';
 import { requireUserId, userReference, type Context } from './hiringContext';
@@ -7,12 +7,7 @@ const emptyPreferences = { roles: [], locations: [], remote: null, seniority: []
 
 async function writeProfile(context: Context, userId: string, update: HiringProfileUpdate, kind: 'created' | 'updated') {
   const event = createEvent(`hiring.v1.profile.${kind}`, { userId, fields: Object.keys(update) }, userId);
-  // The `lean` option, not `.lean()`: on FerretDB the tracked model's writes return a promise, not a Query.
-  const profile = await context.services.profiles.findOneAndUpdate(
-    { _id: userId },
-    outboxOnUpdate([event], { $set: update }),
-    { upsert: true, returnDocument: 'after', lean: true },
-  );
+  const profile = await updateAndRead(context.services.profiles, { _id: userId }, outboxOnUpdate([event], { $set: update }), { upsert: true });
   context.services.relay.kick();
   return profile;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, loadById, outboxOnCreate, outboxOnUpdate } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead } from '@profile-graph/kit';
 import type { JobDoc, JobStatus } from '../models/jobModel';
 import type { OrganizationProjectionDoc } from '../models/organizationProjectionModel';
 import type { Seniority } from '../models/hiringProfileModel';
@@ -110,8 +110,7 @@ export const jobResolvers = {
         throw error;
       }
       const event = createEvent('hiring.v1.job.updated', { jobId: job._id, organizationId: job.organizationId, fields: Object.keys(update) });
-      // The `lean` option, not `.lean()`: on FerretDB the tracked model's writes return a promise, not a Query.
-      const updated = await context.services.jobs.findOneAndUpdate({ _id: job._id }, outboxOnUpdate([event], { $set: update }), { returnDocument: 'after', lean: true });
+      const updated = await updateAndRead(context.services.jobs, { _id: job._id }, outboxOnUpdate([event], { $set: update }));
       context.services.openJobs.invalidate();
       context.services.relay.kick();
       if (!updated) throw new AppError('NOT_FOUND', 'No such job among your organization\'s.');

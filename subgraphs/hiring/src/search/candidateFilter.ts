@@ -37,15 +37,16 @@ export function parseCandidateFilter(filter: CandidateFilter | null | undefined)
 export const isEmptyFilter = (filter: ParsedCandidateFilter) => !filter.skills.length && !filter.title && !filter.location && !filter.seniority;
 
 /**
- * The whole search as one database query. Consent is part of it: only
- * subjects with CANDIDATE_DISCOVERY (from this instance's projection) are in
- * the `_id` set, so nobody else is read, let alone returned. For the title it
+ * The filter's conditions as a database query, beside the `_id` set that the
+ * kit's pageByIds adds. Consent is part of the search: only subjects with
+ * CANDIDATE_DISCOVERY (from this instance's projection) are in that set, so
+ * nobody else is read, let alone returned. For the title it
  * selects a superset (headline or any job title: FerretDB 1.x cannot be
  * trusted with $elemMatch); the caller narrows the page with candidateMatcher
  * to card fields only, so a search cannot probe past jobs the card does not show.
  */
-export function candidateQuery(subjects: string[], filter: ParsedCandidateFilter, afterId: string | null): Record<string, unknown> {
-  const query: Record<string, unknown> = { _id: afterId ? { $in: subjects, $gt: afterId } : { $in: subjects } };
+export function candidateConditions(filter: ParsedCandidateFilter): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
   if (filter.skills.length) query.skills = { $all: filter.skills };
   if (filter.title) {
     const pattern = { $regex: escapeRegex(filter.title), $options: 'i' };
@@ -58,7 +59,7 @@ export function candidateQuery(subjects: string[], filter: ParsedCandidateFilter
 }
 
 /**
- * The same filter as candidateQuery, as a predicate over a stored profile:
+ * The same filter as candidateConditions, as a predicate over a stored profile:
  * all listed skills, the title as a case-insensitive substring of the
  * headline or of the current job's title, the location as a substring of any
  * preferred location, the seniority among the preferred ones.

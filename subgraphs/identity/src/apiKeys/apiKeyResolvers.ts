@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, outboxOnCreate, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, outboxOnCreate, outboxOnUpdate, updateAndRead, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import { organizationForMember } from '../organizations/organizationResolvers';
 import type { ApiKeyDoc } from './apiKeyModel';
@@ -80,13 +80,11 @@ export const apiKeyResolvers = {
       const key = await keyForAdmin(context, args.id);
       const { secret, hash, prefix } = newApiKeySecret();
       const event = createEvent('identity.v1.apikey.rotated', { keyId: key._id, organizationId: key.organizationId });
-      const updated = await context.services.apiKeys
-        .findOneAndUpdate(
-          { _id: key._id, revokedAt: null },
-          outboxOnUpdate([event], { $set: { secretHash: hash, prefix, rotatedAt: new Date() } }),
-          // The lean option, not .lean(): on FerretDB the kit's serialized model returns a promise, not a query.
-          { returnDocument: 'after', lean: true },
-        );
+      const updated = await updateAndRead(
+        context.services.apiKeys,
+        { _id: key._id, revokedAt: null },
+        outboxOnUpdate([event], { $set: { secretHash: hash, prefix, rotatedAt: new Date() } }),
+      );
       if (!updated) throw new AppError('CONFLICT', 'This key is revoked; create a new one.');
       context.services.relay.kick();
       return { apiKey: updated, secret };
@@ -94,8 +92,7 @@ export const apiKeyResolvers = {
     revokeApiKey: async (_: unknown, args: { id: string }, context: Context) => {
       const key = await keyForAdmin(context, args.id);
       const event = createEvent('identity.v1.apikey.revoked', { keyId: key._id, organizationId: key.organizationId });
-      const updated = await context.services.apiKeys
-        .findOneAndUpdate({ _id: key._id, revokedAt: null }, outboxOnUpdate([event], { $set: { revokedAt: new Date() } }), { returnDocument: 'after', lean: true });
+      const updated = await updateAndRead(context.services.apiKeys, { _id: key._id, revokedAt: null }, outboxOnUpdate([event], { $set: { revokedAt: new Date() } }));
       context.services.relay.kick();
       // Revoking twice is not an error: the key is revoked either way.
       return updated ?? (await context.services.apiKeys.findById(key._id).lean().exec());

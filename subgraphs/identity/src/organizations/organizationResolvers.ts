@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, outboxOnCreate, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, outboxOnCreate, outboxOnUpdate, updateAndRead, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import { roleOf, type OrganizationDoc, type OrganizationRole } from './organizationModel';
 import { requireOperator, requireUserId } from './requireViewer';
@@ -108,8 +108,7 @@ export const organizationResolvers = {
       if (existing.verified) return existing;
       // hiring keeps its own list of verified organizations (who may post jobs) from this event: id and name.
       const event = createEvent('identity.v1.organization.verified', { organizationId: existing._id, name: existing.name });
-      const updated = await organizations
-        .findOneAndUpdate({ _id: existing._id, verified: false }, outboxOnUpdate([event], { $set: { verified: true, verifiedAt: new Date() } }), { returnDocument: 'after', lean: true });
+      const updated = await updateAndRead(organizations, { _id: existing._id, verified: false }, outboxOnUpdate([event], { $set: { verified: true, verifiedAt: new Date() } }));
       relay.kick();
       return updated ?? (await organizations.findById(existing._id).lean().exec()) ?? existing;
     },

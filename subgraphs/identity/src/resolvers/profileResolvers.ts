@@ -1,4 +1,4 @@
-import { AppError, badInput, createEvent, DUPLICATE_KEY, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, duplicateKeyIndexOf, isDuplicateKeyError, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
 import { requireOperator, requireUserId } from '../organizations/requireViewer';
@@ -8,13 +8,6 @@ import { submitIdentityVerification } from '../verification/submitIdentityVerifi
 
 type Context = SubgraphContext<IdentityServices>;
 
-/** MongoDB says 11000; FerretDB 1.x on SQLite reports a unique violation in an update as an InternalError naming the index. */
-function duplicateIndexOf(error: unknown): string | null {
-  const { code, message } = error as { code?: number; message?: string };
-  const text = String(message ?? '');
-  if (code !== DUPLICATE_KEY && !/UNIQUE constraint failed|E11000/.test(text)) return null;
-  return text.includes('emailLower') ? 'emailLower' : 'handleLower';
-}
 export const OPERATOR_SUBSCRIPTIONS_SCOPE = 'operator:subscriptions';
 
 /** Public profile fields travel in the event (with the profileVersion they produced); private ones (email, phone, Premium) only by name. */
@@ -68,9 +61,9 @@ export const profileResolvers = {
           );
           matched = result.matchedCount;
         } catch (error) {
-          const index = duplicateIndexOf(error);
-          if (index === 'emailLower') throw badInput('input.email', 'this address is used by another account.');
-          if (index) throw badInput('input.handle', 'this handle is taken.');
+          // Only the e-mail and the handle are unique among the fields a profile update writes.
+          if (duplicateKeyIndexOf(error, ['emailLower']) === 'emailLower') throw badInput('input.email', 'this address is used by another account.');
+          if (isDuplicateKeyError(error)) throw badInput('input.handle', 'this handle is taken.');
           throw error;
         }
         if (matched === 1) break;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, createEvent, outboxOnCreate, outboxOnUpdate, type OutboxRelay } from '@profile-graph/kit';
+import { AppError, createEvent, outboxOnCreate, outboxOnUpdate, updateAndRead, type OutboxRelay } from '@profile-graph/kit';
 import type { SessionModel } from './sessionModel';
 import { newRefreshToken, parseRefreshToken } from './refreshToken';
 
@@ -65,13 +65,11 @@ export function createSessionService(deps: { sessions: SessionModel; relay: Outb
       if (!parsed) throw invalid();
       const next = newRefreshToken(parsed.sessionId);
       // One conditional write: only the current, unrevoked, unexpired token trades, and only once (a racing copy loses).
-      const traded = await sessions
-        .findOneAndUpdate(
-          { _id: parsed.sessionId, refreshHash: parsed.hash, revokedAt: null, expiresAt: { $gt: new Date() } },
-          { $set: { refreshHash: next.hash }, $push: { usedHashes: { $each: [parsed.hash], $slice: -REMEMBERED_HASHES } } },
-          // The lean option, not .lean(): on FerretDB the kit's serialized model returns a promise, not a query.
-          { returnDocument: 'after', lean: true },
-        );
+      const traded = await updateAndRead(
+        sessions,
+        { _id: parsed.sessionId, refreshHash: parsed.hash, revokedAt: null, expiresAt: { $gt: new Date() } },
+        { $set: { refreshHash: next.hash }, $push: { usedHashes: { $each: [parsed.hash], $slice: -REMEMBERED_HASHES } } },
+      );
       if (traded) return issue(traded.userId, traded._id, next.token);
       const session = await sessions.findById(parsed.sessionId).select({ userId: 1, usedHashes: 1, revokedAt: 1 }).lean().exec();
       if (session && !session.revokedAt && (session.usedHashes ?? []).includes(parsed.hash)) {

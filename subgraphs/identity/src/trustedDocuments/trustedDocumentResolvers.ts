@@ -1,4 +1,4 @@
-import { AppError, TRUSTED_DOCUMENTS_CHANGED_SUBJECT, createEvent, isDuplicateKeyError, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, createEvent, isDuplicateKeyError, outboxOnUpdate, TRUSTED_DOCUMENTS_CHANGED_SUBJECT, updateAndRead, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { OrganizationDoc } from '../organizations/organizationModel';
 import { organizationForMember } from '../organizations/organizationResolvers';
@@ -34,11 +34,10 @@ const viewOf = (organization: OrganizationDoc): TrustedDocumentsView => ({
 async function moveTo(context: Context, organization: OrganizationDoc, next: { version: number; enforced: boolean }): Promise<OrganizationDoc> {
   const current = organization.trustedDocuments;
   const filter = current ? { _id: organization._id, 'trustedDocuments.version': current.version, 'trustedDocuments.enforced': current.enforced } : { _id: organization._id, trustedDocuments: null };
-  const updated = await context.services.organizations.findOneAndUpdate(
+  const updated = await updateAndRead(
+    context.services.organizations,
     filter,
     outboxOnUpdate([changedEvent(organization._id, next.version, next.enforced)], { $set: { trustedDocuments: { ...next, updatedAt: new Date() } } }),
-    // The lean option, not .lean(): on FerretDB the kit's serialized model returns a promise, not a query.
-    { returnDocument: 'after', lean: true },
   );
   if (!updated) throw new AppError('CONFLICT', "The organization's trusted documents changed meanwhile; read them and try again.");
   context.services.relay.kick();

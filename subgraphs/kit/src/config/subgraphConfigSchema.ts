@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONSENT_ENFORCEMENT_SETTINGS } from '../consent/enforcementSwitch';
-import { BATCH_LOOKUP_SETTINGS } from '../db/connectDatabase';
+import { BATCH_LOOKUP_SETTINGS } from '../db/storage';
 import { streams, type StreamMaxAgeHours } from '../events/streams';
 import { FAULTS } from '../observability/faultInjection';
 import { env } from './loadConfig';

@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { detectStorage, type BatchLookupSetting } from './storage';
 
 /**
  * Opens this subgraph's own database. Each subgraph owns one database and
@@ -23,43 +24,9 @@ export async function connectDatabase(uri: string, dbName: string, timeoutMs = 1
     await connection.close().catch(() => undefined);
     throw new Error(`MongoDB at ${redactUri(uri)} is unreachable (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
-  const ferretDb = await detectFerretDb(connection);
-  ferretDbConnections.set(connection, ferretDb);
-  batchLookups.set(connection, batchLookup === 'auto' ? (ferretDb ? 'per-key' : 'in') : batchLookup);
+  // The storage's capabilities are read here, once; the kit's operations ask them (storage.ts).
+  await detectStorage(connection, batchLookup);
   return connection;
-}
-
-const ferretDbConnections = new WeakMap<Connection, boolean>();
-
-/**
- * How a DataLoader batch of keys is read. MongoDB answers one `$in` from an
- * index, so a batch is one command. FerretDB 1.x evaluates `$in` in Go over
- * the whole collection (measured: 290 ms for 20 keys in 10,000 documents) but
- * pushes plain equality down (`_id` on any backend, other fields on
- * PostgreSQL: about 3 ms), so there one equality query per key, sent
- * together, is the fast way. `auto` picks by the server.
- */
-export type BatchLookup = 'in' | 'per-key';
-export type BatchLookupSetting = BatchLookup | 'auto';
-export const BATCH_LOOKUP_SETTINGS = ['auto', 'in', 'per-key'] as const satisfies readonly BatchLookupSetting[];
-const batchLookups = new WeakMap<Connection, BatchLookup>();
-
-/** The batch lookup of a connection opened by connectDatabase; `in` for any other. */
-export function batchLookupOf(connection: Connection): BatchLookup {
-  return batchLookups.get(connection) ?? 'in';
-}
-
-async function detectFerretDb(connection: Connection): Promise<boolean> {
-  const info = await connection.db!.admin().command({ buildInfo: 1 });
-  return 'ferretdbVersion' in info || 'ferretdbFeatures' in info;
-}
-
-/**
- * True when the server is FerretDB, whose updates are read-then-write rather
- * than atomic (see serializeWrites).
- */
-export function isFerretDb(connection: Connection): boolean {
-  return ferretDbConnections.get(connection) ?? false;
 }
 
 /** Builds every model's indexes; models are registered before this runs. */

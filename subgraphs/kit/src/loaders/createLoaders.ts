@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Model } from 'mongoose';
-import { batchLookupOf } from '../db/connectDatabase';
+import { storageOf } from '../db/storage';
 
 /**
  * Per-request DataLoaders. One registry is made for each request, so batching
@@ -23,13 +23,14 @@ export class Loaders {
 /**
  * Loads documents of `model` by a unique field (default `_id`), answering in
  * the order of the keys asked for: one `$in` query per batch, or on FerretDB
- * one equality query per key sent together (see batchLookupOf).
+ * one equality query per key sent together where `$in` is not indexed
+ * (see StorageCapabilities.indexedIn).
  */
 export function batchByField<T extends Record<string, unknown>>(model: Model<any>, field = '_id', projection?: Record<string, 0 | 1>) {
   return async (keys: readonly string[]): Promise<(T | null)[]> => {
     const unique = [...new Set(keys)];
     let docs: T[];
-    if (batchLookupOf(model.db) === 'per-key') {
+    if (!storageOf(model.db).indexedIn) {
       const found = await Promise.all(unique.map((key) => model.findOne({ [field]: key }, projection).lean()));
       docs = found.filter((doc) => doc !== null) as unknown as T[];
     } else {
@@ -43,7 +44,8 @@ export function batchByField<T extends Record<string, unknown>>(model: Model<any
 
 /**
  * Loads the documents that belong to each key (e.g. all changes of a call),
- * per batch with one `$in` query, or on FerretDB one equality query per key.
+ * per batch with one `$in` query, or one equality query per key where `$in`
+ * is not indexed.
  */
 export function batchGroupedByField<T extends Record<string, unknown>>(
   model: Model<any>,
@@ -58,7 +60,7 @@ export function batchGroupedByField<T extends Record<string, unknown>>(
   };
   return async (keys: readonly string[]): Promise<T[][]> => {
     const unique = [...new Set(keys)];
-    if (batchLookupOf(model.db) === 'per-key') {
+    if (!storageOf(model.db).indexedIn) {
       const found = await Promise.all(unique.map((key) => find({ [field]: key }, options.limitPerKey)));
       const byKey = new Map(unique.map((key, i) => [key, found[i]!]));
       return keys.map((key) => byKey.get(key) ?? []);

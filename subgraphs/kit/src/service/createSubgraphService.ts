@@ -10,7 +10,8 @@ import { ConsentProjection } from '../consent/consentProjection';
 import type { RecipientRelations } from '../consent/decideConsent';
 import { assertEnforcementAllowed } from '../consent/enforcementSwitch';
 import { requiresConsentTransform } from '../consent/requiresConsentTransform';
-import { connectDatabase, ensureIndexes, isDatabaseReady, isFerretDb } from '../db/connectDatabase';
+import { connectDatabase, ensureIndexes, isDatabaseReady } from '../db/connectDatabase';
+import { storageOf } from '../db/storage';
 import { EventBus, type ConsumeOptions } from '../events/eventBus';
 import { OutboxRelay } from '../events/outbox';
 import { streams, type StreamName } from '../events/streams';
@@ -110,7 +111,7 @@ export async function createSubgraphService<S>(
   bus.metrics = metrics;
   bus.serviceName = definition.name;
   metrics.natsConnected.set(bus.isConnected() ? 1 : 0);
-  const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS, serializeWrites: isFerretDb(db), fault: config.FAULT_INJECTION });
+  const relay = new OutboxRelay(bus, logger, { intervalMs: config.OUTBOX_POLL_MS, serializeWrites: !storageOf(db).atomicUpdates, fault: config.FAULT_INJECTION });
   // Every subgraph enforces @requiresConsent, so every one follows consent state and feeds the access log.
   const consent = new ConsentProjection({
     db,

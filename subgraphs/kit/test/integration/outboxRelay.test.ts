@@ -1,5 +1,6 @@
 import { Schema, type Model } from 'mongoose';
-import { connectDatabase, isFerretDb } from '../../src/db/connectDatabase';
+import { connectDatabase } from '../../src/db/connectDatabase';
+import { storageOf } from '../../src/db/storage';
 import { EventBus } from '../../src/events/eventBus';
 import { createEvent, type EventEnvelope } from '../../src/events/eventEnvelope';
 import { OutboxRelay, outboxOnCreate, outboxOnUpdate, outboxSchemaFields } from '../../src/events/outbox';
@@ -84,7 +85,7 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
       _id: string;
       count: number;
     }
-    const relay = new OutboxRelay(bus, logger, { intervalMs: 5, serializeWrites: isFerretDb(db) });
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 5, serializeWrites: !storageOf(db).atomicUpdates });
     const counters = relay.track(db.model<CounterDoc>('Counter', new Schema<CounterDoc>({ _id: String, count: Number, ...outboxSchemaFields }, { versionKey: false })));
     await counters.create({ _id: 'c1', count: 0 });
     relay.start();
@@ -120,7 +121,7 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
       _id: string;
       level: number;
     }
-    const relay = new OutboxRelay(bus, logger, { intervalMs: 3_600_000, serializeWrites: isFerretDb(db) });
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 3_600_000, serializeWrites: !storageOf(db).atomicUpdates });
     const badges = relay.track(db.model<BadgeDoc>('Badge', new Schema<BadgeDoc>({ _id: String, level: Number, ...outboxSchemaFields }, { versionKey: false })));
     const created = createEvent('identity.v1.user.updated', { badge: 'created' }, 'b1');
     const raised = createEvent('identity.v1.user.updated', { badge: 'raised' }, 'b1');
@@ -135,7 +136,7 @@ describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () =
       _id: string;
       on: boolean;
     }
-    const relay = new OutboxRelay(bus, logger, { intervalMs: 3_600_000, serializeWrites: isFerretDb(db) });
+    const relay = new OutboxRelay(bus, logger, { intervalMs: 3_600_000, serializeWrites: !storageOf(db).atomicUpdates });
     const flags = relay.track(db.model<FlagDoc>('Flag', new Schema<FlagDoc>({ _id: String, on: Boolean, ...outboxSchemaFields }, { versionKey: false })));
     const nc = await env.connectNats('admin');
     const lastOnStream = async (subject: string) => {
