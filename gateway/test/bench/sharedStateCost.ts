@@ -7,7 +7,7 @@
 //   - the same viewers on a second replica (a failed guess, a read, a compare-and-set: the worst case),
 //   - the revocation check every authenticated request makes (with 10,000 revocations held).
 import { performance } from 'node:perf_hooks';
-import { connectNats, createLogger, ensureRevocationBucket, putRevocation } from '@profile-graph/kit';
+import { connectNats, createLogger, ensureRevocationBucket, putRevocation } from '@profile-graph/core';
 import { startNats } from '../../../scripts/lib/services';
 import { RevocationList } from '../../src/auth/revocationList';
 import { NatsRateLimitStore } from '../../src/limits/rateLimitStore';

@@ -3,7 +3,7 @@ import { connectDatabase, isFerretDb } from '../../src/db/connectDatabase';
 import { EventBus } from '../../src/events/eventBus';
 import { createEvent, type EventEnvelope } from '../../src/events/eventEnvelope';
 import { OutboxRelay, outboxOnCreate, outboxOnUpdate, outboxSchemaFields } from '../../src/events/outbox';
-import { createLogger } from '../../src/logging/createLogger';
+import { createLogger } from '@profile-graph/core';
 import { eventually, startTestEnvironment, type TestEnvironment } from '../../src/testing';
 
 describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () => {
