@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { getFreePort } from '../../../../scripts/lib/services';
+import { getFreePort } from '@profile-graph/dev-services';
 
 export interface SubgraphProcess {
   url: string;

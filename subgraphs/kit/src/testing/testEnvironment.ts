@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from 'nats';
-import { startNats, type NatsHandle } from '../../../../scripts/lib/services';
-import type { NatsRole } from '../../../../scripts/lib/natsPermissions';
+import { startNats, type NatsHandle, type NatsRole } from '@profile-graph/dev-services';
 import { connectNats, createLogger, createViewerSigner, ensureRevocationBucket, generateKeyPairPem, type Viewer, VIEWER_HEADER } from '@profile-graph/core';
 import { EventBus } from '../events/eventBus';
 import { STREAM_NAMES } from '../events/streams';
