@@ -16,4 +16,21 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  // Packages by role (CONTRIBUTING, "Layout"): the gateway and core never reach the subgraph kit or what only it
+  // needs (gateway/test/e2e/gatewayModules.test.ts checks the running process); tests may.
+  {
+    files: ['gateway/src/**/*.ts', 'core/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['@profile-graph/kit', 'mongoose', '@apollo/subgraph', '@apollo/server'].map((name) => ({ name, message: 'subgraph-only: the gateway and core depend on @profile-graph/core alone' })),
+        patterns: [{ group: ['@profile-graph/kit/*', '**/subgraphs/**'], message: 'subgraph-only: the gateway and core depend on @profile-graph/core alone' }],
+      }],
+    },
+  },
+  // The kit's testing code reaches the dev services through their package, not by a path into scripts/.
+  {
+    files: ['subgraphs/kit/src/testing/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/scripts/**'], message: "import '@profile-graph/dev-services'" }] }] },
+  },
 );
