@@ -3,6 +3,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json turbo.json tsconfig.base.json ./
+COPY core/package.json core/
+COPY scripts/lib/services/package.json scripts/lib/services/
 COPY subgraphs/kit/package.json subgraphs/kit/
 COPY subgraphs/identity/package.json subgraphs/identity/
 COPY subgraphs/hiring/package.json subgraphs/hiring/

@@ -26,8 +26,25 @@ export default tseslint.config(
     settings: {
       ...importX.flatConfigs.typescript.settings,
       'import-x/resolver': undefined,
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['gateway/tsconfig.json', 'subgraphs/*/tsconfig.json'], noWarnOnMultipleProjects: true })],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['core/tsconfig.json', 'gateway/tsconfig.json', 'subgraphs/*/tsconfig.json'], noWarnOnMultipleProjects: true })],
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  // Packages by role (CONTRIBUTING, "Layout"): the gateway and core never reach the subgraph kit or what only it
+  // needs (gateway/test/e2e/gatewayModules.test.ts checks the running process); tests may.
+  {
+    files: ['gateway/src/**/*.ts', 'core/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['@profile-graph/kit', 'mongoose', '@apollo/subgraph', '@apollo/server'].map((name) => ({ name, message: 'subgraph-only: the gateway and core depend on @profile-graph/core alone' })),
+        patterns: [{ group: ['@profile-graph/kit/*', '**/subgraphs/**'], message: 'subgraph-only: the gateway and core depend on @profile-graph/core alone' }],
+      }],
+    },
+  },
+  // The kit's testing code reaches the dev services through their package, not by a path into scripts/.
+  {
+    files: ['subgraphs/kit/src/testing/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/scripts/**'], message: "import '@profile-graph/dev-services'" }] }] },
   },
 );

@@ -25,6 +25,7 @@ function jestPreset(dir) {
     transformIgnorePatterns: [transformIgnore()],
     // Tests run against sources, so no build is needed before `npm test`.
     moduleNameMapper: {
+      '^@profile-graph/core$': path.join(__dirname, 'core/src/index.ts'),
       '^@profile-graph/kit$': path.join(kitSrc, 'index.ts'),
       '^@profile-graph/kit/testing$': path.join(kitSrc, 'testing/index.ts'),
       '^@profile-graph/(identity|hiring|consent|calls)$': path.join(__dirname, 'subgraphs/$1/src/index.ts'),

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, hardenProcess, installProcessGuards } from '@profile-graph/kit';
+import { ConfigError, createLogger, hardenProcess, installProcessGuards } from '@profile-graph/core';
 import { loadGatewayConfig } from './config/loadGatewayConfig';
 import { createGateway } from './createGateway';
 import { detachEngineSignalHandlers } from './engine/createEngine';

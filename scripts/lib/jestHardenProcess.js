@@ -2,5 +2,5 @@
 // jest setup file: each test context (its own realm, with its own
 // Object.prototype) gets what `hardenProcess()` gives every service's main.
 const path = require('node:path');
-// Loaded through ts-jest like the tests themselves (the kit is TypeScript).
-require(path.join(__dirname, '../../subgraphs/kit/src/service/hardenProcess.ts')).hardenProcess();
+// Loaded through ts-jest like the tests themselves (core is TypeScript).
+require(path.join(__dirname, '../../core/src/process/hardenProcess.ts')).hardenProcess();

@@ -1,4 +1,4 @@
-import type { Viewer } from '@profile-graph/kit';
+import type { Viewer } from '@profile-graph/core';
 
 /** A key as identity described it; `null` when identity said no such (active) key. */
 export type CachedKey = { viewer: Viewer; expiresAt: number | null } | null;

@@ -1,4 +1,4 @@
-import { AppError, anonymousViewer } from '@profile-graph/kit';
+import { AppError, anonymousViewer } from '@profile-graph/core';
 import { createAuthenticator } from './createAuthenticator';
 
 const verifySession = jest.fn(async (token: string) => {

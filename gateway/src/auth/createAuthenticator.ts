@@ -1,4 +1,4 @@
-import { AppError, anonymousViewer, type Viewer } from '@profile-graph/kit';
+import { AppError, anonymousViewer, type Viewer } from '@profile-graph/core';
 
 export type SessionVerifier = (token: string) => Promise<{ userId: string; sessionId: string }>;
 /** Partner API keys (`x-api-key`) resolve to a `partner` Viewer through this. */

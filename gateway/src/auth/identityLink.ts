@@ -10,7 +10,7 @@ import {
   type ApiKeyResolveReply,
   type Logger,
   type Viewer,
-} from '@profile-graph/kit';
+} from '@profile-graph/core';
 import { ApiKeyCache } from './apiKeyCache';
 import { RevocationList } from './revocationList';
 

@@ -7,7 +7,7 @@ import {
   revocationEntrySchema,
   type Logger,
   type RevocationKind,
-} from '@profile-graph/kit';
+} from '@profile-graph/core';
 
 export interface RevocationListOptions {
   nc: NatsConnection;

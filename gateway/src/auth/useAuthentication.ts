@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { AppError, anonymousViewer, type Logger, type Viewer } from '@profile-graph/kit';
+import { AppError, anonymousViewer, type Logger, type Viewer } from '@profile-graph/core';
 import type { EnginePlugin } from '../engine/createEngine';
 import { errorResponse } from '../errors/errorResponse';
 import type { RateLimiter } from '../limits/tokenBucketLimiter';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AppError, type Viewer } from '@profile-graph/kit';
+import { AppError, type Viewer } from '@profile-graph/core';
 
 /** What an operator may do: identity checks the first on verifyOrganization, consent the second on openPrivacyRequests. */
 export const OPERATOR_SCOPES = ['operator:organizations', 'operator:privacy'];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '@profile-graph/kit';
+import { AppError } from '@profile-graph/core';
 import { loadGatewayConfig } from '../config/loadGatewayConfig';
 import { createAuthenticator } from './createAuthenticator';
 import { createServiceTokenVerifier } from './verifyServiceToken';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AppError, type Viewer } from '@profile-graph/kit';
+import { AppError, type Viewer } from '@profile-graph/core';
 
 /**
  * Scopes an internal service may be given: each names what a purpose's

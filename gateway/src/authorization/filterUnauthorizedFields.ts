@@ -14,7 +14,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { authorizeField, type Viewer } from '@profile-graph/kit';
+import { authorizeField, type Viewer } from '@profile-graph/core';
 import { dependsOnVariables, isIncluded } from '../requests/isIncluded';
 import type { AuthRequirements } from './readAuthRequirements';
 

@@ -1,5 +1,5 @@
 import { Kind, type DocumentNode } from 'graphql';
-import { fieldRequirement, type FieldRequirement } from '@profile-graph/kit';
+import { fieldRequirement, type FieldRequirement } from '@profile-graph/core';
 
 export interface AuthRequirements {
   /** `Type.field` -> what the field demands. */

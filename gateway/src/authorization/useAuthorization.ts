@@ -1,5 +1,5 @@
 import { GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
-import { AppError, anonymousViewer, errorRegistry, type Viewer } from '@profile-graph/kit';
+import { AppError, anonymousViewer, errorRegistry, type Viewer } from '@profile-graph/core';
 import type { EnginePlugin } from '../engine/createEngine';
 import { filterUnauthorizedFields, type FilteredOperation } from './filterUnauthorizedFields';
 import { removePlaceholders, setNullAt } from './patchResponse';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, generateKeyPairPem } from '@profile-graph/kit';
+import { ConfigError, generateKeyPairPem } from '@profile-graph/core';
 import { DEFAULT_SUPERGRAPH_PATH, loadGatewayConfig } from './loadGatewayConfig';
 
 const viewer = generateKeyPairPem();

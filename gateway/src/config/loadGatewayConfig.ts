@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, env, tracingConfigShape, tracingOptions, withFileSecrets, type TracingOptions } from '@profile-graph/kit';
+import { ConfigError, env, tracingConfigShape, tracingOptions, withFileSecrets, type TracingOptions } from '@profile-graph/core';
 import { SERVICE_SCOPES, type ServiceTokenEntry } from '../auth/verifyServiceToken';
 import { parseArgs } from './parseArgs';
 import { SUBGRAPH_URL_VARIABLE } from '../supergraph/subgraphUrlVariable';

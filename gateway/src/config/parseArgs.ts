@@ -1,4 +1,4 @@
-import { ConfigError } from '@profile-graph/kit';
+import { ConfigError } from '@profile-graph/core';
 
 export interface GatewayArgs {
   supergraph?: string;

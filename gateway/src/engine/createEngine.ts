@@ -3,7 +3,7 @@ import { print, type DocumentNode } from 'graphql';
 import { createGatewayRuntime, getGraphQLWSOptions, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
-import type { Logger } from '@profile-graph/kit';
+import type { Logger } from '@profile-graph/core';
 import { createEngineLogger } from './createEngineLogger';
 import { useViewerKeyedDedup } from './useViewerKeyedDedup';
 

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { createLogger } from '@profile-graph/kit';
+import { createLogger } from '@profile-graph/core';
 import { createEngineLogger } from './createEngineLogger';
 
 function capture() {

@@ -1,5 +1,5 @@
 import { Logger as EngineLogger, type LogLevel as EngineLogLevel } from '@graphql-hive/gateway-runtime';
-import { errorRegistry, isErrorCode, type Logger } from '@profile-graph/kit';
+import { errorRegistry, isErrorCode, type Logger } from '@profile-graph/core';
 
 const ENGINE_LEVELS: Record<string, EngineLogLevel | false> = {
   trace: 'trace',

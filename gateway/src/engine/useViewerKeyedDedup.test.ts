@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { VIEWER_HEADER, createViewerSigner, generateKeyPairPem, type Viewer, type ViewerSigner } from '@profile-graph/kit';
+import { VIEWER_HEADER, createViewerSigner, generateKeyPairPem, type Viewer, type ViewerSigner } from '@profile-graph/core';
 import { useSignedViewer } from '../viewer/useSignedViewer';
 import { canonicalJson, dedupKey, useViewerKeyedDedup } from './useViewerKeyedDedup';
 

@@ -1,5 +1,5 @@
 import { OperationTypeNode, getOperationAST, type DocumentNode } from 'graphql';
-import { VIEWER_HEADER } from '@profile-graph/kit';
+import { VIEWER_HEADER } from '@profile-graph/core';
 import { signedViewerOf } from '../viewer/useSignedViewer';
 import { InflightRequests } from './inflightRequests';
 import type { EnginePlugin } from './createEngine';

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { AppError } from '@profile-graph/kit';
+import { AppError } from '@profile-graph/core';
 import { createGatewayMaskError } from './createGatewayMaskError';
 
 const logger = { error: jest.fn(), warn: jest.fn() };

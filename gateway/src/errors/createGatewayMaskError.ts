@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { errorRegistry, isErrorCode, type ErrorCode, type Logger } from '@profile-graph/kit';
+import { errorRegistry, isErrorCode, type ErrorCode, type Logger } from '@profile-graph/core';
 
 /** Extensions that describe our internals rather than the client's problem. */
 const INTERNAL_EXTENSIONS = new Set(['stacktrace', 'exception', 'serviceName', 'unexpected', 'originalError', 'request', 'response']);

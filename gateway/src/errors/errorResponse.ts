@@ -1,4 +1,4 @@
-import { AppError, errorRegistry } from '@profile-graph/kit';
+import { AppError, errorRegistry } from '@profile-graph/core';
 
 /**
  * A whole-request failure in the GraphQL response shape, with the registry's

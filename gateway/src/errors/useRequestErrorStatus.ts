@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { errorRegistry, isErrorCode } from '@profile-graph/kit';
+import { errorRegistry, isErrorCode } from '@profile-graph/core';
 import type { EnginePlugin } from '../engine/createEngine';
 
 type HttpExtension = { status?: number; spec?: boolean };

@@ -1,6 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLError, ValidationContext } from 'graphql';
-import { AppError } from '@profile-graph/kit';
+import { AppError } from '@profile-graph/core';
 import type { OperationLimits } from '../config/loadGatewayConfig';
 import type { EnginePlugin } from '../engine/createEngine';
 

@@ -1,4 +1,4 @@
-import type { Viewer } from '@profile-graph/kit';
+import type { Viewer } from '@profile-graph/core';
 
 /** Whose budget a request spends: the user, the API key, the operator, or (anonymous) the client's address. */
 export function rateLimitKey(viewer: Viewer): string {

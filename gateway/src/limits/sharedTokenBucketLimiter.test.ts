@@ -1,4 +1,4 @@
-import { createLogger } from '@profile-graph/kit';
+import { createLogger } from '@profile-graph/core';
 import type { RateLimitStore, SharedBucketState } from './rateLimitStore';
 import { SharedTokenBucketLimiter } from './sharedTokenBucketLimiter';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '@profile-graph/kit';
+import type { Logger } from '@profile-graph/core';
 import type { RateLimitStore, SharedBucketState } from './rateLimitStore';
 import { TokenBucketLimiter, type RateLimiter, type TakeResult } from './tokenBucketLimiter';
 

@@ -1,8 +1,13 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { ServiceMetrics } from '@profile-graph/kit';
+import { BaseMetrics } from '@profile-graph/core';
 
-/** The kit's service metrics plus what only a gateway sees: each subgraph call. */
-export class GatewayMetrics extends ServiceMetrics {
+/**
+ * Core's base metrics (HTTP, GraphQL errors, hooks, process) plus what only a
+ * gateway sees: each subgraph call, NATS replies refused, subscriptions,
+ * partners, reloads, revocations, rate-limit fallbacks. Not the subgraphs'
+ * ServiceMetrics: the gateway moves no consent_*, events_* or nats_connected.
+ */
+export class GatewayMetrics extends BaseMetrics {
   readonly upstreamDuration: Histogram<'subgraph'>;
   readonly upstreamErrors: Counter<'subgraph' | 'code'>;
   readonly natsRefused: Counter<'subject'>;

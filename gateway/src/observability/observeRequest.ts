@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, trace } from '@opentelemetry/api';
-import { SpanKind, acceptRequestId, extractTraceContext, runInRequestScope, tracer, type HookGuard } from '@profile-graph/kit';
+import { SpanKind, acceptRequestId, extractTraceContext, runInRequestScope, tracer, type HookGuard } from '@profile-graph/core';
 import type { GatewayMetrics } from './gatewayMetrics';
 
 export const REQUEST_ID_HEADER = 'x-request-id';

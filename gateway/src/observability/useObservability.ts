@@ -1,4 +1,4 @@
-import { SpanKind, currentRequestScope, traceHeaders, withSpan, type HookGuard } from '@profile-graph/kit';
+import { SpanKind, currentRequestScope, traceHeaders, withSpan, type HookGuard } from '@profile-graph/core';
 import type { EnginePlugin } from '../engine/createEngine';
 import type { GatewayMetrics } from './gatewayMetrics';
 

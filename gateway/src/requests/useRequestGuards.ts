@@ -1,4 +1,4 @@
-import { AppError } from '@profile-graph/kit';
+import { AppError } from '@profile-graph/core';
 import type { EnginePlugin } from '../engine/createEngine';
 import { operationProblem } from './operationProblem';
 import { MAX_VARIABLE_DEPTH, findJsonProblem, reservedNamesRule } from './reservedNames';

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, type Logger, type Viewer } from '@profile-graph/kit';
+import { AppError, type Logger, type Viewer } from '@profile-graph/core';
 import type { Engine } from '../engine/createEngine';
 import { clientIp } from '../auth/clientIp';
 import { clientOrigin } from '../auth/clientOrigin';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { ExecutionResult } from 'graphql';
-import type { Logger, Viewer } from '@profile-graph/kit';
+import type { Logger, Viewer } from '@profile-graph/core';
 import type { GatewayConfig } from '../config/loadGatewayConfig';
 import type { Engine, EnginePlugin } from '../engine/createEngine';
 import type { AuthRequirements } from '../authorization/readAuthRequirements';

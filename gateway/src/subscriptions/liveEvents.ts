@@ -1,6 +1,6 @@
 import { Events, type NatsConnection, type Subscription } from 'nats';
 import { z } from 'zod';
-import type { Logger } from '@profile-graph/kit';
+import type { Logger } from '@profile-graph/core';
 
 /**
  * What the gateway hears, as core NATS subscriptions (no JetStream: live events are

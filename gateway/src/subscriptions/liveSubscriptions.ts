@@ -1,5 +1,5 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { AppError, authorizeField, type ErrorCode, type Logger, type Viewer } from '@profile-graph/kit';
+import { AppError, authorizeField, type ErrorCode, type Logger, type Viewer } from '@profile-graph/core';
 import type { AuthRequirements } from '../authorization/readAuthRequirements';
 import { rateLimitKey } from '../limits/rateLimitKey';
 import { topics, type LiveEvent, type LiveEvents } from './liveEvents';

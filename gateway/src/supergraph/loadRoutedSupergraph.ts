@@ -1,4 +1,4 @@
-import type { Logger } from '@profile-graph/kit';
+import type { Logger } from '@profile-graph/core';
 import { readSupergraph, withSubgraphUrls, type Supergraph } from './readSupergraph';
 import { subgraphUrlKey, subgraphUrlVariable } from './subgraphUrlVariable';
 

@@ -7,7 +7,7 @@ import {
   trustedDocumentsReplySchema,
   type Logger,
   type TrustedOperation,
-} from '@profile-graph/kit';
+} from '@profile-graph/core';
 
 /** What one organization's partner keys may run, indexed for the two ways a client names an operation. */
 export interface TrustedDocumentSet {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, type Viewer } from '@profile-graph/kit';
+import { AppError, type Viewer } from '@profile-graph/core';
 import type { Counter } from 'prom-client';
 import type { EnginePlugin } from '../engine/createEngine';
 import type { TrustedDocumentRegistry } from './trustedDocumentRegistry';

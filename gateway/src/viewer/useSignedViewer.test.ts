@@ -1,4 +1,4 @@
-import { VIEWER_HEADER, anonymousViewer, type Viewer } from '@profile-graph/kit';
+import { VIEWER_HEADER, anonymousViewer, type Viewer } from '@profile-graph/core';
 import { stripClientIdentity, useSignedViewer } from './useSignedViewer';
 
 type OnFetch = (payload: Record<string, unknown>) => Promise<void> | void;

@@ -1,4 +1,4 @@
-import { VIEWER_HEADER, anonymousViewer, type Viewer, type ViewerSigner } from '@profile-graph/kit';
+import { VIEWER_HEADER, anonymousViewer, type Viewer, type ViewerSigner } from '@profile-graph/core';
 import type { EnginePlugin } from '../engine/createEngine';
 
 /**

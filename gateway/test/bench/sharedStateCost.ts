@@ -7,8 +7,8 @@
 //   - the same viewers on a second replica (a failed guess, a read, a compare-and-set: the worst case),
 //   - the revocation check every authenticated request makes (with 10,000 revocations held).
 import { performance } from 'node:perf_hooks';
-import { connectNats, createLogger, ensureRevocationBucket, putRevocation } from '@profile-graph/kit';
-import { startNats } from '../../../scripts/lib/services';
+import { connectNats, createLogger, ensureRevocationBucket, putRevocation } from '@profile-graph/core';
+import { startNats } from '@profile-graph/dev-services';
 import { RevocationList } from '../../src/auth/revocationList';
 import { NatsRateLimitStore } from '../../src/limits/rateLimitStore';
 import { SharedTokenBucketLimiter } from '../../src/limits/sharedTokenBucketLimiter';

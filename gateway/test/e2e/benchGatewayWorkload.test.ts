@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSessionSigner } from '@profile-graph/kit';
+import { createSessionSigner } from '@profile-graph/core';
 import { startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { loadGatewayConfig } from '../../src/config/loadGatewayConfig';
 import { createGateway, type Gateway } from '../../src/createGateway';

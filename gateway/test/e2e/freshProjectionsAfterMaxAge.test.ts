@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createCalls, loadCallsConfig } from '@profile-graph/calls';
 import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
-import { fetchIdentitySnapshot } from '@profile-graph/kit';
+import { fetchIdentitySnapshot } from '@profile-graph/core';
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
 import { verifiedOrganization } from '../support/verifiedOrganization';

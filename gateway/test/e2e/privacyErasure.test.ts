@@ -1,5 +1,6 @@
 import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
-import { ERASURE_REQUESTED_SUBJECT, createEvent } from '@profile-graph/kit';
+import { ERASURE_REQUESTED_SUBJECT } from '@profile-graph/core';
+import { createEvent } from '@profile-graph/kit';
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
 import { collectionsMentioning, seedPrivacyWorld, type PrivacyWorld } from './privacySeed';

@@ -1,4 +1,4 @@
-import { startMongo, type MongoHandle } from '../../../scripts/lib/services';
+import { startMongo, type MongoHandle } from '@profile-graph/dev-services';
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
 

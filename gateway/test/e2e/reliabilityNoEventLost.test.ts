@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { createHiring, loadHiringConfig } from '@profile-graph/hiring';
-import { anonymousViewer, consentStateSubject, createEvent, type EventEnvelope } from '@profile-graph/kit';
+import { anonymousViewer } from '@profile-graph/core';
+import { consentStateSubject, createEvent, type EventEnvelope } from '@profile-graph/kit';
 import { eventually, startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { spawnSubgraph, type SubgraphProcess } from './reliability/spawnSubgraph';
 

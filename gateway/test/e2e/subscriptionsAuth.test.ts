@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createSessionSigner } from '@profile-graph/kit';
+import { createSessionSigner } from '@profile-graph/core';
 import { startGraph, type TestGraph } from '../support/startGraph';
 import { liveClient, sseClient, wsClient, type Feed, type Transport } from '../support/liveClients';
 import { verifiedOrganization } from '../support/verifiedOrganization';

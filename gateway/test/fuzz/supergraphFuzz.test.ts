@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { Supergraph } from '@apollo/federation-internals';
 import fc from 'fast-check';
-import { anonymousViewer, createViewerSigner, VIEWER_HEADER, type Viewer } from '@profile-graph/kit';
+import { anonymousViewer, createViewerSigner, VIEWER_HEADER, type Viewer } from '@profile-graph/core';
 import { startGraph, type TestGraph } from '../support/startGraph';
 import { generateOperation, type Choices, type GeneratedOperation } from './generateOperation';
 import { keyDifference, shapeProblem, skeleton } from './responseShape';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from 'nats';
-import { API_KEY_RESOLVE_SUBJECT } from '@profile-graph/kit';
+import { API_KEY_RESOLVE_SUBJECT } from '@profile-graph/core';
 import { postGraphQL, startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createGateway, type Gateway } from '../../src/createGateway';
 import { testGatewayConfig } from '../support/startSubgraphs';

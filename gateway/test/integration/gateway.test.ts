@@ -4,14 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { SignJWT, importPKCS8, jwtVerify, importSPKI } from 'jose';
-import {
-  VIEWER_HEADER,
-  createSessionSigner,
-  createViewerVerifier,
-  generateKeyPairPem,
-  viewerAudience,
-  type Viewer,
-} from '@profile-graph/kit';
+import { VIEWER_HEADER, createSessionSigner, createViewerVerifier, generateKeyPairPem, viewerAudience, type Viewer } from '@profile-graph/core';
 import { createGateway, type Gateway } from '../../src/createGateway';
 import { DEFAULT_LIMITS, type GatewayConfig } from '../../src/config/loadGatewayConfig';
 import { startSubgraph, type TestSubgraph } from '../support/startSubgraph';

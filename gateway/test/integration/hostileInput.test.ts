@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SignJWT, importPKCS8 } from 'jose';
-import { createViewerSigner, generateKeyPairPem, SESSION_AUDIENCE, SESSION_ISSUER, VIEWER_HEADER } from '@profile-graph/kit';
+import { createViewerSigner, generateKeyPairPem, SESSION_AUDIENCE, SESSION_ISSUER, VIEWER_HEADER } from '@profile-graph/core';
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
 

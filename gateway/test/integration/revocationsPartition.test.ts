@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createSessionSigner, putRevocation } from '@profile-graph/kit';
+import { createSessionSigner, putRevocation } from '@profile-graph/core';
 import { postGraphQL, startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { createGateway, type Gateway } from '../../src/createGateway';
 import { testGatewayConfig } from '../support/startSubgraphs';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { VIEWER_HEADER, type Viewer } from '@profile-graph/kit';
+import { VIEWER_HEADER, type Viewer } from '@profile-graph/core';
 
 export interface ProxiedCall {
   /** The viewer claim of the signed viewer token the gateway sent (decoded, not verified: the subgraph verifies). */

@@ -7,9 +7,9 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import fs from 'node:fs';
-import { kit } from './repoRequire.mjs';
+import { core } from './repoRequire.mjs';
 
-const { createSessionVerifier, createViewerSigner, VIEWER_HEADER, anonymousViewer } = kit();
+const { createSessionVerifier, createViewerSigner, VIEWER_HEADER, anonymousViewer } = core();
 const urls = JSON.parse(process.env.SUBGRAPH_URLS ?? '{}');
 const verifySession = await createSessionVerifier({ k1: process.env.SESSION_PUBLIC_KEY });
 const sign = await createViewerSigner(process.env.VIEWER_PRIVATE_KEY);

@@ -10,6 +10,9 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** require() as seen from a workspace, e.g. fromWorkspace('subgraphs/identity')('mongoose'). @param {string} workspace */
 export const fromWorkspace = (workspace) => createRequire(path.join(root, workspace, 'package.json'));
 
+/** The built core (@profile-graph/core): viewer, sessions, NATS, logging; what the gateway shares with the subgraphs. */
+export const core = () => fromWorkspace('core')('./dist/index.js');
+
 /** The built kit (@profile-graph/kit). */
 export const kit = () => fromWorkspace('subgraphs/kit')('./dist/index.js');
 

@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { graphqlPost } from '../lib/graphqlPost.mjs';
 import { median, quantile } from '../lib/median.mjs';
-import { kit } from '../lib/repoRequire.mjs';
+import { core } from '../lib/repoRequire.mjs';
 
 const PROBE_TIMEOUT_MS = 5_000;
 /** Trials in flight at once: enough to finish 1,000 withdrawals in minutes on a slow database, few enough not to be a load test. */
@@ -33,7 +33,7 @@ const WITHDRAW = 'mutation Withdraw($purpose: ConsentPurpose!) { withdrawConsent
  *   viewerPrivateKey: string, withdrawals: number, budgetSeconds: number, log: (line: string) => void }} context
  */
 export async function runConsentPropagation({ gatewayUrl, subgraphUrls, natsUrl, natsCredentials, dataset, tokenFor, viewerPrivateKey, withdrawals, budgetSeconds, log }) {
-  const { createViewerSigner, VIEWER_HEADER, connectNats } = kit();
+  const { createViewerSigner, VIEWER_HEADER, connectNats } = core();
   const sign = await createViewerSigner(viewerPrivateKey);
   const prober = { kind: 'user', userId: dataset.users[0]._id, scopes: [] };
   const phones = new Set(dataset.users.filter((user) => user.phoneNumber).map((user) => user._id));

@@ -22,7 +22,7 @@ import { median } from '../lib/median.mjs';
 import { readCpuMs } from '../lib/readCpuMs.mjs';
 import { readPeakRss } from '../lib/readPeakRss.mjs';
 import { renderChart } from '../lib/renderChart.mjs';
-import { kit, root, scriptLib } from '../lib/repoRequire.mjs';
+import { core, kit, root, scriptLib } from '../lib/repoRequire.mjs';
 import { startPinned } from '../lib/startPinned.mjs';
 
 const GATEWAY_CPU = 0;
@@ -87,7 +87,7 @@ export async function runGatewayScenario({ options, log, handles, tmpDir, onCras
   if (nats.pid) execFileSync('taskset', ['-a', '-cp', String(LOAD_CPU), String(nats.pid)], { stdio: 'ignore' });
   // The gateway serves only once it has read identity's revocations bucket; with no identity here, the operator role creates it.
   {
-    const { connectNats, ensureRevocationBucket } = kit();
+    const { connectNats, ensureRevocationBucket } = core();
     const admin = await connectNats({ url: nats.url, role: 'admin', nkeySeed: nats.credentials.admin.seed, name: 'bench-gateway-setup', timeoutMs: 10_000 });
     await ensureRevocationBucket(await admin.jetstreamManager());
     await admin.close();

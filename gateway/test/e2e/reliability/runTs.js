@@ -11,6 +11,7 @@ const ts = require('typescript');
 
 const root = path.resolve(__dirname, '../../../..');
 const sources = {
+  '@profile-graph/core': path.join(root, 'core/src/index.ts'),
   '@profile-graph/kit': path.join(root, 'subgraphs/kit/src/index.ts'),
   '@profile-graph/kit/testing': path.join(root, 'subgraphs/kit/src/testing/index.ts'),
 };

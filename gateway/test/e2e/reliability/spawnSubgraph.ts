@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { getFreePort } from '../../../../scripts/lib/services';
+import { getFreePort } from '@profile-graph/dev-services';
 
 export interface SubgraphProcess {
   url: string;
@@ -21,14 +21,17 @@ export function spawnSubgraph(name: string, env: NodeJS.ProcessEnv, port?: numbe
   return spawnService(name, join(ROOT, 'subgraphs', name, 'src', 'main.ts'), env, [], port);
 }
 
-/** Starts the gateway (`gateway/src/main.ts`) over the committed supergraph as its own process and waits for /ready. */
-export function spawnGateway(env: NodeJS.ProcessEnv, port?: number): Promise<SubgraphProcess> {
-  return spawnService('gateway', join(ROOT, 'gateway', 'src', 'main.ts'), env, ['--supergraph', join(ROOT, 'schema', 'supergraph.graphql')], port);
+/**
+ * Starts the gateway (`gateway/src/main.ts`) over the committed supergraph as its own process and waits for /ready.
+ * nodeArgs go to node itself (a `--require` hook, say).
+ */
+export function spawnGateway(env: NodeJS.ProcessEnv, port?: number, nodeArgs: string[] = []): Promise<SubgraphProcess> {
+  return spawnService('gateway', join(ROOT, 'gateway', 'src', 'main.ts'), env, ['--supergraph', join(ROOT, 'schema', 'supergraph.graphql')], port, nodeArgs);
 }
 
-async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[], port?: number): Promise<SubgraphProcess> {
+async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[], port?: number, nodeArgs: string[] = []): Promise<SubgraphProcess> {
   const chosen = port ?? (await getFreePort());
-  const child = spawn(process.execPath, [join(__dirname, 'runTs.js'), entry, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, 'runTs.js'), entry, ...args], {
     env: { ...env, PORT: String(chosen) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

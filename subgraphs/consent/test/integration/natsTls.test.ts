@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { connect } from 'nats';
 import { EventBus, consentStateSubject, createLogger, STREAM_NAMES } from '@profile-graph/kit';
 import { createThrowawayCa, eventually, startTestEnvironment, type TestEnvironment, type ThrowawayCa } from '@profile-graph/kit/testing';
-import { startNats, type NatsHandle } from '../../../../scripts/lib/services';
+import { startNats, type NatsHandle } from '@profile-graph/dev-services';
 import { createConsent, loadConsentConfig } from '../../src';
 import { decide, newUserId } from '../support/consentTestbed';
 

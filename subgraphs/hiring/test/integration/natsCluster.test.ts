@@ -2,7 +2,7 @@ import { Events } from 'nats';
 import { createIdentity, loadIdentityConfig } from '@profile-graph/identity';
 import { EventBus, STREAM_NAMES, createLogger } from '@profile-graph/kit';
 import { eventually, postGraphQL, startTestEnvironment, type NatsRole, type TestEnvironment } from '@profile-graph/kit/testing';
-import { startNatsCluster } from '../../../../scripts/lib/services';
+import { startNatsCluster } from '@profile-graph/dev-services';
 import { createHiring, loadHiringConfig } from '../../src';
 
 const SIGN_UPS = 120;

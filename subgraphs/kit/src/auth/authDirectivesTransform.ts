@@ -1,23 +1,5 @@
-import { defaultFieldResolver, isObjectType, type DirectiveNode, type GraphQLField, type GraphQLSchema } from 'graphql';
-import { AppError } from '../errors/appError';
-import type { Viewer } from '../viewer/viewer';
-import { authorizeField, type FieldRequirement } from './authorizeField';
-
-function scopesArgument(directive: DirectiveNode): string[][] | undefined {
-  const value = directive.arguments?.find((argument) => argument.name.value === 'scopes')?.value;
-  if (value?.kind !== 'ListValue') return undefined;
-  return value.values.map((inner) => (inner.kind === 'ListValue' ? inner.values.flatMap((s) => (s.kind === 'StringValue' ? [s.value] : [])) : []));
-}
-
-/** Reads `@authenticated` / `@requiresScopes` from a field's (or its type's) SDL. */
-export function fieldRequirement(directives: readonly DirectiveNode[] | undefined): FieldRequirement | undefined {
-  let requirement: FieldRequirement | undefined;
-  for (const directive of directives ?? []) {
-    if (directive.name.value === 'authenticated') requirement = { ...requirement, authenticated: true };
-    if (directive.name.value === 'requiresScopes') requirement = { authenticated: true, scopes: scopesArgument(directive) ?? [] };
-  }
-  return requirement;
-}
+import { AppError, authorizeField, fieldRequirement, type Viewer } from '@profile-graph/core';
+import { defaultFieldResolver, isObjectType, type GraphQLField, type GraphQLSchema } from 'graphql';
 
 const denied = () => new AppError('UNAUTHORIZED_FIELD_OR_TYPE', 'You are not authorized to read this field: sign in, or use an API key with the scope it needs.');
 

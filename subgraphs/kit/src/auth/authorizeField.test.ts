@@ -1,7 +1,6 @@
 import { buildSchema, graphql } from 'graphql';
-import type { Viewer } from '../viewer/viewer';
+import { authorizeField, type Viewer } from '@profile-graph/core';
 import { authDirectivesTransform } from './authDirectivesTransform';
-import { authorizeField } from './authorizeField';
 
 const anonymous: Viewer = { kind: 'anonymous', scopes: [] };
 const user: Viewer = { kind: 'user', userId: 'u', scopes: [] };

@@ -1,9 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './loadConfig';
+import { ConfigError, generateKeyPairPem, loadConfig } from '@profile-graph/core';
 import { streamMaxAgeHours, subgraphConfigSchema } from './subgraphConfigSchema';
-import { generateKeyPairPem } from '../viewer/generateViewerKeys';
 import { createUserNkey } from '../../../../scripts/lib/nkeys';
 
 describe('loadConfig', () => {

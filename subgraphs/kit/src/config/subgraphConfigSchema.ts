@@ -3,8 +3,7 @@ import { CONSENT_ENFORCEMENT_SETTINGS } from '../consent/enforcementSwitch';
 import { BATCH_LOOKUP_SETTINGS } from '../db/storage';
 import { streams, type StreamMaxAgeHours } from '../events/streams';
 import { FAULTS } from '../observability/faultInjection';
-import { env } from './loadConfig';
-import { tracingConfigShape } from './tracingConfig';
+import { env, tracingConfigShape } from '@profile-graph/core';
 
 /** Ten years: JetStream takes nanoseconds, and more would lose precision in a JavaScript number. */
 const MAX_AGE_HOURS_MAX = 87_600;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/eventBus';
 import { createEvent } from '../events/eventEnvelope';
-import type { Viewer } from '../viewer/viewer';
+import type { Viewer } from '@profile-graph/core';
 import type { ConsentPurpose } from './consentPurposes';
 
 export const ACCESS_RECORDED_SUBJECT = 'privacy.v1.access.recorded';

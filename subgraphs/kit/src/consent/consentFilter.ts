@@ -1,6 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { AppError } from '../errors/appError';
-import type { Viewer } from '../viewer/viewer';
+import { AppError, type Viewer } from '@profile-graph/core';
 import { consentPurposes, type ConsentPurpose } from './consentPurposes';
 import { notARecipientError, recipientStatus } from './decideConsent';
 import { consentEnforcementOf } from './requiresConsentTransform';

@@ -1,5 +1,4 @@
-import { AppError } from '../errors/appError';
-import type { Viewer } from '../viewer/viewer';
+import { AppError, type Viewer } from '@profile-graph/core';
 import type { ConsentLookup } from './consentProjection';
 import { consentPurposes, type ConsentPurpose, type RecipientRule } from './consentPurposes';
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { Viewer } from '../viewer/viewer';
+import type { Viewer } from '@profile-graph/core';
 
 /**
  * Where a request came from, as the gateway saw it: recorded with each

@@ -1,5 +1,5 @@
 import { buildSchema, graphql, type GraphQLObjectType } from 'graphql';
-import type { Viewer } from '../viewer/viewer';
+import type { Viewer } from '@profile-graph/core';
 import type { AccessLogRead } from './accessLogRecorder';
 import { ConsentStateMap, type ConsentLookup } from './consentProjection';
 import type { ConsentPurpose } from './consentPurposes';

@@ -12,10 +12,8 @@ import {
   type NatsConnection,
 } from 'nats';
 import type { Logger } from 'pino';
-import { runInRequestScope } from '../observability/requestScope';
+import { connectNats, extractTraceContext, type NatsConnectOptions, runInRequestScope, SpanKind, traceHeaders, withSpan } from '@profile-graph/core';
 import type { ServiceMetrics } from '../observability/serviceMetrics';
-import { SpanKind, extractTraceContext, traceHeaders, withSpan } from '../observability/tracing';
-import { connectNats, type NatsConnectOptions } from './connectNats';
 import { parseEvent, type EventEnvelope } from './eventEnvelope';
 import { streamForSubject, streams, type StreamMaxAgeHours, type StreamName } from './streams';
 

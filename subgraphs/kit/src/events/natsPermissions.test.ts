@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { nkeys } from 'nats';
 import { createUserNkey, publicKeyFromSeed } from '../../../../scripts/lib/nkeys';
 import { ROLES, inboxPrefix, permissionTable, permissionTableMarkdown, serverPermissions, type NatsRole } from '../../../../scripts/lib/natsPermissions';
-import { API_KEY_RESOLVE_SUBJECT, API_KEY_USED_SUBJECT } from '../auth/apiKeyProtocol';
-import { natsInboxPrefix } from './connectNats';
+import { API_KEY_RESOLVE_SUBJECT, API_KEY_USED_SUBJECT, natsInboxPrefix } from '@profile-graph/core';
 import { STREAM_NAMES, streams } from './streams';
 
 /** NATS subject matching: `*` one token, `>` one or more at the end. */

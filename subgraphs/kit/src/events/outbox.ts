@@ -3,8 +3,7 @@ import type { Logger } from 'pino';
 import { observeOutboxWrites } from '../db/observeOutboxWrites';
 import { serializeWrites } from '../db/serializeWrites';
 import { crashNow, type Fault } from '../observability/faultInjection';
-import { currentRequestScope } from '../observability/requestScope';
-import { traceHeaders } from '../observability/tracing';
+import { currentRequestScope, traceHeaders } from '@profile-graph/core';
 import type { EventBus, EventMeta } from './eventBus';
 import type { EventEnvelope } from './eventEnvelope';
 

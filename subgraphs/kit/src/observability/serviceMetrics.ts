@@ -1,21 +1,15 @@
-import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import { BaseMetrics } from '@profile-graph/core';
+import { Counter, Gauge, Histogram, Summary } from 'prom-client';
 
-/** Seconds; spans a cached field read (ms) to a slow cross-subgraph plan (s). */
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Seconds between an event's occurrence and its handling; the outbox poll and NATS outages make the tail long. */
 const LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300];
 
 /**
- * One Prometheus registry per service instance (tests run several in one
- * process, so nothing goes in prom-client's global registry). Labels are
- * bounded sets only: routes, codes, purposes, durable names, stream names,
- * never user ids or raw subjects.
+ * A subgraph's metrics: core's BaseMetrics (HTTP, GraphQL errors, hooks,
+ * process) plus what only a subgraph moves: consent denials and propagation,
+ * events published and handled, consumer lag and NATS connectivity.
  */
-export class ServiceMetrics {
-  readonly registry = new Registry();
-  readonly httpRequests: Counter<'route' | 'status'>;
-  readonly httpDuration: Histogram<'route'>;
-  readonly graphqlErrors: Counter<'code'>;
+export class ServiceMetrics extends BaseMetrics {
   readonly consentDenials: Counter<'purpose' | 'code'>;
   readonly eventsPublished: Counter<'stream'>;
   readonly eventsHandled: Counter<'durable' | 'outcome'>;
@@ -23,22 +17,10 @@ export class ServiceMetrics {
   readonly consumerPending: Gauge<'durable'>;
   readonly natsConnected: Gauge;
   readonly consentPropagation: Summary;
-  readonly hookErrors: Counter<'hook'>;
-  readonly processFaults: Counter<'kind'>;
 
   constructor(service: string, options: { processMetrics?: boolean } = {}) {
+    super(service, options);
     const registers = [this.registry];
-    this.registry.setDefaultLabels({ service });
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers });
-    this.httpDuration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request latency by route',
-      labelNames: ['route'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.graphqlErrors = new Counter({ name: 'graphql_errors_total', help: 'GraphQL errors returned to callers, by extensions.code', labelNames: ['code'], registers });
     this.consentDenials = new Counter({
       name: 'consent_denials_total',
       help: 'Gated field reads refused, by purpose and code (CONSENT_REQUIRED or CONSENT_UNAVAILABLE)',
@@ -76,40 +58,5 @@ export class ServiceMetrics {
       ageBuckets: 5,
       registers,
     });
-    this.hookErrors = new Counter({
-      name: 'hook_errors_total',
-      help: 'Errors thrown inside metrics, tracing or logging hooks and contained there, by hook',
-      labelNames: ['hook'],
-      registers,
-    });
-    this.processFaults = new Counter({
-      name: 'process_faults_total',
-      help: 'Unhandled rejections and uncaught exceptions this process survived, by kind',
-      labelNames: ['kind'],
-      registers,
-    });
-  }
-
-  /** Prometheus text exposition. */
-  /** A gauge a subgraph computes when scraped (from its database, say), so it is never stale. */
-  collectedGauge<L extends string>(name: string, help: string, labelNames: L[], collect: (set: (labels: Record<L, string>, value: number) => void) => Promise<void>): Gauge<L> {
-    return new Gauge<L>({
-      name,
-      help,
-      labelNames,
-      registers: [this.registry],
-      async collect() {
-        await collect((labels, value) => this.set(labels as never, value));
-      },
-    });
-  }
-
-  async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-
-  /** Counts the `extensions.code` of each error in a GraphQL response body. */
-  countErrors(errors: readonly { extensions?: { code?: unknown } }[] | undefined): void {
-    for (const error of errors ?? []) this.graphqlErrors.inc({ code: typeof error.extensions?.code === 'string' ? error.extensions.code : 'UNKNOWN' });
   }
 }

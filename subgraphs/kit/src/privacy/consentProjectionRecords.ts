@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { ExportItem } from './privacyProtocol';
+import type { ExportItem } from '@profile-graph/core';
 
 /**
  * Every subgraph keeps a copy of consent state (the kit's ConsentProjection,

@@ -2,11 +2,10 @@ import { connectDatabase } from '../db/connectDatabase';
 import { EventBus } from '../events/eventBus';
 import { createEvent, type EventEnvelope } from '../events/eventEnvelope';
 import { OutboxRelay } from '../events/outbox';
-import { createLogger } from '../logging/createLogger';
+import { createLogger, ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from '@profile-graph/core';
 import { eventually, startTestEnvironment, type TestEnvironment } from '../testing';
 import { erasureGuard } from './erasureGuard';
 import { erasureHandler } from './erasureHandler';
-import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from './privacyProtocol';
 
 // The saga step against real NATS JetStream and the MongoDB-wire server: a
 // handler that fails midway is redelivered and completes, and completes once.

@@ -9,7 +9,7 @@ import { outboxOnCreate, outboxSchemaFields, type OutboxRelay } from '../events/
 import { eraseConsentProjection } from './consentProjectionRecords';
 import { erasureGuard } from './erasureGuard';
 import { ACCESS_RECORDED_SUBJECT } from '../consent/accessLogRecorder';
-import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from './privacyProtocol';
+import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from '@profile-graph/core';
 
 /**
  * That this subgraph finished its part of one erasure request, and what it

@@ -1,6 +1,6 @@
 import type { NatsConnection, Subscription } from 'nats';
 import type { Logger } from 'pino';
-import { exportReplySchema, privacyExportSubject, toJson, type ExportReply, type ExportRequest, type ExportSection } from './privacyProtocol';
+import { type ExportReply, exportReplySchema, type ExportRequest, type ExportSection, privacyExportSubject, toJson } from '@profile-graph/core';
 
 export type ExportContributor = (userId: string) => Promise<ExportSection>;
 

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { AppError } from '../errors/appError';
+import { AppError } from '@profile-graph/core';
 
 function toDate(value: unknown): Date {
   const date = value instanceof Date ? value : new Date(String(value));

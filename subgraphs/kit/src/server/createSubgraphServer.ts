@@ -5,15 +5,9 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { readRequestOrigin } from '../consent/requestOrigin';
-import { AppError } from '../errors/appError';
-import { errorRegistry } from '../errors/errorRegistry';
-import { createMaskError } from '../errors/maskError';
-import { acceptRequestId, runInRequestScope } from '../observability/requestScope';
+import { acceptRequestId, AppError, createMaskError, errorRegistry, extractTraceContext, runInRequestScope, SpanKind, VIEWER_HEADER, type ViewerVerifier, withSpan } from '@profile-graph/core';
 import type { ServiceMetrics } from '../observability/serviceMetrics';
-import { SpanKind, extractTraceContext, withSpan } from '../observability/tracing';
 import { Loaders } from '../loaders/createLoaders';
-import { VIEWER_HEADER } from '../viewer/viewer';
-import type { ViewerVerifier } from '../viewer/verifyViewer';
 import { readBody } from './readBody';
 import { sendError, sendJson } from './sendJson';
 import type { SubgraphContext } from './subgraphContext';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { AppError } from '../errors/appError';
+import { AppError } from '@profile-graph/core';
 
 /** Reads a request body, refusing more than `limit` bytes before buffering it all. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {

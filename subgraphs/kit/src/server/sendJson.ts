@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { errorRegistry, type ErrorCode } from '../errors/errorRegistry';
+import { type ErrorCode, errorRegistry } from '@profile-graph/core';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RequestOrigin } from '../consent/requestOrigin';
 import type { Loaders } from '../loaders/createLoaders';
-import type { Viewer } from '../viewer/viewer';
+import type { Viewer } from '@profile-graph/core';
 
 /** What every resolver receives. Subgraphs add their own services under `services`. */
 export interface SubgraphContext<S = unknown> {

@@ -15,17 +15,14 @@ import { storageOf } from '../db/storage';
 import { EventBus, type ConsumeOptions } from '../events/eventBus';
 import { OutboxRelay } from '../events/outbox';
 import { streams, type StreamName } from '../events/streams';
-import { createLogger } from '../logging/createLogger';
+import { createLogger, createViewerVerifier, flushTracing, initTracing, tracingOptions } from '@profile-graph/core';
 import { assertFaultAllowed } from '../observability/faultInjection';
 import { ServiceMetrics } from '../observability/serviceMetrics';
-import { flushTracing, initTracing } from '../observability/tracing';
-import { tracingOptions } from '../config/tracingConfig';
 import { erasureGuard } from '../privacy/erasureGuard';
 import { dateTimeScalar } from '../scalars/dateTimeScalar';
 import { loadSubgraphTypeDefs } from '../schema/loadSubgraphTypeDefs';
 import { createSubgraphServer, type RunningServer } from '../server/createSubgraphServer';
 import type { SubgraphContext } from '../server/subgraphContext';
-import { createViewerVerifier } from '../viewer/verifyViewer';
 
 export interface SetupContext {
   db: Connection;

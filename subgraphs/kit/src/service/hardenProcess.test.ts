@@ -1,4 +1,4 @@
-import { hardenProcess, isProcessHardened } from './hardenProcess';
+import { hardenProcess, isProcessHardened } from '@profile-graph/core';
 import { runMain } from './runMain';
 
 describe('hardenProcess', () => {

@@ -1,6 +1,4 @@
-import { ConfigError } from '../config/loadConfig';
-import { hardenProcess } from './hardenProcess';
-import { installProcessGuards } from './installProcessGuards';
+import { ConfigError, hardenProcess, installProcessGuards } from '@profile-graph/core';
 
 interface Closable {
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import { startMongo, type MongoHandle } from '../../../../scripts/lib/services';
+import { startMongo, type MongoHandle } from '@profile-graph/dev-services';
 
 /**
  * Jest globalSetup: one MongoDB-wire server per test run (tests isolate by

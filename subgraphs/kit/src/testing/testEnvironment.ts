@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from 'nats';
-import { startNats, type NatsHandle } from '../../../../scripts/lib/services';
-import type { NatsRole } from '../../../../scripts/lib/natsPermissions';
-import { connectNats } from '../events/connectNats';
+import { startNats, type NatsHandle, type NatsRole } from '@profile-graph/dev-services';
+import { connectNats, createLogger, createViewerSigner, ensureRevocationBucket, generateKeyPairPem, type Viewer, VIEWER_HEADER } from '@profile-graph/core';
 import { EventBus } from '../events/eventBus';
 import { STREAM_NAMES } from '../events/streams';
-import { ensureRevocationBucket } from '../auth/revocationProtocol';
-import { createLogger } from '../logging/createLogger';
-import { generateKeyPairPem } from '../viewer/generateViewerKeys';
-import { createViewerSigner } from '../viewer/signViewer';
-import { VIEWER_HEADER, type Viewer } from '../viewer/viewer';
 
 export type { NatsRole };
 

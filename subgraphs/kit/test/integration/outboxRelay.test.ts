@@ -4,7 +4,7 @@ import { storageOf } from '../../src/db/storage';
 import { EventBus } from '../../src/events/eventBus';
 import { createEvent, type EventEnvelope } from '../../src/events/eventEnvelope';
 import { OutboxRelay, outboxOnCreate, outboxOnUpdate, outboxSchemaFields } from '../../src/events/outbox';
-import { createLogger } from '../../src/logging/createLogger';
+import { createLogger } from '@profile-graph/core';
 import { eventually, startTestEnvironment, type TestEnvironment } from '../../src/testing';
 
 describe('outbox relay over real NATS JetStream and a MongoDB-wire server', () => {

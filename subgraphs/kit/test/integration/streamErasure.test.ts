@@ -5,7 +5,7 @@ import { connectDatabase } from '../../src/db/connectDatabase';
 import { deleteMessagesMentioning } from '../../src/events/deleteMessagesMentioning';
 import { EventBus } from '../../src/events/eventBus';
 import { createEvent } from '../../src/events/eventEnvelope';
-import { createLogger } from '../../src/logging/createLogger';
+import { createLogger } from '@profile-graph/core';
 import { erasureGuard } from '../../src/privacy/erasureGuard';
 import { eventually, startTestEnvironment, type TestEnvironment } from '../../src/testing';
 

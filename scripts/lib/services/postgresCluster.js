@@ -5,8 +5,8 @@
 // equality on strings, ObjectIds, dates, booleans and integers down to SQL, so
 // `find({ userId })` costs milliseconds instead of a collection scan (README,
 // "Choices"). Debian's `postgresql` package provides it. This file prepares the
-// cluster; services.js runs it like its other servers (launch, supervise).
-// Plain CommonJS with node: built-ins only, like services.js.
+// cluster; postgres.js runs it like the other servers (launch, supervise).
+// Plain CommonJS with node: built-ins only, like the rest of the dev services.
 
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
