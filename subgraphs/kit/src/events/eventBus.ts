@@ -78,8 +78,9 @@ const DUPLICATE_WINDOW_MS = 5 * 60_000;
 
 /**
  * NATS JetStream as the event bus between subgraphs. At-least-once: a handler
- * that throws gets the event again (after a delay), so handlers must be
- * idempotent.
+ * that throws gets the event again, after the delivery policy's backoff and up
+ * to its max_deliver, then the event goes to the service's dead letter
+ * (deadLetter.ts); so handlers must be idempotent.
  */
 export class EventBus {
   private readonly consumers: ConsumerMessages[] = [];
