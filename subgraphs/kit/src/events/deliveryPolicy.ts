@@ -11,7 +11,7 @@ export interface DeliveryPolicy {
   backoffMs: readonly number[];
 }
 
-/** About 4 minutes of retries over 8 deliveries: long enough for a database failover, short enough to notice. */
+/** About 3 minutes of retries over 8 deliveries (7 waits): long enough for a database failover, short enough to notice. */
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxDeliver: 8, backoffMs: [1_000, 2_000, 5_000, 15_000, 30_000, 60_000] };
 
 /** A consumer whose events must never be given up (erasure steps): retried at the backoff's pace for as long as it fails. */
