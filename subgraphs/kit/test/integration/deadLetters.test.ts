@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import { identityEvents } from '../../src/events/catalog';
+import { identityEvents, privacyEvents } from '../../src/events/catalog';
 import { listDeadLetters } from '../../src/events/deadLetter';
+import { UNLIMITED } from '../../src/events/deliveryPolicy';
 import { defineConsumer, EventBus } from '../../src/events/eventBus';
 import { createEvent } from '../../src/events/eventEnvelope';
 import { createLogger } from '../../src/logging/createLogger';
@@ -60,9 +61,9 @@ describe('retries with backoff, then the dead letter', () => {
 
   const publish = async (event: ReturnType<typeof createEvent>) => (await env.bus('identity')).publish(event);
   const deadLetters = async () => listDeadLetters((await env.bus('admin')).nc, { services: ['hiring'] });
-  const deadLettered = async (reason: string) =>
+  const deadLettered = async (reason: string, type = 'identity.v1.user.created') =>
     (await metrics.eventsDeadLettered.get()).values.find(
-      (v) => v.labels.stream === 'IDENTITY' && v.labels.durable === 'hiring-user-created' && v.labels.type === 'identity.v1.user.created' && v.labels.reason === reason,
+      (v) => v.labels.stream === 'IDENTITY' && v.labels.durable === 'hiring-user-created' && v.labels.type === type && v.labels.reason === reason,
     )?.value ?? 0;
 
   it('hands a good event to the handler once, parsed', async () => {
@@ -116,6 +117,43 @@ describe('retries with backoff, then the dead letter', () => {
     const line = lines.find((l) => l.msg === 'event does not fit its catalog schema: dead-lettered without running the handler');
     expect(line).toMatchObject({ stream: 'IDENTITY', seq: listed!.streamSequence, type: 'identity.v1.user.created', issues: ['userId'] });
     expect(JSON.stringify(line)).not.toMatch(/no_id_handle|Mallory/);
+  });
+
+  it('dead-letters a message that is not an envelope at all, by reference', async () => {
+    const before = (await deadLetters()).length;
+    await (await env.bus('identity')).publishRaw('identity.v1.user.created', { hello: 'not an envelope' }, 'not-an-envelope-1');
+    await eventually(async () => expect(await deadLettered('malformed_envelope', 'unknown')).toBe(1));
+    const records = await eventually(async () => {
+      const all = await deadLetters();
+      expect(all.length).toBe(before + 1);
+      return all;
+    });
+    expect(records.at(-1)).toMatchObject({ durable: 'hiring-user-created', stream: 'IDENTITY', reason: 'malformed_envelope', type: 'unknown' });
+  });
+
+  it('never gives up an erasure step (maxDeliver unlimited): it fails past the limit, then completes, and nothing is dead-lettered', async () => {
+    let attempts = 0;
+    const done: string[] = [];
+    await hiring.consume(
+      defineConsumer({
+        stream: 'PRIVACY',
+        durable: 'hiring-privacy-erasure',
+        events: [privacyEvents.erasureRequested],
+        maxDeliver: UNLIMITED,
+        handler: async (event) => {
+          attempts += 1;
+          if (attempts <= MAX_DELIVER + 1) throw new Error('database away');
+          done.push(event.data.requestId);
+        },
+      }),
+    );
+    const before = (await deadLetters()).length;
+    await (await env.bus('consent')).publish(privacyEvents.erasureRequested.create({ requestId: 'erase-1', userId: 'u-erased' }));
+    await eventually(() => expect(done).toEqual(['erase-1']), 20_000, 50);
+    expect(attempts).toBe(MAX_DELIVER + 2);
+    expect(await deadLetters()).toHaveLength(before);
+    const info = await (await (await env.bus('admin')).nc.jetstreamManager()).consumers.info('PRIVACY', 'hiring-privacy-erasure');
+    expect(info.config.max_deliver).toBe(-1);
   });
 
   it("lets a service write its own dead letter only: hiring cannot write identity's", async () => {
