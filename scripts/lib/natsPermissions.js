@@ -45,6 +45,11 @@ const SUBGRAPHS = ['identity', 'hiring', 'consent', 'calls'];
 const KV_REVOCATIONS = '$KV.revocations';
 const KV_RATELIMITS = '$KV.ratelimits';
 
+// Each service's dead letter (subgraphs/kit/src/events/deadLetter.ts): references to events its consumers gave up
+// on. Only the service writes its own; nobody else reads it but the operator (admin: `npm run deadletters`).
+const deadLetterSubjects = (/** @type {string} */ name) => `deadletter.${name}.>`;
+const deadLetterStream = (/** @type {string} */ name) => `DEADLETTER_${name.toUpperCase()}`;
+
 /** What every subgraph does: report reads of gated fields and its part of an erasure, follow consent state, answer its export. @param {string} name */
 const subgraphBase = (name) => ({
   publish: [ACCESS_RECORDED, ERASURE_COMPLETED],
@@ -78,13 +83,13 @@ const permissionTable = {
   identity: {
     why: 'owns users, sessions, organizations and API keys: the only publisher of identity.v1.> and the only answer to rpc.identity.>',
     ...subgraphBase('identity'),
-    publish: ['identity.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED, `${KV_REVOCATIONS}.>`],
+    publish: ['identity.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED, `${KV_REVOCATIONS}.>`, deadLetterSubjects('identity')],
     answer: ['rpc.identity.v1.apikey.resolve', 'rpc.identity.v1.trusteddocuments.get', exportSubject('identity'), USERS_SNAPSHOT, ORGANIZATIONS_SNAPSHOT],
     subscribe: ['rpc.identity.v1.apikey.used'],
     // KV_revocations: identity alone writes revoked sessions, keys and erased users; gateways only read them.
-    ownStreams: ['IDENTITY', 'KV_revocations'],
+    ownStreams: ['IDENTITY', 'KV_revocations', deadLetterStream('identity')],
     // Erasure deletes the user's messages from the streams the role owns (and nobody else's).
-    eraseFromStreams: ['IDENTITY'],
+    eraseFromStreams: ['IDENTITY', deadLetterStream('identity')],
     readStreams: ['CONSENT', 'PRIVACY'],
     durables: [
       durable('CONSENT', 'identity-biometric-destruction', 'consent.v1.consent.withdrawn'),
@@ -95,10 +100,10 @@ const permissionTable = {
   hiring: {
     why: 'owns hiring profiles, jobs and applications; reads sign-ups, organizations and withdrawals',
     ...subgraphBase('hiring'),
-    publish: ['hiring.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
+    publish: ['hiring.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED, deadLetterSubjects('hiring')],
     request: [ORGANIZATIONS_SNAPSHOT],
-    ownStreams: ['HIRING'],
-    eraseFromStreams: ['HIRING'],
+    ownStreams: ['HIRING', deadLetterStream('hiring')],
+    eraseFromStreams: ['HIRING', deadLetterStream('hiring')],
     readStreams: ['IDENTITY', 'CONSENT', 'PRIVACY'],
     durables: [
       durable('IDENTITY', 'hiring-user-created', 'identity.v1.user.created'),
@@ -110,14 +115,14 @@ const permissionTable = {
   consent: {
     why: 'owns the ledger: the only publisher of consent.v1.> and of erasure requests, the only one who may ask for exports',
     ...subgraphBase('consent'),
-    publish: ['consent.v1.>', ERASURE_REQUESTED, ACCESS_RECORDED, ERASURE_COMPLETED],
+    publish: ['consent.v1.>', ERASURE_REQUESTED, ACCESS_RECORDED, ERASURE_COMPLETED, deadLetterSubjects('consent')],
     request: SUBGRAPHS.map(exportSubject),
-    ownStreams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY'],
+    ownStreams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY', deadLetterStream('consent')],
     readStreams: ['PRIVACY'],
     // Erasure removes the user's last-value snapshots from the stream.
     purgeStreams: ['CONSENT_STATE'],
     // Erasure deletes the user's messages; stored access-log batches are deleted by the consumer that stored them.
-    eraseFromStreams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY'],
+    eraseFromStreams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY', deadLetterStream('consent')],
     durables: [
       durable('PRIVACY', 'consent-access-recorded', ACCESS_RECORDED),
       durable('PRIVACY', 'consent-erasure-progress', ERASURE_COMPLETED),
@@ -127,13 +132,13 @@ const permissionTable = {
   calls: {
     why: 'owns calls and their signaling on CALLS (read back by subject, purged when a call ends); reads users and verifications',
     ...subgraphBase('calls'),
-    publish: ['calls.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED],
+    publish: ['calls.v1.>', ACCESS_RECORDED, ERASURE_COMPLETED, deadLetterSubjects('calls')],
     request: [USERS_SNAPSHOT],
-    ownStreams: ['CALLS'],
+    ownStreams: ['CALLS', deadLetterStream('calls')],
     readStreams: ['IDENTITY', 'PRIVACY'],
     purgeStreams: ['CALLS'],
     getFromStreams: ['CALLS'],
-    eraseFromStreams: ['CALLS'],
+    eraseFromStreams: ['CALLS', deadLetterStream('calls')],
     durables: [
       durable('IDENTITY', 'calls-user-projection', 'identity.v1.user.created'),
       durable('IDENTITY', 'calls-verification-projection', 'identity.v1.user.verified', 'identity.v1.verification.completed'),

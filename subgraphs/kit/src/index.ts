@@ -59,10 +59,13 @@ export { isDuplicateKeyError, duplicateKeyIndexOf } from './db/isDuplicateKeyErr
 // The loaders every entity read goes through (CONTRIBUTING lists all four; loadByField and batchByField wait for their first subgraph).
 export { loadById, loadByField, batchByField, batchGroupedByField } from './loaders/createLoaders';
 
-// Events: envelope, streams, bus, outbox.
+// Events: the catalog (one typed definition per event type), envelope, streams, bus, dead letters, outbox.
+export { identityEvents, hiringEvents, consentEvents, callsEvents, privacyEvents, type EventOf } from './events/catalog';
 export { createEvent, type EventEnvelope } from './events/eventEnvelope';
 export { STREAM_NAMES, type StreamName } from './events/streams';
-export { EventBus, type ConsumeOptions, type Delivery } from './events/eventBus';
+export { EventBus, defineConsumer, type ConsumeOptions, type Delivery } from './events/eventBus';
+// For the operator's listing (`npm run deadletters`, through the built kit).
+export { listDeadLetters, type ListedDeadLetter } from './events/deadLetter';
 export { OutboxRelay, outboxOnCreate, outboxOnUpdate, outboxSchemaFields } from './events/outbox';
 
 // Consent.

@@ -1,4 +1,4 @@
-import type { ConsumeOptions } from '@profile-graph/kit';
+import { defineConsumer, identityEvents, type ConsumeOptions } from '@profile-graph/kit';
 import type { CallsServices } from '../callsServices';
 import { loadState, transitionCall } from '../lifecycle/callChanges';
 import { isLive } from '../lifecycle/callState';
@@ -11,16 +11,14 @@ import { isLive } from '../lifecycle/callState';
  * repeatable, so a redelivered event finds nothing left to do.
  */
 export function anonymizeDeletedUsers(services: CallsServices): ConsumeOptions {
-  return {
+  return defineConsumer({
     stream: 'IDENTITY',
     durable: 'calls-user-deletion',
-    filterSubjects: ['identity.v1.user.deleted'],
+    events: [identityEvents.userDeleted],
     handler: async (event) => {
-      const userId = event.data.userId;
-      if (typeof userId !== 'string' || !userId) return;
-      await eraseUserFromCalls(services, userId);
+      await eraseUserFromCalls(services, event.data.userId);
     },
-  };
+  });
 }
 
 export async function eraseUserFromCalls(services: CallsServices, userId: string): Promise<void> {

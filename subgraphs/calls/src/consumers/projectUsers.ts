@@ -1,4 +1,4 @@
-import { isDuplicateKeyError, type ConsumeOptions, type EventEnvelope } from '@profile-graph/kit';
+import { isDuplicateKeyError, defineConsumer, identityEvents, type ConsumeOptions, type EventEnvelope } from '@profile-graph/kit';
 import type { CallUserDoc, CallUserModel } from '../models/callUserModel';
 
 /** Placeholder handle of a user whose handle another user has since claimed; `:` is never in a real handle. */
@@ -77,16 +77,16 @@ export async function applyHandleChange(users: CallUserModel, change: HandleChan
   return 'applied';
 }
 
-function handleConsumer(users: CallUserModel, durable: string, subject: string): ConsumeOptions {
-  return {
+function handleConsumer(users: CallUserModel, durable: string, definition: typeof identityEvents.userCreated | typeof identityEvents.userUpdated): ConsumeOptions {
+  return defineConsumer({
     stream: 'IDENTITY',
     durable,
-    filterSubjects: [subject],
+    events: [definition],
     handler: async (event) => {
       const change = handleChangeOf(event);
       if (change) await applyHandleChange(users, change);
     },
-  };
+  });
 }
 
 /**
@@ -96,7 +96,7 @@ function handleConsumer(users: CallUserModel, durable: string, subject: string):
  */
 export function projectUsers(users: CallUserModel): ConsumeOptions[] {
   return [
-    handleConsumer(users, 'calls-user-projection', 'identity.v1.user.created'),
-    handleConsumer(users, 'calls-user-updates', 'identity.v1.user.updated'),
+    handleConsumer(users, 'calls-user-projection', identityEvents.userCreated),
+    handleConsumer(users, 'calls-user-updates', identityEvents.userUpdated),
   ];
 }

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '@profile-graph/kit';
+import { isDuplicateKeyError, defineConsumer, identityEvents } from '@profile-graph/kit';
 import type { ConsumeOptions, ErasureGuard, EventEnvelope } from '@profile-graph/kit';
 import type { CallerVerificationModel } from '../models/callerVerificationModel';
 
@@ -22,17 +22,16 @@ export function verifiedFromEvent(event: Pick<EventEnvelope, 'type' | 'data'>): 
  * Never for an erased user: a late verification does not bring their record back.
  */
 export function projectVerifications(verifications: CallerVerificationModel, guard: ErasureGuard): ConsumeOptions {
-  return {
+  return defineConsumer({
     stream: 'IDENTITY',
     durable: 'calls-verification-projection',
-    filterSubjects: ['identity.v1.user.verified', 'identity.v1.verification.completed'],
+    events: [identityEvents.userVerified, identityEvents.verificationCompleted],
     handler: async (event) => {
       const verified = verifiedFromEvent(event);
-      const userId = event.data.userId;
-      if (verified === null || typeof userId !== 'string') return;
-      await applyVerification(verifications, guard, userId, verified, new Date(event.occurredAt));
+      if (verified === null) return;
+      await applyVerification(verifications, guard, event.data.userId, verified, new Date(event.occurredAt));
     },
-  };
+  });
 }
 
 /** Stores one outcome unless a newer one is stored, never for an erased user (events and identity's snapshot alike). */

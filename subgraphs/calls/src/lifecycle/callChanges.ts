@@ -1,4 +1,4 @@
-import { AppError, createEvent, isDuplicateKeyError, outboxOnCreate, type EventEnvelope } from '@profile-graph/kit';
+import { AppError, isDuplicateKeyError, outboxOnCreate, callsEvents, type EventEnvelope } from '@profile-graph/kit';
 import type { CallsServices } from '../callsServices';
 import { callChangeId, type CallChangeDoc } from '../models/callChangeModel';
 import type { CallDoc, CallStatus } from '../models/callModel';
@@ -11,14 +11,14 @@ type Services = Pick<CallsServices, 'calls' | 'changes' | 'relay' | 'clock' | 's
 
 const ATTEMPTS = 5;
 
-const eventOfStatus: Record<CallStatus, string | null> = {
+const eventOfStatus = {
   RINGING: null,
-  ACTIVE: 'calls.v1.call.accepted',
-  DECLINED: 'calls.v1.call.declined',
-  ENDED: 'calls.v1.call.ended',
-  MISSED: 'calls.v1.call.missed',
-  FAILED: 'calls.v1.call.failed',
-};
+  ACTIVE: callsEvents.callAccepted,
+  DECLINED: callsEvents.callDeclined,
+  ENDED: callsEvents.callEnded,
+  MISSED: callsEvents.callMissed,
+  FAILED: callsEvents.callFailed,
+} satisfies Record<CallStatus, unknown>;
 
 export async function loadState(services: Pick<Services, 'changes'>, call: CallDoc): Promise<CallState> {
   const changes = await services.changes.find({ callId: call._id }).sort({ seq: 1 }).lean();
@@ -88,7 +88,7 @@ export async function transitionCall(services: Services, call: CallDoc, action: 
     const type = eventOfStatus[status]!;
     return {
       change: { by: actorId, status },
-      events: (at) => [createEvent(type, { callId: call._id, status, by: actorId, at: at.toISOString() }, actorId ?? call.callerId ?? undefined)],
+      events: (at) => [type.create({ callId: call._id, status, by: actorId, at: at.toISOString() }, actorId ?? call.callerId ?? undefined)],
     };
   });
   return { ...call, state };
@@ -102,7 +102,7 @@ export async function setEncryption(services: Services, call: CallDoc, actorId: 
     if (!decision.value) return null;
     return {
       change: { by: actorId, encrypted: enabled },
-      events: (at) => [createEvent('calls.v1.call.encryption_changed', { callId: call._id, enabled, changedBy: actorId, changedAt: at.toISOString() }, actorId)],
+      events: (at) => [callsEvents.encryptionChanged.create({ callId: call._id, enabled, changedBy: actorId, changedAt: at.toISOString() }, actorId)],
     };
   });
   return { ...call, state };

@@ -1,4 +1,4 @@
-import { AppError, badInput, createEvent, outboxOnCreate } from '@profile-graph/kit';
+import { AppError, badInput, outboxOnCreate, callsEvents } from '@profile-graph/kit';
 import { randomUUID } from 'node:crypto';
 import { setEncryption, transitionCall, type CallView } from '../lifecycle/callChanges';
 import { deriveCallState, type CallAction } from '../lifecycle/callState';
@@ -100,7 +100,7 @@ export const callResolvers = {
         encrypted: encryption.enabled,
         phase: 'RINGING',
       };
-      const event = createEvent('calls.v1.call.started', { callId: id, callerId, calleeId: callee._id, kind: args.kind, encrypted: encryption.enabled }, callerId);
+      const event = callsEvents.callStarted.create({ callId: id, callerId, calleeId: callee._id, kind: args.kind, encrypted: encryption.enabled }, callerId);
       await services.calls.create({ ...call, ...outboxOnCreate([event]) });
       services.relay.kick();
       return { ...call, state: deriveCallState(call, []) } satisfies CallView;

@@ -1,4 +1,4 @@
-import { ACCESS_RECORDED_SUBJECT, isDuplicateKeyError, type ConsumeOptions, type Delivery, type ErasureGuard, type EventBus, type EventEnvelope } from '@profile-graph/kit';
+import { isDuplicateKeyError, defineConsumer, privacyEvents, type EventOf, type ConsumeOptions, type Delivery, type ErasureGuard, type EventBus } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { DataAccessDoc, DataAccessModel } from '../models/dataAccessModel';
 import { parseAccessEntry } from './parseAccessEntry';
@@ -30,11 +30,11 @@ function onlyDuplicates(error: unknown): boolean {
  */
 export function storeDataAccess(log: DataAccessModel, logger: Logger, guard: ErasureGuard, bus: EventBus): ConsumeOptions {
   const handle = storeBatch(log, logger, guard);
-  return {
+  return defineConsumer({
     stream: 'PRIVACY',
     durable: 'consent-access-recorded',
-    filterSubjects: [ACCESS_RECORDED_SUBJECT],
-    handler: async (event: EventEnvelope, delivery: Delivery) => {
+    events: [privacyEvents.accessRecorded],
+    handler: async (event, delivery: Delivery) => {
       await handle(event);
       // Stored (or dropped as malformed): the batch served its purpose, and it names many people, so it leaves
       // the stream now rather than at max_age. Before the ack: a crash in between redelivers it, which is harmless.
@@ -44,12 +44,12 @@ export function storeDataAccess(log: DataAccessModel, logger: Logger, guard: Era
         if (!/no message found|not found/i.test(String((error as Error).message))) throw error;
       }
     },
-  };
+  });
 }
 
 function storeBatch(log: DataAccessModel, logger: Logger, guard: ErasureGuard) {
-  return async (event: EventEnvelope) => {
-    const entries: unknown = event.data?.entries;
+  return async (event: EventOf<typeof privacyEvents.accessRecorded>) => {
+    const entries: unknown = event.data.entries;
     if (!Array.isArray(entries)) {
       logger.warn({ eventId: event.id, problem: 'data.entries: expected an array' }, 'dropped an access log batch');
       return;

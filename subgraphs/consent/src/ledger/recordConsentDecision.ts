@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, consentStateSubject, createEvent, isDuplicateKeyError, outboxOnCreate, outboxOnUpdate, type ConsentPurpose, type RequestOrigin } from '@profile-graph/kit';
+import { AppError, isDuplicateKeyError, outboxOnCreate, outboxOnUpdate, consentEvents, type ConsentPurpose, type RequestOrigin } from '@profile-graph/kit';
 import { consentStateId, type ConsentLedgerEntry, type ConsentStateDoc, type ConsentStateModel } from '../models/consentStateModel';
 
 const MAX_ATTEMPTS = 5;
@@ -43,8 +43,8 @@ export async function recordConsentDecision(states: ConsentStateModel, decision:
     };
     const snapshot = { userId: decision.userId, purpose: decision.purpose, status: decision.status, version, policyVersion: decision.policyVersion, updatedAt: now.toISOString() };
     const events = [
-      createEvent(`consent.v1.consent.${decision.status === 'GRANTED' ? 'granted' : 'withdrawn'}`, snapshot, decision.userId),
-      createEvent(consentStateSubject(decision.userId, decision.purpose), snapshot, decision.userId),
+      decision.status === 'GRANTED' ? consentEvents.consentGranted.create({ ...snapshot, status: 'GRANTED' }, decision.userId) : consentEvents.consentWithdrawn.create({ ...snapshot, status: 'WITHDRAWN' }, decision.userId),
+      consentEvents.consentState.create(snapshot, decision.userId),
     ];
     const state = { status: decision.status, policyVersion: decision.policyVersion, version, updatedAt: now };
     try {

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   AppError,
   badInput,
-  ERASURE_REQUESTED_SUBJECT,
   PRIVACY_SUBGRAPHS,
-  createEvent,
   isDuplicateKeyError,
   outboxOnCreate,
   requestExportSection,
+  privacyEvents,
   type ExportRecipient,
   type ExportSection,
   type SubgraphContext,
@@ -110,7 +109,7 @@ export const privacyResolvers = {
         const requestedAt = context.services.clock();
         const doc: PrivacyRequestDoc = { _id: requestId, userId, kind: 'ERASURE', requestedAt, dueAt: new Date(requestedAt.getTime() + context.services.privacyRequestDueMs) };
         try {
-          await privacyRequests.create({ ...doc, ...outboxOnCreate([createEvent(ERASURE_REQUESTED_SUBJECT, { requestId, userId })]) });
+          await privacyRequests.create({ ...doc, ...outboxOnCreate([privacyEvents.erasureRequested.create({ requestId, userId })]) });
           request = doc;
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;

@@ -1,4 +1,4 @@
-import type { ConsumeOptions, ErasureGuard, EventEnvelope } from '@profile-graph/kit';
+import { defineConsumer, identityEvents, type ConsumeOptions, type ErasureGuard } from '@profile-graph/kit';
 import type { HiringProfileModel } from '../models/hiringProfileModel';
 
 /**
@@ -7,17 +7,17 @@ import type { HiringProfileModel } from '../models/hiringProfileModel';
  * fresh database does not bring the profile back.
  */
 export function createProfileOnSignUp(profiles: HiringProfileModel, guard: ErasureGuard): ConsumeOptions {
-  return {
+  return defineConsumer({
     stream: 'IDENTITY',
     durable: 'hiring-user-created',
-    filterSubjects: ['identity.v1.user.created'],
-    handler: async (event: EventEnvelope) => {
-      const userId = String(event.data.userId);
+    events: [identityEvents.userCreated],
+    handler: async (event) => {
+      const { userId } = event.data;
       await guard.write(
         userId,
         () => profiles.updateOne({ _id: userId }, { $setOnInsert: { _id: userId, headline: null, skills: [] } }, { upsert: true }),
         () => profiles.deleteOne({ _id: userId }),
       );
     },
-  };
+  });
 }

@@ -1,7 +1,5 @@
-import type { ConsumeOptions, ErasureGuard, EventEnvelope } from '@profile-graph/kit';
+import { defineConsumer, identityEvents, type ConsumeOptions, type ErasureGuard } from '@profile-graph/kit';
 import type { OrganizationProjectionDoc, OrganizationProjectionModel } from '../models/organizationProjectionModel';
-
-const PREFIX = 'identity.v1.organization.';
 
 /**
  * Keeps hiring's copy of identity's organizations: name, verified, members
@@ -23,35 +21,32 @@ export function projectOrganizations(organizations: OrganizationProjectionModel,
       () => setMembers(organizationId, (members) => [...members.filter((m) => m.userId !== userId), { userId, role }]),
       () => setMembers(organizationId, (members) => members.filter((m) => m.userId !== userId)),
     );
-  return {
+  return defineConsumer({
     stream: 'IDENTITY',
     durable: 'hiring-organizations',
-    filterSubjects: ['created', 'verified', 'member_added', 'member_removed', 'member_role_changed'].map((event) => `${PREFIX}${event}`),
-    handler: async (event: EventEnvelope) => {
-      const organizationId = String(event.data.organizationId ?? '');
-      if (!organizationId) return;
-      const userId = String(event.data.userId ?? '');
-      const role = String(event.data.role ?? '');
+    events: [identityEvents.organizationCreated, identityEvents.organizationVerified, identityEvents.memberAdded, identityEvents.memberRemoved, identityEvents.memberRoleChanged],
+    handler: async (event) => {
+      const { organizationId } = event.data;
       switch (event.type) {
-        case `${PREFIX}created`:
-          await organizations.updateOne({ _id: organizationId }, { $set: { name: String(event.data.name ?? ''), updatedAt: new Date() } }, { upsert: true });
-          await addMember(organizationId, String(event.data.createdBy), 'ADMIN');
+        case 'identity.v1.organization.created':
+          await organizations.updateOne({ _id: organizationId }, { $set: { name: event.data.name, updatedAt: new Date() } }, { upsert: true });
+          await addMember(organizationId, event.data.createdBy, 'ADMIN');
           break;
-        case `${PREFIX}verified`:
+        case 'identity.v1.organization.verified':
           await organizations.updateOne(
             { _id: organizationId },
-            { $set: { verified: true, ...(typeof event.data.name === 'string' ? { name: event.data.name } : {}), updatedAt: new Date() } },
+            { $set: { verified: true, ...(event.data.name !== undefined ? { name: event.data.name } : {}), updatedAt: new Date() } },
             { upsert: true },
           );
           break;
-        case `${PREFIX}member_added`:
-        case `${PREFIX}member_role_changed`:
-          await addMember(organizationId, userId, role);
+        case 'identity.v1.organization.member_added':
+        case 'identity.v1.organization.member_role_changed':
+          await addMember(organizationId, event.data.userId, event.data.role);
           break;
-        case `${PREFIX}member_removed`:
-          await setMembers(organizationId, (members) => members.filter((m) => m.userId !== userId));
+        case 'identity.v1.organization.member_removed':
+          await setMembers(organizationId, (members) => members.filter((m) => m.userId !== event.data.userId));
           break;
       }
     },
-  };
+  });
 }

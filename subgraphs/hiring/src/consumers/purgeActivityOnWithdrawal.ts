@@ -1,4 +1,4 @@
-import { isDuplicateKeyError, parseConsentSnapshot, type ConsumeOptions, type ConsentLookup, type EventEnvelope } from '@profile-graph/kit';
+import { isDuplicateKeyError, parseConsentSnapshot, consentEvents, defineConsumer, type ConsumeOptions, type ConsentLookup } from '@profile-graph/kit';
 import type { ActivityWithdrawalModel } from '../models/activityWithdrawalModel';
 import type { JobActivityModel } from '../models/jobActivityModel';
 
@@ -16,11 +16,11 @@ import type { JobActivityModel } from '../models/jobActivityModel';
  * record and the deletion after it removes it.
  */
 export function purgeActivityOnWithdrawal(activity: JobActivityModel, withdrawals: ActivityWithdrawalModel, consent: Pick<ConsentLookup, 'isGranted'>): ConsumeOptions {
-  return {
+  return defineConsumer({
     stream: 'CONSENT',
     durable: 'hiring-consent-withdrawn',
-    filterSubjects: ['consent.v1.consent.withdrawn'],
-    handler: async (event: EventEnvelope) => {
+    events: [consentEvents.consentWithdrawn],
+    handler: async (event) => {
       const snapshot = parseConsentSnapshot(event.data);
       if (!snapshot || snapshot.purpose !== 'HIRING_RECOMMENDATIONS' || snapshot.status !== 'WITHDRAWN') return;
       try {
@@ -39,5 +39,5 @@ export function purgeActivityOnWithdrawal(activity: JobActivityModel, withdrawal
       const older = { $or: [{ consentVersion: { $lt: snapshot.version } }, { consentVersion: { $exists: false }, createdAt: { $lte: new Date(snapshot.updatedAt) } }] };
       await activity.deleteMany({ userId: snapshot.userId, ...(regranted ? older : {}) });
     },
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { AppError, createEvent, isDuplicateKeyError, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead } from '@profile-graph/kit';
+import { AppError, isDuplicateKeyError, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead, hiringEvents } from '@profile-graph/kit';
 import { applicationId, type ApplicationDoc } from '../models/applicationModel';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import type { JobDoc } from '../models/jobModel';
@@ -49,9 +49,7 @@ export const applicationResolvers = {
       // sees later still follows the current consent (a withdrawal hides the profile again).
       const sharing = consent.isAvailable() && consent.isGranted(userId, 'EMPLOYER_SHARING') ? (consent.states.get(userId, 'EMPLOYER_SHARING')?.version ?? null) : null;
       const _id = applicationId(job._id, userId);
-      const event = createEvent(
-        'hiring.v1.application.submitted',
-        { applicationId: _id, jobId: job._id, organizationId: job.organizationId, candidateId: userId, employerSharingConsentVersion: sharing },
+      const event = hiringEvents.applicationSubmitted.create({ applicationId: _id, jobId: job._id, organizationId: job.organizationId, candidateId: userId, employerSharingConsentVersion: sharing },
         userId,
       );
       let created;
@@ -80,9 +78,7 @@ export const applicationResolvers = {
       // Someone else's application looks exactly like a missing one.
       if (!current || current.candidateId !== userId) throw new AppError('NOT_FOUND', 'You have no application with this id.');
       if (current.withdrawnAt) return current;
-      const event = createEvent(
-        'hiring.v1.application.withdrawn',
-        { applicationId: current._id, jobId: current.jobId, organizationId: current.organizationId, candidateId: userId },
+      const event = hiringEvents.applicationWithdrawn.create({ applicationId: current._id, jobId: current.jobId, organizationId: current.organizationId, candidateId: userId },
         userId,
       );
       // The filter keeps a second, concurrent withdrawal from moving the date or sending a second event.

@@ -1,4 +1,4 @@
-import { AppError, createEvent, loadById, outboxOnUpdate, updateAndRead } from '@profile-graph/kit';
+import { AppError, loadById, outboxOnUpdate, updateAndRead, hiringEvents } from '@profile-graph/kit';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import { validateHiringProfile, type HiringProfileInput, type HiringProfileUpdate } from '../validation/validateHiringProfile';
 import { requireUserId, userReference, type Context } from './hiringContext';
@@ -6,7 +6,7 @@ import { requireUserId, userReference, type Context } from './hiringContext';
 const emptyPreferences = { roles: [], locations: [], remote: null, seniority: [] };
 
 async function writeProfile(context: Context, userId: string, update: HiringProfileUpdate, kind: 'created' | 'updated') {
-  const event = createEvent(`hiring.v1.profile.${kind}`, { userId, fields: Object.keys(update) }, userId);
+  const event = (kind === 'created' ? hiringEvents.profileCreated : hiringEvents.profileUpdated).create({ userId, fields: Object.keys(update) }, userId);
   const profile = await updateAndRead(context.services.profiles, { _id: userId }, outboxOnUpdate([event], { $set: update }), { upsert: true });
   context.services.relay.kick();
   return profile;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead } from '@profile-graph/kit';
+import { AppError, badInput, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead, hiringEvents } from '@profile-graph/kit';
 import type { JobDoc, JobStatus } from '../models/jobModel';
 import type { OrganizationProjectionDoc } from '../models/organizationProjectionModel';
 import type { Seniority } from '../models/hiringProfileModel';
@@ -84,7 +84,7 @@ export const jobResolvers = {
       const id = randomUUID();
       const { viewer } = context;
       const postedBy = viewer.kind === 'partner' ? { kind: 'partner' as const, id: viewer.keyId ?? viewer.orgId! } : { kind: 'user' as const, id: viewer.userId! };
-      const event = createEvent('hiring.v1.job.posted', { jobId: id, organizationId, title: fields.title, skills: fields.skills });
+      const event = hiringEvents.jobPosted.create({ jobId: id, organizationId, title: fields.title, skills: fields.skills });
       const created = await context.services.jobs.create({
         _id: id,
         organizationId,
@@ -109,7 +109,7 @@ export const jobResolvers = {
         if (error instanceof AppError && error.code === 'NOT_FOUND') throw new AppError('NOT_FOUND', 'No such job among your organization\'s.');
         throw error;
       }
-      const event = createEvent('hiring.v1.job.updated', { jobId: job._id, organizationId: job.organizationId, fields: Object.keys(update) });
+      const event = hiringEvents.jobUpdated.create({ jobId: job._id, organizationId: job.organizationId, fields: Object.keys(update) });
       const updated = await updateAndRead(context.services.jobs, { _id: job._id }, outboxOnUpdate([event], { $set: update }));
       context.services.openJobs.invalidate();
       context.services.relay.kick();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, outboxOnCreate, outboxOnUpdate, updateAndRead, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, outboxOnCreate, outboxOnUpdate, updateAndRead, type SubgraphContext, identityEvents } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import { organizationForMember } from '../organizations/organizationResolvers';
 import type { ApiKeyDoc } from './apiKeyModel';
@@ -61,7 +61,7 @@ export const apiKeyResolvers = {
       }
       const id = randomUUID();
       const { secret, hash, prefix } = newApiKeySecret();
-      const event = createEvent('identity.v1.apikey.created', { keyId: id, organizationId: organization._id, scopes: input.scopes });
+      const event = identityEvents.apiKeyCreated.create({ keyId: id, organizationId: organization._id, scopes: input.scopes });
       const created = await apiKeys.create({
         _id: id,
         organizationId: organization._id,
@@ -79,7 +79,7 @@ export const apiKeyResolvers = {
     rotateApiKey: async (_: unknown, args: { id: string }, context: Context) => {
       const key = await keyForAdmin(context, args.id);
       const { secret, hash, prefix } = newApiKeySecret();
-      const event = createEvent('identity.v1.apikey.rotated', { keyId: key._id, organizationId: key.organizationId });
+      const event = identityEvents.apiKeyRotated.create({ keyId: key._id, organizationId: key.organizationId });
       const updated = await updateAndRead(
         context.services.apiKeys,
         { _id: key._id, revokedAt: null },
@@ -91,7 +91,7 @@ export const apiKeyResolvers = {
     },
     revokeApiKey: async (_: unknown, args: { id: string }, context: Context) => {
       const key = await keyForAdmin(context, args.id);
-      const event = createEvent('identity.v1.apikey.revoked', { keyId: key._id, organizationId: key.organizationId });
+      const event = identityEvents.apiKeyRevoked.create({ keyId: key._id, organizationId: key.organizationId });
       const updated = await updateAndRead(context.services.apiKeys, { _id: key._id, revokedAt: null }, outboxOnUpdate([event], { $set: { revokedAt: new Date() } }));
       context.services.relay.kick();
       // Revoking twice is not an error: the key is revoked either way.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, outboxOnUpdate } from '@profile-graph/kit';
+import { outboxOnUpdate, identityEvents } from '@profile-graph/kit';
 import type { BiometricDestructionDoc, BiometricDestructionReason, UserModel } from '../models/userModel';
 
 export const BIOMETRIC_TEMPLATE_DESCRIPTION = 'face biometric template from ID verification (encrypted)';
@@ -13,8 +13,7 @@ export function destructionRecord(
 }
 
 export function destroyedEvent(userId: string, record: BiometricDestructionDoc) {
-  return createEvent(
-    'identity.v1.biometric.destroyed',
+  return identityEvents.biometricDestroyed.create(
     { userId, enrollmentId: record.enrollmentId, reason: record.reason, destroyedAt: record.destroyedAt.toISOString() },
     userId,
   );

@@ -1,4 +1,4 @@
-import type { ConsumeOptions, ErasureGuard, OutboxRelay } from '@profile-graph/kit';
+import { consentEvents, defineConsumer, type ConsumeOptions, type ErasureGuard, type OutboxRelay } from '@profile-graph/kit';
 import type { UserModel } from '../models/userModel';
 import { destroyBiometric } from './destroyBiometric';
 
@@ -14,13 +14,13 @@ import { destroyBiometric } from './destroyBiometric';
  * template, and the guard keeps a late one from touching anything.
  */
 export function destroyBiometricsOnWithdrawal(deps: { users: UserModel; relay: OutboxRelay; clock: () => Date; guard: ErasureGuard }): ConsumeOptions {
-  return {
+  return defineConsumer({
     stream: 'CONSENT',
     durable: 'identity-biometric-destruction',
-    filterSubjects: ['consent.v1.consent.withdrawn'],
+    events: [consentEvents.consentWithdrawn],
     handler: async (event) => {
       const { userId, purpose, version } = event.data;
-      if (purpose !== 'BIOMETRIC_VERIFICATION' || typeof userId !== 'string' || typeof version !== 'number') return;
+      if (purpose !== 'BIOMETRIC_VERIFICATION') return;
       const { users, relay, clock, guard } = deps;
       if (await guard.isErased(userId)) return;
       // Remembered first, so an enrollment racing this withdrawal cannot store its template afterwards.
@@ -33,5 +33,5 @@ export function destroyBiometricsOnWithdrawal(deps: { users: UserModel; relay: O
       if (!enrollment || enrollment.consentVersion >= version) return;
       if (await destroyBiometric(users, userId, enrollment, 'CONSENT_WITHDRAWN', clock())) relay.kick();
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, outboxOnCreate, outboxOnUpdate, updateAndRead, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, outboxOnCreate, outboxOnUpdate, updateAndRead, type SubgraphContext, identityEvents } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import { roleOf, type OrganizationDoc, type OrganizationRole } from './organizationModel';
 import { requireOperator, requireUserId } from './requireViewer';
@@ -74,7 +74,7 @@ export const organizationResolvers = {
       const name = validateName(args.input?.name);
       const { organizations, relay } = context.services;
       const id = randomUUID();
-      const event = createEvent('identity.v1.organization.created', { organizationId: id, name, createdBy: userId }, userId);
+      const event = identityEvents.organizationCreated.create({ organizationId: id, name, createdBy: userId }, userId);
       const created = await organizations.create({
         _id: id,
         name,
@@ -90,7 +90,7 @@ export const organizationResolvers = {
       const { organization, user } = await prospectiveMember(context, args);
       const { organizations, relay } = context.services;
       const member = { userId: user._id, role: args.role, addedAt: new Date() };
-      const event = createEvent('identity.v1.organization.member_added', { organizationId: organization._id, userId: user._id, role: args.role }, user._id);
+      const event = identityEvents.memberAdded.create({ organizationId: organization._id, userId: user._id, role: args.role }, user._id);
       // Conditional on the user not being a member yet: two racing adds cannot both succeed.
       const result = await organizations.updateOne(
         { _id: organization._id, 'members.userId': { $ne: user._id } },
@@ -107,7 +107,7 @@ export const organizationResolvers = {
       if (!existing) throw new AppError('NOT_FOUND', 'No organization has this id.');
       if (existing.verified) return existing;
       // hiring keeps its own list of verified organizations (who may post jobs) from this event: id and name.
-      const event = createEvent('identity.v1.organization.verified', { organizationId: existing._id, name: existing.name });
+      const event = identityEvents.organizationVerified.create({ organizationId: existing._id, name: existing.name });
       const updated = await updateAndRead(organizations, { _id: existing._id, verified: false }, outboxOnUpdate([event], { $set: { verified: true, verifiedAt: new Date() } }));
       relay.kick();
       return updated ?? (await organizations.findById(existing._id).lean().exec()) ?? existing;
@@ -118,7 +118,7 @@ export const organizationResolvers = {
       if (organization.invitations?.some((invitation) => invitation.userId === user._id)) throw new AppError('CONFLICT', 'This user is already invited.');
       if ((organization.invitations?.length ?? 0) >= MAX_PENDING_INVITATIONS) throw new AppError('CONFLICT', `At most ${MAX_PENDING_INVITATIONS} invitations may be pending; cancel some first.`);
       const invitation = { userId: user._id, role: args.role, invitedBy: context.viewer.userId!, invitedAt: new Date() };
-      const event = createEvent('identity.v1.organization.member_invited', { organizationId: organization._id, userId: user._id, role: args.role }, user._id);
+      const event = identityEvents.memberInvited.create({ organizationId: organization._id, userId: user._id, role: args.role }, user._id);
       const result = await organizations.updateOne(
         { _id: organization._id, 'members.userId': { $ne: user._id }, 'invitations.userId': { $ne: user._id } },
         outboxOnUpdate([event], { $push: { invitations: invitation } }),
@@ -134,7 +134,7 @@ export const organizationResolvers = {
       const invitation = organization?.invitations?.find((candidate) => candidate.userId === userId);
       if (!organization || !invitation) throw new AppError('NOT_FOUND', 'No such invitation for you.');
       const member = { userId, role: invitation.role, addedAt: new Date() };
-      const event = createEvent('identity.v1.organization.member_added', { organizationId: organization._id, userId, role: invitation.role }, userId);
+      const event = identityEvents.memberAdded.create({ organizationId: organization._id, userId, role: invitation.role }, userId);
       const result = await organizations.updateOne(
         { _id: organization._id, 'invitations.userId': userId, 'members.userId': { $ne: userId } },
         outboxOnUpdate([event], { $pull: { invitations: invitation }, $push: { members: member } }),
@@ -167,7 +167,7 @@ export const organizationResolvers = {
         return organizations.findById(organization._id).lean().exec();
       }
       if (role === 'ADMIN' && adminCount(organization) === 1) throw new AppError('CONFLICT', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
-      const event = createEvent('identity.v1.organization.member_removed', { organizationId: organization._id, userId: args.userId }, args.userId);
+      const event = identityEvents.memberRemoved.create({ organizationId: organization._id, userId: args.userId }, args.userId);
       // The last-ADMIN rule is checked on the document as read (FerretDB 1.x has no $elemMatch on fields to guard it in the write).
       const result = await organizations.updateOne(
         { _id: organization._id, 'members.userId': args.userId },
@@ -187,7 +187,7 @@ export const organizationResolvers = {
       if (!current) throw new AppError('NOT_FOUND', 'This user is not a member.');
       if (current.role === args.role) return current;
       if (current.role === 'ADMIN' && adminCount(organization) === 1) throw new AppError('CONFLICT', 'An organization keeps at least one ADMIN: make someone else ADMIN first.');
-      const event = createEvent('identity.v1.organization.member_role_changed', { organizationId: organization._id, userId: args.userId, role: args.role }, args.userId);
+      const event = identityEvents.memberRoleChanged.create({ organizationId: organization._id, userId: args.userId, role: args.role }, args.userId);
       const result = await organizations.updateOne(
         // By position, conditional on the member still being there (FerretDB 1.x has no positional `$`); the last-ADMIN rule was checked above.
         { _id: organization._id, [`members.${index}.userId`]: args.userId },

@@ -1,4 +1,4 @@
-import { createEvent, outboxOnUpdate, type OutboxRelay } from '@profile-graph/kit';
+import { outboxOnUpdate, identityEvents, type OutboxRelay } from '@profile-graph/kit';
 import type { ApiKeyModel } from '../apiKeys/apiKeyModel';
 import type { UserModel } from '../models/userModel';
 import type { OrganizationModel } from '../organizations/organizationModel';
@@ -36,7 +36,7 @@ export async function eraseIdentityData(deps: IdentityErasureDeps, userId: strin
   await revocations.user(userId);
   let revoked = 0;
   for (const session of await sessions.find({ userId, revokedAt: null }).select({ _id: 1 }).lean()) {
-    const event = createEvent('identity.v1.session.revoked', { sessionId: session._id, userId, reason: 'account_deleted' }, userId);
+    const event = identityEvents.sessionRevoked.create({ sessionId: session._id, userId, reason: 'account_deleted' }, userId);
     const result = await sessions.updateOne({ _id: session._id, revokedAt: null }, outboxOnUpdate([event], { $set: { revokedAt: new Date(), revokedReason: 'signed_out' } }));
     revoked += result.modifiedCount;
   }
@@ -66,4 +66,4 @@ export async function eraseIdentityData(deps: IdentityErasureDeps, userId: strin
   return { accounts, sessionsRevoked: revoked, sessions: sessionsDeleted, organizationMemberships: memberships, apiKeysAnonymized: keys };
 }
 
-export const userDeletedEvent = (userId: string) => createEvent('identity.v1.user.deleted', { userId }, userId);
+export const userDeletedEvent = (userId: string) => identityEvents.userDeleted.create({ userId }, userId);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, isDuplicateKeyError, outboxOnCreate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, isDuplicateKeyError, outboxOnCreate, identityEvents, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
 import { validateSignUp, type SignUpInput } from '../validation/validateSignUp';
@@ -18,7 +18,7 @@ export const authResolvers = {
       const input = validateSignUp(args.input);
       const { users, passwords, relay } = context.services;
       const id = randomUUID();
-      const event = createEvent('identity.v1.user.created', { userId: id, handle: input.handle, displayName: input.displayName, profileVersion: 1 }, id);
+      const event = identityEvents.userCreated.create({ userId: id, handle: input.handle, displayName: input.displayName, profileVersion: 1 }, id);
       let user: UserDoc;
       try {
         const created = await users.create({

@@ -1,4 +1,4 @@
-import { AppError, badInput, createEvent, duplicateKeyIndexOf, isDuplicateKeyError, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, duplicateKeyIndexOf, identityEvents, isDuplicateKeyError, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
 import { requireOperator, requireUserId } from '../organizations/requireViewer';
@@ -12,7 +12,7 @@ export const OPERATOR_SUBSCRIPTIONS_SCOPE = 'operator:subscriptions';
 
 /** Public profile fields travel in the event (with the profileVersion they produced); private ones (email, phone, Premium) only by name. */
 function updatedEvent(userId: string, changed: string[], values: Record<string, unknown> = {}) {
-  return createEvent('identity.v1.user.updated', { userId, changed, ...values }, userId);
+  return identityEvents.userUpdated.create({ userId, changed, ...values }, userId);
 }
 
 async function reload(context: Context, userId: string): Promise<UserDoc> {

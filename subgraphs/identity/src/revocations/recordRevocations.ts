@@ -1,4 +1,4 @@
-import type { ConsumeOptions } from '@profile-graph/kit';
+import { defineConsumer, identityEvents, type ConsumeOptions } from '@profile-graph/kit';
 import type { ApiKeyModel } from '../apiKeys/apiKeyModel';
 import type { RevocationWriter } from './revocationWriter';
 
@@ -11,22 +11,21 @@ import type { RevocationWriter } from './revocationWriter';
  * A failed put is retried by redelivery.
  */
 export function recordRevocations(deps: { writer: RevocationWriter; apiKeys: ApiKeyModel }): ConsumeOptions {
-  return {
+  return defineConsumer({
     stream: 'IDENTITY',
     durable: 'identity-revocations',
-    filterSubjects: ['identity.v1.session.revoked', 'identity.v1.apikey.revoked'],
+    events: [identityEvents.sessionRevoked, identityEvents.apiKeyRevoked],
     handler: async (event) => {
       if (event.type === 'identity.v1.session.revoked') {
         const { sessionId } = event.data;
         const revokedAt = new Date(event.occurredAt);
-        if (typeof sessionId !== 'string' || Number.isNaN(revokedAt.getTime())) return;
+        if (Number.isNaN(revokedAt.getTime())) return;
         await deps.writer.session(sessionId, revokedAt);
-      } else if (event.type === 'identity.v1.apikey.revoked') {
+      } else {
         const { keyId } = event.data;
-        if (typeof keyId !== 'string') return;
         const key = await deps.apiKeys.findById(keyId).select({ expiresAt: 1 }).lean().exec();
         await deps.writer.apiKey(keyId, key?.expiresAt ?? null);
       }
     },
-  };
+  });
 }

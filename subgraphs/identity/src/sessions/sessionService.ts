@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, createEvent, outboxOnCreate, outboxOnUpdate, updateAndRead, type OutboxRelay } from '@profile-graph/kit';
+import { AppError, identityEvents, outboxOnCreate, outboxOnUpdate, updateAndRead, type OutboxRelay } from '@profile-graph/kit';
 import type { SessionModel } from './sessionModel';
 import { newRefreshToken, parseRefreshToken } from './refreshToken';
 
@@ -41,7 +41,7 @@ export function createSessionService(deps: { sessions: SessionModel; relay: Outb
   }
 
   async function revoke(sessionId: string, userId: string, reason: 'signed_out' | 'reuse_detected'): Promise<boolean> {
-    const event = createEvent('identity.v1.session.revoked', { sessionId, userId, reason }, userId);
+    const event = identityEvents.sessionRevoked.create({ sessionId, userId, reason }, userId);
     const result = await sessions.updateOne(
       { _id: sessionId, revokedAt: null },
       outboxOnUpdate([event], { $set: { revokedAt: new Date(), revokedReason: reason } }),
@@ -54,7 +54,7 @@ export function createSessionService(deps: { sessions: SessionModel; relay: Outb
     async start(userId) {
       const sessionId = randomUUID();
       const { token, hash } = newRefreshToken(sessionId);
-      const event = createEvent('identity.v1.session.started', { sessionId, userId }, userId);
+      const event = identityEvents.sessionStarted.create({ sessionId, userId }, userId);
       await sessions.create({ _id: sessionId, userId, refreshHash: hash, usedHashes: [], expiresAt: expiry(), ...outboxOnCreate([event]) });
       relay.kick();
       return issue(userId, sessionId, token);

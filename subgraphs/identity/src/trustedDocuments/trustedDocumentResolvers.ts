@@ -1,4 +1,4 @@
-import { AppError, createEvent, isDuplicateKeyError, outboxOnUpdate, TRUSTED_DOCUMENTS_CHANGED_SUBJECT, updateAndRead, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, identityEvents, isDuplicateKeyError, outboxOnUpdate, updateAndRead, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { OrganizationDoc } from '../organizations/organizationModel';
 import { organizationForMember } from '../organizations/organizationResolvers';
@@ -9,7 +9,7 @@ import { manifestId } from './trustedDocumentManifestModel';
 type Context = SubgraphContext<IdentityServices>;
 
 const changedEvent = (organizationId: string, version: number, enforced: boolean) =>
-  createEvent(TRUSTED_DOCUMENTS_CHANGED_SUBJECT, { organizationId, version, enforced });
+  identityEvents.trustedDocumentsChanged.create({ organizationId, version, enforced });
 
 /** What Organization.trustedDocuments shows its ADMINs. */
 interface TrustedDocumentsView {

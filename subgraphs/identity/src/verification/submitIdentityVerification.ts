@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, createEvent, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, outboxOnUpdate, identityEvents, type SubgraphContext } from '@profile-graph/kit';
 import { destroyedEvent, destructionRecord } from '../biometrics/destroyBiometric';
 import { retentionUntil } from '../biometrics/biometricPolicy';
 import type { IdentityServices } from '../identityServices';
@@ -107,7 +107,7 @@ export async function submitIdentityVerification(args: { governmentIdImage: unkn
   template?.fill(0);
 
   const events = [
-    createEvent('identity.v1.verification.completed', { userId, status: outcome.status, method: verificationProvider.method, reason: outcome.reason, completedAt: now.toISOString() }, userId),
+    identityEvents.verificationCompleted.create({ userId, status: outcome.status, method: verificationProvider.method, reason: outcome.reason, completedAt: now.toISOString() }, userId),
     ...destructions.map((record) => destroyedEvent(userId, record)),
   ];
   const update = outboxOnUpdate(events, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backoffListSchema, DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../events/deliveryPolicy';
 import { CONSENT_ENFORCEMENT_SETTINGS } from '../consent/enforcementSwitch';
 import { BATCH_LOOKUP_SETTINGS } from '../db/storage';
 import { streams, type StreamMaxAgeHours } from '../events/streams';
@@ -38,6 +39,10 @@ export const subgraphConfigSchema = z.object({
   EVENT_STREAM_MAX_AGE_PRIVACY_HOURS: maxAgeHours(streams.PRIVACY.maxAgeHours),
   /** CONSENT_STATE is the snapshot projections rebuild from (one message per user and purpose): 0, no limit, by default. */
   EVENT_STREAM_MAX_AGE_CONSENT_STATE_HOURS: z.coerce.number({ error: 'expected hours as a whole number' }).int().min(0).max(MAX_AGE_HOURS_MAX).default(streams.CONSENT_STATE.maxAgeHours),
+  /** Deliveries of an event whose handler keeps failing before it goes to the service's dead letter (erasure steps never give up). */
+  EVENT_MAX_DELIVER: z.coerce.number({ error: 'expected a whole number of deliveries' }).int().min(2, { error: 'expected at least 2 deliveries' }).max(1_000).default(DEFAULT_DELIVERY_POLICY.maxDeliver),
+  /** The wait before each redelivery of a failed event, in ms, comma-separated; the last step repeats. */
+  EVENT_RETRY_BACKOFF_MS: backoffListSchema.default([...DEFAULT_DELIVERY_POLICY.backoffMs]),
   /** How often every instance drops users erased by another instance from its in-memory consent projection. */
   ERASED_USERS_POLL_MS: env.durationMs(5_000),
   /** Public half of the gateway's viewer-signing key: subgraphs can verify viewers but never mint them. */
@@ -75,6 +80,10 @@ export const subgraphConfigSchema = z.object({
 export type SubgraphConfig = z.infer<typeof subgraphConfigSchema>;
 
 /** The per-stream max_age settings of a subgraph config, as EventBus takes them. */
+export function deliveryPolicy(config: SubgraphConfig): DeliveryPolicy {
+  return { maxDeliver: config.EVENT_MAX_DELIVER, backoffMs: config.EVENT_RETRY_BACKOFF_MS };
+}
+
 export function streamMaxAgeHours(config: SubgraphConfig): StreamMaxAgeHours {
   return {
     IDENTITY: config.EVENT_STREAM_MAX_AGE_IDENTITY_HOURS,

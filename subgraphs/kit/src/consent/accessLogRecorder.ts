@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/eventBus';
-import { createEvent } from '../events/eventEnvelope';
+import { privacyEvents } from '../events/catalog/privacyEvents';
 import type { Viewer } from '@profile-graph/core';
 import type { ConsentPurpose } from './consentPurposes';
 
@@ -173,7 +173,7 @@ export class AccessLogRecorder implements AccessLogSink {
     for (let start = 0; start < batch.length; start += MAX_PER_EVENT) {
       const entries = batch.slice(start, start + MAX_PER_EVENT);
       try {
-        await this.bus.publish(createEvent(ACCESS_RECORDED_SUBJECT, { entries }));
+        await this.bus.publish(privacyEvents.accessRecorded.create({ entries }));
       } catch (error) {
         // Entries sealed meanwhile are newer: the unpublished ones go back in front of them.
         this.sealed = [...batch.slice(start), ...this.sealed];

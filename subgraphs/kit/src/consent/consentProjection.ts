@@ -2,10 +2,11 @@ import { DeliverPolicy, Events, type ConsumerMessages } from 'nats';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { isDuplicateKeyError } from '../db/isDuplicateKeyError';
+import { consentEvents } from '../events/catalog/consentEvents';
 import type { EventBus } from '../events/eventBus';
 import { parseEvent } from '../events/eventEnvelope';
 import { erasureGuard, type ErasureGuard } from '../privacy/erasureGuard';
-import { consentStateSubject, isConsentPurpose, type ConsentPurpose } from './consentPurposes';
+import { consentStateSubject, type ConsentPurpose } from './consentPurposes';
 
 /** The last-value snapshot the consent subgraph publishes on `consent.v1.state.<userId>.<purpose>`. */
 export interface ConsentSnapshot {
@@ -48,12 +49,12 @@ const projectionSchema = new Schema<ProjectionDoc>(
 
 const keyOf = (userId: string, purpose: string) => `${userId}:${purpose}`;
 
+/** A consent snapshot by the catalog's schema (consentEvents.consentState), or null: what the projection never applies. */
 export function parseConsentSnapshot(data: Record<string, unknown>): ConsentSnapshot | null {
-  const { userId, purpose, status, version, updatedAt } = data;
-  if (typeof userId !== 'string' || !isConsentPurpose(purpose)) return null;
-  if (status !== 'GRANTED' && status !== 'WITHDRAWN') return null;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return null;
-  return { userId, purpose, status, version, updatedAt: typeof updatedAt === 'string' ? updatedAt : new Date(0).toISOString() };
+  const parsed = consentEvents.consentState.schema.safeParse(data);
+  if (!parsed.success) return null;
+  const { userId, purpose, status, version, updatedAt } = parsed.data;
+  return { userId, purpose, status, version, updatedAt: updatedAt ?? new Date(0).toISOString() };
 }
 
 /**

@@ -91,6 +91,14 @@ describe('the NATS permission table', () => {
     expect(services.filter((role) => mayPublish(role, '$JS.API.STREAM.MSG.GET.KV_ratelimits'))).toEqual(['gateway']);
   });
 
+  it('lets each service write only its own dead letter, and read none (the operator lists them)', () => {
+    for (const role of services.filter((r) => r !== 'gateway')) {
+      for (const other of services.filter((r) => r !== 'gateway')) expect({ role, other, may: mayPublish(role, `deadletter.${other}.x`) }).toEqual({ role, other, may: role === other });
+      expect(maySubscribe(role, `deadletter.${role}.x`)).toBe(false);
+    }
+    expect(mayPublish('gateway', 'deadletter.identity.x')).toBe(false);
+  });
+
   it('gives each role an inbox of its own, the same the kit connects with', () => {
     for (const role of services) {
       expect(natsInboxPrefix(role)).toBe(inboxPrefix(role));

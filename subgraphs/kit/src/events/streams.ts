@@ -19,6 +19,15 @@ export const streams = {
   CALLS: { subjects: ['calls.v1.>'], maxMsgsPerSubject: -1, owner: 'calls', maxAgeHours: 168 },
   /** Erasure requests (consent's) and every subgraph's access-log batches and erasure reports; consent runs the saga. */
   PRIVACY: { subjects: ['privacy.v1.>'], maxMsgsPerSubject: -1, owner: 'consent', maxAgeHours: 720 },
+  /**
+   * Each service's dead letter (deadLetter.ts): references to the events its consumers gave up on, never their
+   * payload. Two weeks, for an operator to look at them (`npm run deadletters`) while the events are still on
+   * their streams.
+   */
+  DEADLETTER_IDENTITY: { subjects: ['deadletter.identity.>'], maxMsgsPerSubject: -1, owner: 'identity', maxAgeHours: 336 },
+  DEADLETTER_HIRING: { subjects: ['deadletter.hiring.>'], maxMsgsPerSubject: -1, owner: 'hiring', maxAgeHours: 336 },
+  DEADLETTER_CONSENT: { subjects: ['deadletter.consent.>'], maxMsgsPerSubject: -1, owner: 'consent', maxAgeHours: 336 },
+  DEADLETTER_CALLS: { subjects: ['deadletter.calls.>'], maxMsgsPerSubject: -1, owner: 'calls', maxAgeHours: 336 },
 } as const;
 
 /**

@@ -13,6 +13,7 @@ export class ServiceMetrics extends BaseMetrics {
   readonly consentDenials: Counter<'purpose' | 'code'>;
   readonly eventsPublished: Counter<'stream'>;
   readonly eventsHandled: Counter<'durable' | 'outcome'>;
+  readonly eventsDeadLettered: Counter<'stream' | 'durable' | 'type' | 'reason'>;
   readonly eventLag: Histogram<'durable'>;
   readonly consumerPending: Gauge<'durable'>;
   readonly natsConnected: Gauge;
@@ -30,8 +31,14 @@ export class ServiceMetrics extends BaseMetrics {
     this.eventsPublished = new Counter({ name: 'events_published_total', help: 'Events published to JetStream, by stream', labelNames: ['stream'], registers });
     this.eventsHandled = new Counter({
       name: 'events_handled_total',
-      help: 'Events handled by durable consumers, by outcome (ok, retry, dropped)',
+      help: 'Events handled by durable consumers, by outcome (ok, retry, dropped, dead_lettered)',
       labelNames: ['durable', 'outcome'],
+      registers,
+    });
+    this.eventsDeadLettered = new Counter({
+      name: 'events_dead_lettered_total',
+      help: "Events a durable consumer gave up on and put on its service's dead letter, by stream, durable, catalog type and reason",
+      labelNames: ['stream', 'durable', 'type', 'reason'],
       registers,
     });
     this.eventLag = new Histogram({

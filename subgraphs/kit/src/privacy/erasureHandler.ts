@@ -1,15 +1,17 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { isDuplicateKeyError } from '../db/isDuplicateKeyError';
-import { createEvent, type EventEnvelope } from '../events/eventEnvelope';
+import { privacyEvents } from '../events/catalog';
+import type { EventEnvelope } from '../events/eventEnvelope';
 import { deleteMessagesMentioning } from '../events/deleteMessagesMentioning';
-import type { ConsumeOptions, EventBus } from '../events/eventBus';
+import { defineConsumer, type ConsumeOptions, type EventBus } from '../events/eventBus';
+import { UNLIMITED } from '../events/deliveryPolicy';
 import { STREAM_NAMES, streams } from '../events/streams';
 import { outboxOnCreate, outboxSchemaFields, type OutboxRelay } from '../events/outbox';
 import { eraseConsentProjection } from './consentProjectionRecords';
 import { erasureGuard } from './erasureGuard';
 import { ACCESS_RECORDED_SUBJECT } from '../consent/accessLogRecorder';
-import { ERASURE_COMPLETED_SUBJECT, ERASURE_REQUESTED_SUBJECT } from '@profile-graph/core';
+import { ERASURE_REQUESTED_SUBJECT } from '@profile-graph/core';
 
 /**
  * That this subgraph finished its part of one erasure request, and what it
@@ -88,19 +90,19 @@ async function eraseFromOwnStreams(bus: EventBus, subgraph: string, userId: stri
  * whose handler crashed or failed. The user's tombstone (`erased_users`,
  * see ErasureGuard) is written before anything is deleted. The data goes next, then one insert of
  * the receipt with its completion event; a redelivery after that finds the
- * receipt and does nothing.
+ * receipt and does nothing. Never dead-lettered (maxDeliver unlimited): a step given up would leave the user's
+ * data behind; it is retried at the backoff's pace, and consent's deadline on the request shows it overdue.
  */
 export function erasureHandler(options: ErasureHandlerOptions): ConsumeOptions & { receipts: ErasureReceiptModel } {
   const receipts = options.relay.track(erasureReceiptModel(options.db));
   const clock = options.clock ?? (() => new Date());
-  return {
-    receipts,
+  const consumer = defineConsumer({
     stream: 'PRIVACY',
     durable: `${options.subgraph}-privacy-erasure`,
-    filterSubjects: [ERASURE_REQUESTED_SUBJECT],
+    events: [privacyEvents.erasureRequested],
+    maxDeliver: UNLIMITED,
     handler: async (event) => {
       const { requestId, userId } = event.data;
-      if (typeof requestId !== 'string' || typeof userId !== 'string' || !requestId || !userId) return;
       if (await receipts.exists({ _id: requestId })) {
         options.relay.kick();
         return;
@@ -113,7 +115,7 @@ export function erasureHandler(options: ErasureHandlerOptions): ConsumeOptions &
       await options.relay.flush();
       removed.streamMessages = await eraseFromOwnStreams(options.bus, options.subgraph, userId);
       const completedAt = clock();
-      const completed = createEvent(ERASURE_COMPLETED_SUBJECT, { requestId, subgraph: options.subgraph, removed, completedAt: completedAt.toISOString() });
+      const completed = privacyEvents.erasureCompleted.create({ requestId, subgraph: options.subgraph as never, removed, completedAt: completedAt.toISOString() });
       try {
         await receipts.create({ _id: requestId, subgraph: options.subgraph, completedAt, removed, ...outboxOnCreate([...(options.completionEvents?.(userId) ?? []), completed]) });
       } catch (error) {
@@ -123,5 +125,6 @@ export function erasureHandler(options: ErasureHandlerOptions): ConsumeOptions &
       options.relay.kick();
       options.logger.info({ requestId, removed }, 'erased this subgraph\'s part of an account');
     },
-  };
+  });
+  return Object.assign(consumer, { receipts });
 }

@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLSchema } from 'graphql';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { streamMaxAgeHours, type SubgraphConfig } from '../config/subgraphConfigSchema';
+import { deliveryPolicy, streamMaxAgeHours, type SubgraphConfig } from '../config/subgraphConfigSchema';
 import { authDirectivesTransform } from '../auth/authDirectivesTransform';
 import { AccessLogRecorder } from '../consent/accessLogRecorder';
 import { ConsentProjection } from '../consent/consentProjection';
@@ -12,6 +12,7 @@ import { assertEnforcementAllowed } from '../consent/enforcementSwitch';
 import { requiresConsentTransform } from '../consent/requiresConsentTransform';
 import { connectDatabase, ensureIndexes, isDatabaseReady } from '../db/connectDatabase';
 import { storageOf } from '../db/storage';
+import { deadLetterStreamOf } from '../events/deadLetter';
 import { EventBus, type ConsumeOptions } from '../events/eventBus';
 import { OutboxRelay } from '../events/outbox';
 import { streams, type StreamName } from '../events/streams';
@@ -96,6 +97,7 @@ export async function createSubgraphService<S>(
       logger,
       streamReplicas: config.JETSTREAM_REPLICAS,
       streamMaxAgeHours: streamMaxAgeHours(config),
+      delivery: deliveryPolicy(config),
     }),
   ]);
   if (dbResult.status === 'rejected' || busResult.status === 'rejected') {
@@ -121,7 +123,7 @@ export async function createSubgraphService<S>(
   const accessLog = new AccessLogRecorder(bus, logger, { subgraph: definition.name, flushMs: config.ACCESS_LOG_FLUSH_MS });
   const setupContext: SetupContext = { db, bus, relay, logger, consent };
   try {
-    const used = [...new Set<StreamName>([...definition.streams, 'CONSENT_STATE', 'PRIVACY'])];
+    const used = [...new Set<StreamName>([...definition.streams, 'CONSENT_STATE', 'PRIVACY', deadLetterStreamOf(definition.name)])];
     await bus.ensureStreams(used.filter((name) => streams[name].owner === definition.name));
     await bus.awaitStreams(used.filter((name) => streams[name].owner !== definition.name), config.STARTUP_TIMEOUT_MS);
     await consent.start();
