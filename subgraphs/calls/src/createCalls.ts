@@ -18,6 +18,7 @@ import { callResolvers } from './resolvers/callResolvers';
 import { privacyResolvers } from './resolvers/privacyResolvers';
 import { signalResolvers } from './resolvers/signalResolvers';
 import { SignalRelay } from './signals/signalRelay';
+import type { Resolvers } from './generated/resolvers';
 
 export interface CallsOptions {
   /** Now; tests pass their own to make calls ring out without waiting. */
@@ -79,7 +80,7 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
           Call: callResolvers.Call,
           CallPrivacy: privacyResolvers.CallPrivacy,
           Mutation: { ...callResolvers.Mutation, ...privacyResolvers.Mutation, ...signalResolvers.Mutation },
-        } as never,
+        } satisfies Resolvers,
         consumers: [...projectUsers(services.users), projectVerifications(services.verifications, erasureGuard(db)), anonymizeDeletedUsers(services), erasure],
         onClose: async () => {
           bootstrap.stop();

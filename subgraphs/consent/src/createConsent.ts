@@ -16,6 +16,7 @@ import { consentRecordResolvers } from './resolvers/consentRecordResolvers';
 import { consentResolvers } from './resolvers/consentResolvers';
 import { dataAccessLogResolvers } from './resolvers/dataAccessLogResolvers';
 import { jsonObjectScalar } from './resolvers/jsonObjectScalar';
+import type { Resolvers } from './generated/resolvers';
 
 export interface ConsentOptions {
   /** Now; tests inject one to move time (retention sweep). */
@@ -46,7 +47,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
         policyUrl: config.PRIVACY_POLICY_URL,
         defaultJurisdiction: config.DEFAULT_JURISDICTION,
       };
-      const resolvers = {
+      const resolvers: Resolvers = {
         JSONObject: jsonObjectScalar,
         Query: { ...privacyResolvers.Query, ...noticeResolvers.Query },
         Mutation: { ...consentResolvers.Mutation, ...privacyResolvers.Mutation },
@@ -80,7 +81,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       };
       return {
         services,
-        resolvers: resolvers as never,
+        resolvers,
         consumers: [storeDataAccess(accessLog, logger, erasureGuard(db), bus), erasure, recordErasureProgress(privacyProgress)],
         onClose: () => retention.stop(),
       };

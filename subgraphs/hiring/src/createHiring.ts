@@ -25,6 +25,7 @@ import { OpenJobsSnapshot } from './recommendations/openJobsSnapshot';
 import { recommendationResolvers } from './resolvers/recommendationResolvers';
 import { developmentPseudonymKey, Pseudonymizer } from './training/pseudonymizer';
 import { trainingResolvers } from './training/trainingResolvers';
+import type { Resolvers } from './generated/resolvers';
 
 export interface HiringOptions {
   /** Now; tests inject one to move time (retention sweep). */
@@ -51,7 +52,7 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       const openJobs = new OpenJobsSnapshot(jobs, { maxAgeMs: config.OPEN_JOBS_MAX_AGE_MS, maxJobs: config.OPEN_JOBS_MAX });
       const pseudonyms = new Pseudonymizer(config.TRAINING_PSEUDONYM_KEY ?? developmentPseudonymKey());
       const services: HiringServices = { profiles, jobs, applications, activity, withdrawals, organizations, relay, consent, openJobs, pseudonyms };
-      const resolvers = {
+      const resolvers: Resolvers = {
         Query: { ...candidateResolvers.Query, ...jobResolvers.Query, ...applicationResolvers.Query, ...trainingResolvers.Query },
         Mutation: { ...hiringProfileResolvers.Mutation, ...jobResolvers.Mutation, ...applicationResolvers.Mutation, ...activityResolvers.Mutation },
         User: { ...hiringProfileResolvers.User, ...activityResolvers.User, ...applicationResolvers.User, ...recommendationResolvers.User },
@@ -81,7 +82,7 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       services.identityBootstrap = bootstrap.done;
       return {
         services,
-        resolvers: resolvers as never,
+        resolvers,
         consumers: [createProfileOnSignUp(profiles, erasureGuard(db)), projectOrganizations(organizations, erasureGuard(db)), purgeActivityOnWithdrawal(activity, withdrawals, consent), erasure],
         recipientRelations: hiringRecipientRelations({ applications, organizations }),
         onClose: async () => {

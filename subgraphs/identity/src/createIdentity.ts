@@ -44,6 +44,7 @@ import { TrustedDocumentResponder } from './trustedDocuments/trustedDocumentResp
 import { DevelopmentStandInVerificationProvider } from './verification/developmentStandInVerificationProvider';
 import { HttpVerificationProvider } from './verification/httpVerificationProvider';
 import type { VerificationProvider } from './verification/verificationProvider';
+import type { Resolvers } from './generated/resolvers';
 
 export interface IdentityOptions {
   /** Now; tests inject one to move time (retention sweep, Premium periods). */
@@ -179,7 +180,7 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           OrganizationMember: organizationResolvers.OrganizationMember,
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
-        } as never,
+        } satisfies Resolvers,
         consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock, guard: erasureGuard(db) }), erasure, recordRevocations({ writer: revocations, apiKeys })],
         onClose: async () => {
           exporter.stop();

@@ -2,11 +2,12 @@ import { AppError, badInput, createEvent, outboxOnCreate } from '@profile-graph/
 import { randomUUID } from 'node:crypto';
 import { setEncryption, transitionCall, type CallView } from '../lifecycle/callChanges';
 import { deriveCallState, type CallAction } from '../lifecycle/callState';
-import type { CallDoc, CallKind } from '../models/callModel';
+import type { CallDoc } from '../models/callModel';
 import { initialEncryption, mayCall } from '../policy/callPolicy';
 import { decodeHistoryCursor, encodeHistoryCursor, pageSize } from '../validation/historyCursor';
 import { calleeRules } from './privacyResolvers';
 import { participantCall, signedInUser, stateOf, userRef, type Context } from './callContext';
+import type { MutationAcceptCallArgs, Resolvers } from '../generated/resolvers';
 
 /** One refusal for every rule, so a caller cannot tell a block from a restriction. */
 const CANNOT_CALL = 'This user cannot be called by you right now.';
@@ -15,7 +16,8 @@ function ownerOnly(context: Context, userId: string): void {
   if (signedInUser(context) !== userId) throw new AppError('FORBIDDEN', 'Only the user can see their calls.');
 }
 
-const move = (action: CallAction) => async (_: unknown, args: { callId: string }, context: Context) => {
+// acceptCall, declineCall and endCall take the same arguments.
+const move = (action: CallAction) => async (_: unknown, args: MutationAcceptCallArgs, context: Context) => {
   const call = await participantCall(context, args.callId);
   return transitionCall(context.services, call, action, signedInUser(context));
 };
@@ -23,16 +25,16 @@ const move = (action: CallAction) => async (_: unknown, args: { callId: string }
 export const callResolvers = {
   Query: {
     /** What the gateway reads for each live call event (incomingCall, callUpdated) as the subscriber, at that moment. */
-    call: (_: unknown, args: { id: string }, context: Context) => participantCall(context, args.id),
+    call: (_, args, context) => participantCall(context, args.id),
   },
   User: {
     /** Who called whom is known to the participants only. */
-    recentCalls: async (user: { id: string }, args: { first?: number | null }, context: Context) => {
+    recentCalls: async (user, args, context) => {
       ownerOnly(context, user.id);
       const first = pageSize(args.first);
       return context.services.calls.find({ participantIds: user.id }).sort({ startedAt: -1, _id: -1 }).limit(first).lean();
     },
-    callHistory: async (user: { id: string }, args: { first?: number | null; after?: string | null }, context: Context) => {
+    callHistory: async (user, args, context) => {
       ownerOnly(context, user.id);
       const first = pageSize(args.first);
       const filter: Record<string, unknown> = { participantIds: user.id };
@@ -47,20 +49,20 @@ export const callResolvers = {
     },
   },
   Call: {
-    __resolveReference: async (reference: { id: string }, context: Context) => {
+    __resolveReference: async (reference, context) => {
       const userId = context.viewer.kind === 'user' ? context.viewer.userId : undefined;
       if (!userId) return null;
       return participantCall(context, reference.id).catch(() => null);
     },
-    id: (call: CallView) => call._id,
-    participants: (call: CallView) => call.participantIds.map((id) => userRef(id)),
-    caller: (call: CallView) => userRef(call.callerId),
-    callee: (call: CallView) => userRef(call.calleeId),
-    anonymized: (call: CallView) => call.anonymized === true,
-    status: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).status,
-    answeredAt: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).acceptedAt,
-    endedAt: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).endedAt,
-    encryption: async (call: CallView, _: unknown, context: Context) => {
+    id: (call) => call._id,
+    participants: (call) => call.participantIds.map((id) => userRef(id)),
+    caller: (call) => userRef(call.callerId),
+    callee: (call) => userRef(call.calleeId),
+    anonymized: (call) => call.anonymized === true,
+    status: async (call, _, context) => (await stateOf(call, context)).status,
+    answeredAt: async (call, _, context) => (await stateOf(call, context)).acceptedAt,
+    endedAt: async (call, _, context) => (await stateOf(call, context)).endedAt,
+    encryption: async (call, _, context) => {
       const { encryption } = await stateOf(call, context);
       // A change by someone no longer among the participants (a deleted account) shows no author.
       const author = (id: string | null) => (id && call.participantIds.includes(id) ? userRef(id) : null);
@@ -68,7 +70,7 @@ export const callResolvers = {
     },
   },
   Mutation: {
-    startCall: async (_: unknown, args: { calleeHandle: string; kind: CallKind; encrypted?: boolean | null }, context: Context) => {
+    startCall: async (_, args, context) => {
       const callerId = signedInUser(context);
       const { services } = context;
       const handle = args.calleeHandle.trim().toLowerCase();
@@ -108,9 +110,9 @@ export const callResolvers = {
     acceptCall: move('ACCEPT'),
     declineCall: move('DECLINE'),
     endCall: move('END'),
-    setCallEncryption: async (_: unknown, args: { callId: string; enabled: boolean }, context: Context) => {
+    setCallEncryption: async (_, args, context) => {
       const call = await participantCall(context, args.callId);
       return setEncryption(context.services, call, signedInUser(context), args.enabled);
     },
   },
-};
+} satisfies Resolvers;

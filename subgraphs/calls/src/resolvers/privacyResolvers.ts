@@ -1,7 +1,8 @@
 import { AppError, badInput } from '@profile-graph/kit';
-import type { CallPrivacyDoc, WhoCanCall } from '../models/callPrivacyModel';
+import type { CallPrivacyDoc } from '../models/callPrivacyModel';
 import type { CalleeRules } from '../policy/callPolicy';
 import { signedInUser, userRef, type Context } from './callContext';
+import type { Resolvers } from '../generated/resolvers';
 
 /** Bounds one settings document; nobody needs more contacts or blocks than this for calls. */
 const MAX_LIST = 5_000;
@@ -40,20 +41,20 @@ async function addTo(context: Context, list: 'allowed' | 'blocked', userId: stri
 export const privacyResolvers = {
   User: {
     /** The user's own call rules; nobody else may read who they allow or block. */
-    callPrivacy: async (user: { id: string }, _: unknown, context: Context) => {
+    callPrivacy: async (user, _, context) => {
       if (signedInUser(context) !== user.id) throw new AppError('FORBIDDEN', 'Only the user can see their call settings.');
       return calleeRules(context, user.id);
     },
   },
   CallPrivacy: {
-    allowedCallers: (rules: CalleeRules) => rules.allowed.map((id) => userRef(id)),
-    blockedCallers: (rules: CalleeRules) => rules.blocked.map((id) => userRef(id)),
+    allowedCallers: (rules) => rules.allowed.map((id) => userRef(id)),
+    blockedCallers: (rules) => rules.blocked.map((id) => userRef(id)),
   },
   Mutation: {
-    setWhoCanCallMe: (_: unknown, args: { setting: WhoCanCall }, context: Context) => updateOwn(context, { $set: { whoCanCall: args.setting } }),
-    allowCaller: (_: unknown, args: { userId: string }, context: Context) => addTo(context, 'allowed', args.userId),
-    disallowCaller: (_: unknown, args: { userId: string }, context: Context) => updateOwn(context, { $pull: { allowed: args.userId } }),
-    blockCaller: (_: unknown, args: { userId: string }, context: Context) => addTo(context, 'blocked', args.userId),
-    unblockCaller: (_: unknown, args: { userId: string }, context: Context) => updateOwn(context, { $pull: { blocked: args.userId } }),
+    setWhoCanCallMe: (_, args, context) => updateOwn(context, { $set: { whoCanCall: args.setting } }),
+    allowCaller: (_, args, context) => addTo(context, 'allowed', args.userId),
+    disallowCaller: (_, args, context) => updateOwn(context, { $pull: { allowed: args.userId } }),
+    blockCaller: (_, args, context) => addTo(context, 'blocked', args.userId),
+    unblockCaller: (_, args, context) => updateOwn(context, { $pull: { blocked: args.userId } }),
   },
-};
+} satisfies Resolvers;

@@ -3,9 +3,10 @@ import { loadState } from '../lifecycle/callChanges';
 import { hasRungOut, isLive } from '../lifecycle/callState';
 import type { CallDoc } from '../models/callModel';
 import type { RelayedSignal } from '../signals/signalRelay';
-import { parseSignalCursor, validateSignal, type CallSignalInput } from '../validation/signalInput';
+import { parseSignalCursor, validateSignal } from '../validation/signalInput';
 import { pageSize } from '../validation/historyCursor';
 import { participantCall, signedInUser, userRef, type Context } from './callContext';
+import type { Resolvers } from '../generated/resolvers';
 
 async function liveCall(context: Context, callId: string): Promise<CallDoc> {
   const call = await participantCall(context, callId);
@@ -31,7 +32,7 @@ const toGraph = (signal: RelayedSignal) => ({
 export const signalResolvers = {
   Query: {
     /** The other participant's signals after `after`, oldest first; poll with the returned endCursor. */
-    callSignals: async (_: unknown, args: { callId: string; after?: string | null; first?: number | null }, context: Context) => {
+    callSignals: async (_, args, context) => {
       const userId = signedInUser(context);
       const after = parseSignalCursor(args.after);
       const first = pageSize(args.first, 50, 200);
@@ -41,11 +42,11 @@ export const signalResolvers = {
     },
   },
   Mutation: {
-    sendCallSignal: async (_: unknown, args: { callId: string; payload: CallSignalInput }, context: Context) => {
+    sendCallSignal: async (_, args, context) => {
       const userId = signedInUser(context);
       const payload = validateSignal(args.payload, context.services.config.CALL_SIGNAL_MAX_BYTES);
       const call = await liveCall(context, args.callId);
       return toGraph(await context.services.signals.send(call._id, userId, payload, context.services.clock()));
     },
   },
-};
+} satisfies Resolvers;

@@ -1,8 +1,9 @@
-import { AppError, allConsentPurposes, type ConsentPurpose, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, allConsentPurposes, type SubgraphContext } from '@profile-graph/kit';
 import type { ConsentServices } from '../consentServices';
 import { recordConsentDecision, type ConsentStateView } from '../ledger/recordConsentDecision';
 import { consentStateId } from '../models/consentStateModel';
-import { validateGrant, type GrantConsentInput } from '../validation/validateGrant';
+import { validateGrant } from '../validation/validateGrant';
+import type { Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<ConsentServices>;
 
@@ -17,7 +18,7 @@ function signedInUser(context: Context): string {
 export const consentResolvers = {
   User: {
     /** A user's consents are theirs alone to see. */
-    consents: async (user: { id: string }, _: unknown, context: Context) => {
+    consents: async (user, _, context) => {
       if (context.viewer.kind !== 'user' || context.viewer.userId !== user.id) {
         throw new AppError('FORBIDDEN', 'Only the user can see their consents.');
       }
@@ -29,7 +30,7 @@ export const consentResolvers = {
     },
   },
   Mutation: {
-    grantConsent: async (_: unknown, args: { input: GrantConsentInput }, context: Context): Promise<ConsentStateView> => {
+    grantConsent: async (_, args, context): Promise<ConsentStateView> => {
       const userId = signedInUser(context);
       const input = validateGrant(args.input);
       const state = await recordConsentDecision(context.services.states, {
@@ -46,7 +47,7 @@ export const consentResolvers = {
       // document by _id already; a kick would add a full scan of the collection (costly on FerretDB).
       return state;
     },
-    withdrawConsent: async (_: unknown, args: { purpose: ConsentPurpose }, context: Context): Promise<ConsentStateView> => {
+    withdrawConsent: async (_, args, context): Promise<ConsentStateView> => {
       const userId = signedInUser(context);
       const state = await recordConsentDecision(context.services.states, {
         userId,
@@ -63,4 +64,4 @@ export const consentResolvers = {
       return state;
     },
   },
-};
+} satisfies Resolvers;

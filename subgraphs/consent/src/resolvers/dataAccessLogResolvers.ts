@@ -1,9 +1,7 @@
-import { badInput, type SubgraphContext } from '@profile-graph/kit';
-import type { ConsentServices } from '../consentServices';
+import { badInput } from '@profile-graph/kit';
 import { accessSummary, type DataAccessDoc } from '../models/dataAccessModel';
 import { assertSubject } from './consentRecordResolvers';
-
-type Context = SubgraphContext<ConsentServices>;
+import type { DataAccessorKind, Resolvers } from '../generated/resolvers';
 
 const encodeCursor = (doc: Pick<DataAccessDoc, '_id' | 'at'>) => Buffer.from(JSON.stringify([doc.at.toISOString(), doc._id])).toString('base64url');
 
@@ -18,10 +16,13 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   }
 }
 
+/** The access log stores the viewer's kind as the kit names it; the API spells it as an enum. */
+const VIEWER_KINDS: Record<DataAccessDoc['viewerKind'], DataAccessorKind> = { anonymous: 'ANONYMOUS', user: 'USER', partner: 'PARTNER', service: 'SERVICE' };
+
 export const dataAccessLogResolvers = {
   User: {
     /** Newest last read first, keyset-paginated on (at = lastAt, id) so pages stay stable while new entries arrive. */
-    dataAccessLog: async (user: { id: string }, args: { first?: number | null; after?: string | null }, context: Context) => {
+    dataAccessLog: async (user, args, context) => {
       assertSubject(user.id, context, 'data access log');
       const first = args.first ?? 20;
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', 'use 1 to 100.');
@@ -37,15 +38,15 @@ export const dataAccessLogResolvers = {
     },
   },
   DataAccess: {
-    id: (doc: DataAccessDoc) => doc._id,
-    viewerKind: (doc: DataAccessDoc) => doc.viewerKind.toUpperCase(),
-    fields: (doc: DataAccessDoc) => accessSummary(doc).fields,
-    count: (doc: DataAccessDoc) => accessSummary(doc).count,
-    firstAt: (doc: DataAccessDoc) => accessSummary(doc).firstAt,
-    lastAt: (doc: DataAccessDoc) => accessSummary(doc).lastAt,
+    id: (doc) => doc._id,
+    viewerKind: (doc) => VIEWER_KINDS[doc.viewerKind],
+    fields: (doc) => accessSummary(doc).fields,
+    count: (doc) => accessSummary(doc).count,
+    firstAt: (doc) => accessSummary(doc).firstAt,
+    lastAt: (doc) => accessSummary(doc).lastAt,
     /** Deprecated: the first of `fields`. */
-    field: (doc: DataAccessDoc) => accessSummary(doc).fields[0] ?? '',
+    field: (doc) => accessSummary(doc).fields[0] ?? '',
     /** Deprecated: `lastAt`. */
-    at: (doc: DataAccessDoc) => doc.at,
+    at: (doc) => doc.at,
   },
-};
+} satisfies Resolvers;

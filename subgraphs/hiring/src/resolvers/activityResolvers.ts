@@ -4,6 +4,7 @@ import type { JobActivityDoc, JobActivityKind } from '../models/jobActivityModel
 import type { JobDoc } from '../models/jobModel';
 import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
 import { requireUserId, type Context } from './hiringContext';
+import type { Resolvers } from '../generated/resolvers';
 
 /**
  * Keeps one activity entry only while the user consents to
@@ -37,7 +38,7 @@ async function recordFor(context: Context, jobId: string, kind: JobActivityKind)
 
 export const activityResolvers = {
   User: {
-    jobSearchActivity: async (user: { id: string }, args: { first?: number | null; after?: string | null }, context: Context) => {
+    jobSearchActivity: async (user, args, context) => {
       const size = pageSize(args.first, 50, 200);
       const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
       const docs = await context.services.activity
@@ -49,17 +50,17 @@ export const activityResolvers = {
     },
   },
   JobActivity: {
-    id: (doc: JobActivityDoc) => doc._id,
-    at: (doc: JobActivityDoc) => doc.createdAt,
-    job: (doc: JobActivityDoc, _: unknown, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
+    id: (doc) => doc._id,
+    at: (doc) => doc.createdAt,
+    job: (doc, _, context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
   },
   Mutation: {
-    recordJobView: (_: unknown, args: { jobId: string }, context: Context) => recordFor(context, args.jobId, 'VIEW'),
-    saveJob: (_: unknown, args: { jobId: string }, context: Context) => recordFor(context, args.jobId, 'SAVE'),
-    clearJobSearchActivity: async (_: unknown, __: unknown, context: Context) => {
+    recordJobView: (_, args, context) => recordFor(context, args.jobId, 'VIEW'),
+    saveJob: (_, args, context) => recordFor(context, args.jobId, 'SAVE'),
+    clearJobSearchActivity: async (_, __, context) => {
       const userId = requireUserId(context.viewer, 'clear your job-search activity');
       const { deletedCount } = await context.services.activity.deleteMany({ userId });
       return deletedCount;
     },
   },
-};
+} satisfies Resolvers;

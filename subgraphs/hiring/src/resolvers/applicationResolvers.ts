@@ -5,6 +5,7 @@ import type { JobDoc } from '../models/jobModel';
 import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
 import { recordActivity } from './activityResolvers';
 import { requireUserId, userReference, type Context } from './hiringContext';
+import type { Resolvers } from '../generated/resolvers';
 
 const noSuchJob = () => new AppError('NOT_FOUND', 'No such job among your organization\'s.');
 
@@ -24,7 +25,7 @@ async function listApplications(context: Context, query: Record<string, unknown>
 export const applicationResolvers = {
   Query: {
     /** @requiresScopes(applications:read) has run; the organization comes from the key, never from the caller. */
-    applications: async (_: unknown, args: PageArgs & { jobId?: string | null }, context: Context) => {
+    applications: async (_, args, context) => {
       const orgId = context.viewer.kind === 'partner' ? context.viewer.orgId : undefined;
       if (!orgId) throw new AppError('FORBIDDEN', 'Only an organization\'s API key lists its applications.');
       if (args.jobId) {
@@ -36,10 +37,10 @@ export const applicationResolvers = {
     },
   },
   User: {
-    jobApplications: (user: { id: string }, args: PageArgs, context: Context) => listApplications(context, { candidateId: user.id }, args),
+    jobApplications: (user, args, context) => listApplications(context, { candidateId: user.id }, args),
   },
   Mutation: {
-    applyToJob: async (_: unknown, args: { jobId: string }, context: Context) => {
+    applyToJob: async (_, args, context) => {
       const userId = requireUserId(context.viewer, 'apply to a job');
       const job = await loadById<JobDoc>(context.loaders, context.services.jobs, args.jobId);
       if (!job) throw new AppError('NOT_FOUND', 'No job has this id.');
@@ -73,7 +74,7 @@ export const applicationResolvers = {
       await recordActivity(context, userId, job._id, 'APPLY');
       return created.toObject();
     },
-    withdrawApplication: async (_: unknown, args: { id: string }, context: Context) => {
+    withdrawApplication: async (_, args, context) => {
       const userId = requireUserId(context.viewer, 'withdraw an application');
       const { applications, relay } = context.services;
       const current = await applications.findById(args.id).lean<ApplicationDoc>();
@@ -96,14 +97,14 @@ export const applicationResolvers = {
     },
   },
   Application: {
-    id: (doc: ApplicationDoc) => doc._id,
-    job: async (doc: ApplicationDoc, _: unknown, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
-    candidate: (doc: ApplicationDoc) => userReference(doc.candidateId),
+    id: (doc) => doc._id,
+    job: async (doc, _, context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
+    candidate: (doc) => userReference(doc.candidateId),
     // @requiresConsent(EMPLOYER_SHARING, subjectField: "candidateId") has run before this: the viewer's
     // organization holds a standing application of the candidate, and the candidate consents.
-    candidateProfile: (doc: ApplicationDoc, _: unknown, context: Context) =>
+    candidateProfile: (doc, _, context) =>
       loadById<HiringProfileDoc>(context.loaders, context.services.profiles, doc.candidateId),
-    appliedAt: (doc: ApplicationDoc) => doc.createdAt,
-    withdrawnAt: (doc: ApplicationDoc) => doc.withdrawnAt ?? null,
+    appliedAt: (doc) => doc.createdAt,
+    withdrawnAt: (doc) => doc.withdrawnAt ?? null,
   },
-};
+} satisfies Resolvers;

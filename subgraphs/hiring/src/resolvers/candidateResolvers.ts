@@ -1,11 +1,11 @@
 import { batchLookupOf, consentingSubjects, logListedSubjects } from '@profile-graph/kit';
-import type { GraphQLResolveInfo } from 'graphql';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../pagination/cursor';
-import { toCandidateCard, type CandidateCard } from '../search/candidateCard';
-import { candidateMatcher, candidateQuery, parseCandidateFilter, type CandidateFilter, type ParsedCandidateFilter } from '../search/candidateFilter';
+import { toCandidateCard } from '../search/candidateCard';
+import { candidateMatcher, candidateQuery, parseCandidateFilter, type ParsedCandidateFilter } from '../search/candidateFilter';
 import { walkCandidates } from '../search/walkCandidates';
 import { userReference, type Context } from './hiringContext';
+import type { Resolvers } from '../generated/resolvers';
 
 /** Large enough for an employer's shortlist in one page; the N+1 test asks for 200. */
 export const MAX_CANDIDATES_PAGE = 200;
@@ -35,12 +35,7 @@ async function queryCandidates(context: Context, subjects: string[], filter: Par
 
 export const candidateResolvers = {
   Query: {
-    candidates: async (
-      _: unknown,
-      args: { filter?: CandidateFilter | null; first?: number | null; after?: string | null },
-      context: Context,
-      info: GraphQLResolveInfo,
-    ) => {
+    candidates: async (_, args, context, info) => {
       const size = pageSize(args.first, 20, MAX_CANDIDATES_PAGE);
       const cursor = decodeCursor<{ id: string }>(args.after, { id: 'string' });
       const subjects = consentingSubjects(info, context.viewer, 'CANDIDATE_DISCOVERY');
@@ -58,6 +53,6 @@ export const candidateResolvers = {
     },
   },
   CandidateCard: {
-    user: (card: CandidateCard) => userReference(card.userId),
+    user: (card) => userReference(card.userId),
   },
-};
+} satisfies Resolvers;

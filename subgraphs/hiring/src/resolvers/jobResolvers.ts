@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, badInput, createEvent, loadById, outboxOnCreate, outboxOnUpdate } from '@profile-graph/kit';
-import type { JobDoc, JobStatus } from '../models/jobModel';
+import type { JobDoc } from '../models/jobModel';
 import type { OrganizationProjectionDoc } from '../models/organizationProjectionModel';
-import type { Seniority } from '../models/hiringProfileModel';
 import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
 import { normalizeSkills } from '../skills/normalizeSkills';
 import { text } from '../validation/validateHiringProfile';
-import { validatePostJob, validateUpdateJob, type PostJobInput, type UpdateJobInput } from '../validation/validateJob';
+import { validatePostJob, validateUpdateJob } from '../validation/validateJob';
 import { escapeRegex, type Context } from './hiringContext';
+import type { JobFilter, Resolvers } from '../generated/resolvers';
 
 export const JOBS_WRITE = 'jobs:write';
 const MAX_JOBS_PAGE = 50;
 
-export interface JobFilter {
-  title?: string | null;
-  skills?: string[] | null;
-  location?: string | null;
-  remote?: boolean | null;
-  seniority?: Seniority | null;
-  organizationId?: string | null;
-  status?: JobStatus | null;
-}
 
 const notYours = () => new AppError('NOT_FOUND', 'No such organization among yours.');
 
@@ -67,17 +58,17 @@ const jobCursor = (job: JobDoc) => encodeCursor({ t: job.createdAt.getTime(), id
 
 export const jobResolvers = {
   Query: {
-    jobs: async (_: unknown, args: { filter?: JobFilter | null; first?: number | null; after?: string | null }, context: Context) => {
+    jobs: async (_, args, context) => {
       const size = pageSize(args.first, 20, MAX_JOBS_PAGE);
       const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
       const query = { ...jobQuery(args.filter), ...newestFirstAfter(cursor, 'createdAt') };
       const docs = await context.services.jobs.find(query).sort({ createdAt: -1, _id: -1 }).limit(size + 1).lean<JobDoc[]>();
       return toConnection(docs, size, jobCursor);
     },
-    job: (_: unknown, args: { id: string }, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, args.id),
+    job: (_, args, context) => loadById<JobDoc>(context.loaders, context.services.jobs, args.id),
   },
   Mutation: {
-    postJob: async (_: unknown, args: { input: PostJobInput }, context: Context) => {
+    postJob: async (_, args, context) => {
       const organizationId = text(args.input.organizationId, 'input.organizationId', 100, true)!;
       const fields = validatePostJob(args.input);
       const organization = await organizationForPosting(context, organizationId);
@@ -98,7 +89,7 @@ export const jobResolvers = {
       context.services.relay.kick();
       return created.toObject();
     },
-    updateJob: async (_: unknown, args: { id: string; input: UpdateJobInput }, context: Context) => {
+    updateJob: async (_, args, context) => {
       const update = validateUpdateJob(args.input);
       const job = await loadById<JobDoc>(context.loaders, context.services.jobs, args.id);
       if (!job) throw new AppError('NOT_FOUND', 'No such job among your organization\'s.');
@@ -119,8 +110,8 @@ export const jobResolvers = {
     },
   },
   Job: {
-    id: (job: JobDoc) => job._id,
-    postedAt: (job: JobDoc) => job.createdAt,
-    skills: (job: JobDoc) => job.skills ?? [],
+    id: (job) => job._id,
+    postedAt: (job) => job.createdAt,
+    skills: (job) => job.skills ?? [],
   },
-};
+} satisfies Resolvers;

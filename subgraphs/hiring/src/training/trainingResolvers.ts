@@ -1,8 +1,7 @@
 import { consentingSubjects, loadById, logListedSubjects } from '@profile-graph/kit';
-import type { GraphQLResolveInfo } from 'graphql';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../pagination/cursor';
-import type { Context } from '../resolvers/hiringContext';
+import type { Resolvers } from '../generated/resolvers';
 
 export const MAX_TRAINING_PAGE = 200;
 
@@ -26,7 +25,7 @@ export const trainingResolvers = {
      * refuses anyone outside MODEL_TRAINING's recipients and lists only its subjects,
      * from this instance's projection, so a withdrawal leaves the next page.
      */
-    trainingExamples: async (_: unknown, args: { first?: number | null; after?: string | null }, context: Context, info: GraphQLResolveInfo) => {
+    trainingExamples: async (_, args, context, info) => {
       const size = pageSize(args.first, 50, MAX_TRAINING_PAGE);
       const cursor = decodeCursor<{ p: string }>(args.after, { p: 'string' });
       const { pseudonyms, profiles } = context.services;
@@ -47,4 +46,4 @@ export const trainingResolvers = {
       return { nodes: connection.nodes.map((entry) => entry.example), pageInfo: connection.pageInfo };
     },
   },
-};
+} satisfies Resolvers;

@@ -1,11 +1,8 @@
-import { AppError, badInput, consentingSubjects, type SubgraphContext } from '@profile-graph/kit';
-import type { GraphQLResolveInfo } from 'graphql';
-import type { IdentityServices } from '../identityServices';
+import { AppError, badInput, consentingSubjects } from '@profile-graph/kit';
 import type { UserDoc } from '../models/userModel';
 import { requireUserId } from '../organizations/requireViewer';
 import { isClientPhoneHash } from '../phones/phoneVault';
-
-type Context = SubgraphContext<IdentityServices>;
+import type { Resolvers } from '../generated/resolvers';
 
 export const contactDiscoveryResolvers = {
   Query: {
@@ -16,7 +13,7 @@ export const contactDiscoveryResolvers = {
      * appear. Charged per hash against a per-user token bucket, which bounds
      * how fast anyone can walk the phone-number space.
      */
-    findUsersByPhoneHashes: async (_: unknown, args: { hashes: unknown }, context: Context, info: GraphQLResolveInfo) => {
+    findUsersByPhoneHashes: async (_, args, context, info) => {
       const viewerId = requireUserId(context.viewer);
       const { users, phones, contactDiscovery } = context.services;
       if (!Array.isArray(args.hashes)) throw badInput('hashes', 'give a list of SHA-256 hex hashes of E.164 numbers.');
@@ -42,4 +39,4 @@ export const contactDiscoveryResolvers = {
       return found.map((user) => ({ phoneHash: byLookup.get(user.phoneLookupHash!)!, user }));
     },
   },
-};
+} satisfies Resolvers;

@@ -3,8 +3,9 @@ import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
 import { requireOperator, requireUserId } from '../organizations/requireViewer';
 import { validateE164 } from '../phones/phoneVault';
-import { validateProfileUpdate, type UpdateProfileInput } from '../validation/validateProfileUpdate';
+import { validateProfileUpdate } from '../validation/validateProfileUpdate';
 import { submitIdentityVerification } from '../verification/submitIdentityVerification';
+import type { Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<IdentityServices>;
 
@@ -30,7 +31,7 @@ async function reload(context: Context, userId: string): Promise<UserDoc> {
 
 export const profileResolvers = {
   Mutation: {
-    updateProfile: async (_: unknown, args: { input: UpdateProfileInput }, context: Context) => {
+    updateProfile: async (_, args, context) => {
       const userId = requireUserId(context.viewer);
       const changes = validateProfileUpdate(args.input);
       const { users, relay } = context.services;
@@ -79,7 +80,7 @@ export const profileResolvers = {
       relay.kick();
       return reload(context, userId);
     },
-    setPhoneNumber: async (_: unknown, args: { e164: string }, context: Context) => {
+    setPhoneNumber: async (_, args, context) => {
       const userId = requireUserId(context.viewer);
       const e164 = validateE164(args.e164);
       const { users, relay, phones } = context.services;
@@ -90,14 +91,14 @@ export const profileResolvers = {
       relay.kick();
       return reload(context, userId);
     },
-    removePhoneNumber: async (_: unknown, __: unknown, context: Context) => {
+    removePhoneNumber: async (_, __, context) => {
       const userId = requireUserId(context.viewer);
       const { users, relay } = context.services;
       await users.updateOne({ _id: userId, phone: { $exists: true } }, outboxOnUpdate([updatedEvent(userId, ['phoneNumber'])], { $unset: { phone: 1, phoneLookupHash: 1 } }));
       relay.kick();
       return reload(context, userId);
     },
-    setPremiumSubscription: async (_: unknown, args: { userId: string; since: Date; until?: Date | null }, context: Context) => {
+    setPremiumSubscription: async (_, args, context) => {
       requireOperator(context.viewer, OPERATOR_SUBSCRIPTIONS_SCOPE);
       if (!(args.since instanceof Date) || Number.isNaN(args.since.getTime())) throw badInput('since', 'give an ISO 8601 time.');
       const until = args.until ?? null;
@@ -109,9 +110,9 @@ export const profileResolvers = {
       relay.kick();
       return reload(context, String(args.userId));
     },
-    submitIdentityVerification: async (_: unknown, args: { governmentIdImage: string; selfieImage: string }, context: Context) => {
+    submitIdentityVerification: async (_, args, context) => {
       const user = await submitIdentityVerification(args, context);
       return user;
     },
   },
-};
+} satisfies Resolvers;

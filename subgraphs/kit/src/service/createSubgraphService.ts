@@ -23,7 +23,6 @@ import { erasureGuard } from '../privacy/erasureGuard';
 import { dateTimeScalar } from '../scalars/dateTimeScalar';
 import { loadSubgraphTypeDefs } from '../schema/loadSubgraphTypeDefs';
 import { createSubgraphServer, type RunningServer } from '../server/createSubgraphServer';
-import type { SubgraphContext } from '../server/subgraphContext';
 import { createViewerVerifier } from '../viewer/verifyViewer';
 
 export interface SetupContext {
@@ -35,8 +34,14 @@ export interface SetupContext {
   consent: ConsentProjection;
 }
 
+/**
+ * A subgraph's resolver map, typed where it is written by the subgraph's
+ * generated `Resolvers` (subgraphs/<name>/src/generated, `npm run codegen`).
+ */
+export type SubgraphResolvers = { [typeName: string]: object | undefined };
+
 export interface SubgraphParts<S> {
-  resolvers: GraphQLResolverMap<SubgraphContext<S>>;
+  resolvers: SubgraphResolvers;
   services: S;
   consumers?: ConsumeOptions[];
   /** Relationships the purposes' recipient rules need, when this subgraph owns them (hiring: applications, members). */
@@ -134,7 +139,9 @@ export async function createSubgraphService<S>(
     });
     const parts = await definition.setup(setupContext);
     await ensureIndexes(db);
-    let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers: { DateTime: dateTimeScalar, ...parts.resolvers } as never });
+    // The generated types checked the map against the SDL; @apollo/subgraph's own map type is looser and differently shaped.
+    const resolvers = { DateTime: dateTimeScalar, ...parts.resolvers } as GraphQLResolverMap<unknown>;
+    let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers });
     if (config.CONSENT_ENFORCEMENT === 'on') schema = requiresConsentTransform(schema, {
         lookup: consent,
         accessLog,
