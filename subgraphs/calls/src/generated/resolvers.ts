@@ -48,7 +48,7 @@ export type Call = {
 export type CallConnection = {
   __typename?: 'CallConnection';
   edges: Array<CallEdge>;
-  pageInfo: CallPageInfo;
+  pageInfo: PageInfo;
 };
 
 export type CallEdge = {
@@ -78,13 +78,6 @@ export type CallEncryptionChange = {
 export type CallKind =
   | 'AUDIO'
   | 'VIDEO';
-
-export type CallPageInfo = {
-  __typename?: 'CallPageInfo';
-  /** Pass as `after` for the next page; null on an empty page. */
-  endCursor?: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
-};
 
 export type CallPrivacy = {
   __typename?: 'CallPrivacy';
@@ -247,6 +240,22 @@ export type MutationStartCallArgs = {
 
 export type MutationUnblockCallerArgs = {
   userId: Scalars['ID']['input'];
+};
+
+/**
+ * Where a page of a list stands. Every list pages by keyset (subgraphs/kit
+ * pagination): pass `endCursor` as `after` to get the items that follow, so pages
+ * neither skip nor repeat while items are added.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /**
+   * Pass as `after` for the next page: the cursor of the page's last item; null on
+   * an empty page, and on the last page of hiring's lists (jobs, candidates,
+   * applications, job search activity, training examples).
+   */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type Query = {
@@ -458,7 +467,6 @@ export type ResolversTypes = {
   CallEncryption: ResolverTypeWrapper<Omit<CallEncryption, 'history'> & { history: Array<ResolversTypes['CallEncryptionChange']> }>;
   CallEncryptionChange: ResolverTypeWrapper<Omit<CallEncryptionChange, 'changedBy'> & { changedBy?: Maybe<ResolversTypes['User']> }>;
   CallKind: CallKind;
-  CallPageInfo: ResolverTypeWrapper<CallPageInfo>;
   CallPrivacy: ResolverTypeWrapper<CalleeRules>;
   CallSignal: ResolverTypeWrapper<Omit<CallSignal, 'from'> & { from: ResolversTypes['User'] }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -469,6 +477,7 @@ export type ResolversTypes = {
   ConsentPurpose: ConsentPurpose;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserRef>;
@@ -485,7 +494,6 @@ export type ResolversParentTypes = {
   CallEdge: Omit<CallEdge, 'node'> & { node: ResolversParentTypes['Call'] };
   CallEncryption: Omit<CallEncryption, 'history'> & { history: Array<ResolversParentTypes['CallEncryptionChange']> };
   CallEncryptionChange: Omit<CallEncryptionChange, 'changedBy'> & { changedBy?: Maybe<ResolversParentTypes['User']> };
-  CallPageInfo: CallPageInfo;
   CallPrivacy: CalleeRules;
   CallSignal: Omit<CallSignal, 'from'> & { from: ResolversParentTypes['User'] };
   Int: Scalars['Int']['output'];
@@ -493,6 +501,7 @@ export type ResolversParentTypes = {
   CallSignalPage: Omit<CallSignalPage, 'signals'> & { signals: Array<ResolversParentTypes['CallSignal']> };
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   User: UserRef;
@@ -523,7 +532,7 @@ export type CallResolvers<ContextType = CallsContext, ParentType extends Resolve
 
 export type CallConnectionResolvers<ContextType = CallsContext, ParentType extends ResolversParentTypes['CallConnection'] = ResolversParentTypes['CallConnection']> = {
   edges?: Resolver<Array<ResolversTypes['CallEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['CallPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type CallEdgeResolvers<ContextType = CallsContext, ParentType extends ResolversParentTypes['CallEdge'] = ResolversParentTypes['CallEdge']> = {
@@ -541,11 +550,6 @@ export type CallEncryptionChangeResolvers<ContextType = CallsContext, ParentType
   changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   changedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-};
-
-export type CallPageInfoResolvers<ContextType = CallsContext, ParentType extends ResolversParentTypes['CallPageInfo'] = ResolversParentTypes['CallPageInfo']> = {
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type CallPrivacyResolvers<ContextType = CallsContext, ParentType extends ResolversParentTypes['CallPrivacy'] = ResolversParentTypes['CallPrivacy']> = {
@@ -589,6 +593,11 @@ export type MutationResolvers<ContextType = CallsContext, ParentType extends Res
   unblockCaller?: Resolver<ResolversTypes['CallPrivacy'], ParentType, ContextType, RequireFields<MutationUnblockCallerArgs, 'userId'>>;
 };
 
+export type PageInfoResolvers<ContextType = CallsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = CallsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   call?: Resolver<Maybe<ResolversTypes['Call']>, ParentType, ContextType, RequireFields<QueryCallArgs, 'id'>>;
   callSignals?: Resolver<ResolversTypes['CallSignalPage'], ParentType, ContextType, RequireFields<QueryCallSignalsArgs, 'callId' | 'first'>>;
@@ -614,12 +623,12 @@ export type Resolvers<ContextType = CallsContext> = {
   CallEdge?: CallEdgeResolvers<ContextType>;
   CallEncryption?: CallEncryptionResolvers<ContextType>;
   CallEncryptionChange?: CallEncryptionChangeResolvers<ContextType>;
-  CallPageInfo?: CallPageInfoResolvers<ContextType>;
   CallPrivacy?: CallPrivacyResolvers<ContextType>;
   CallSignal?: CallSignalResolvers<ContextType>;
   CallSignalPage?: CallSignalPageResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -1,25 +1,27 @@
-import { AppError, badInput, createEvent, outboxOnCreate } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, decodeNewestFirstCursor, newestFirstAfter, newestFirstCursor, outboxOnCreate, pageSize, requireOwner, requireUser, toConnection } from '@profile-graph/kit';
 import { randomUUID } from 'node:crypto';
 import { setEncryption, transitionCall, type CallView } from '../lifecycle/callChanges';
 import { deriveCallState, type CallAction } from '../lifecycle/callState';
 import type { CallDoc } from '../models/callModel';
 import { initialEncryption, mayCall } from '../policy/callPolicy';
-import { decodeHistoryCursor, encodeHistoryCursor, pageSize } from '../validation/historyCursor';
+import { CALL_LISTS } from './callLists';
 import { calleeRules } from './privacyResolvers';
-import { participantCall, signedInUser, stateOf, userRef, type Context } from './callContext';
+import { participantCall, stateOf, userRef, type Context } from './callContext';
 import type { MutationAcceptCallArgs, Resolvers } from '../generated/resolvers';
 
 /** One refusal for every rule, so a caller cannot tell a block from a restriction. */
 const CANNOT_CALL = 'This user cannot be called by you right now.';
 
+/** Who called whom: anonymous callers are asked to sign in, other users refused. */
 function ownerOnly(context: Context, userId: string): void {
-  if (signedInUser(context) !== userId) throw new AppError('FORBIDDEN', 'Only the user can see their calls.');
+  requireUser(context.viewer);
+  requireOwner(context.viewer, userId, 'calls');
 }
 
 // acceptCall, declineCall and endCall take the same arguments.
 const move = (action: CallAction) => async (_: unknown, args: MutationAcceptCallArgs, context: Context) => {
   const call = await participantCall(context, args.callId);
-  return transitionCall(context.services, call, action, signedInUser(context));
+  return transitionCall(context.services, call, action, requireUser(context.viewer));
 };
 
 export const callResolvers = {
@@ -31,21 +33,15 @@ export const callResolvers = {
     /** Who called whom is known to the participants only. */
     recentCalls: async (user, args, context) => {
       ownerOnly(context, user.id);
-      const first = pageSize(args.first);
+      const first = pageSize(args.first, CALL_LISTS);
       return context.services.calls.find({ participantIds: user.id }).sort({ startedAt: -1, _id: -1 }).limit(first).lean();
     },
     callHistory: async (user, args, context) => {
       ownerOnly(context, user.id);
-      const first = pageSize(args.first);
-      const filter: Record<string, unknown> = { participantIds: user.id };
-      if (args.after) {
-        const { startedAt, id } = decodeHistoryCursor(args.after);
-        filter.$or = [{ startedAt: { $lt: startedAt } }, { startedAt, _id: { $lt: id } }];
-      }
+      const first = pageSize(args.first, CALL_LISTS);
+      const filter = { participantIds: user.id, ...newestFirstAfter(decodeNewestFirstCursor(args.after), 'startedAt') };
       const calls = await context.services.calls.find(filter).sort({ startedAt: -1, _id: -1 }).limit(first + 1).lean();
-      const page = calls.slice(0, first);
-      const edges = page.map((call) => ({ cursor: encodeHistoryCursor(call.startedAt, call._id), node: call }));
-      return { edges, pageInfo: { hasNextPage: calls.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+      return toConnection(calls, first, (call) => newestFirstCursor(call.startedAt, call._id));
     },
   },
   Call: {
@@ -71,7 +67,7 @@ export const callResolvers = {
   },
   Mutation: {
     startCall: async (_, args, context) => {
-      const callerId = signedInUser(context);
+      const callerId = requireUser(context.viewer);
       const { services } = context;
       const handle = args.calleeHandle.trim().toLowerCase();
       if (!handle) throw badInput('calleeHandle', 'give the handle of the person to call.');
@@ -112,7 +108,7 @@ export const callResolvers = {
     endCall: move('END'),
     setCallEncryption: async (_, args, context) => {
       const call = await participantCall(context, args.callId);
-      return setEncryption(context.services, call, signedInUser(context), args.enabled);
+      return setEncryption(context.services, call, requireUser(context.viewer), args.enabled);
     },
   },
 } satisfies Resolvers;

@@ -1,7 +1,7 @@
-import { AppError, badInput } from '@profile-graph/kit';
+import { badInput, requireOwner, requireUser } from '@profile-graph/kit';
 import type { CallPrivacyDoc } from '../models/callPrivacyModel';
 import type { CalleeRules } from '../policy/callPolicy';
-import { signedInUser, userRef, type Context } from './callContext';
+import { userRef, type Context } from './callContext';
 import type { Resolvers } from '../generated/resolvers';
 
 /** Bounds one settings document; nobody needs more contacts or blocks than this for calls. */
@@ -18,14 +18,14 @@ function toRules(context: Context, doc: CallPrivacyDoc | null): CalleeRules {
 }
 
 async function updateOwn(context: Context, update: Record<string, unknown>): Promise<CalleeRules> {
-  const userId = signedInUser(context);
+  const userId = requireUser(context.viewer);
   const doc = await context.services.privacy.findOneAndUpdate({ _id: userId }, update, { upsert: true, returnDocument: 'after' }).lean();
   return toRules(context, doc);
 }
 
 /** Another existing user, for the lists; never oneself. */
 async function otherUser(context: Context, userId: string): Promise<string> {
-  if (userId === signedInUser(context)) throw badInput('userId', 'this is you; your own calls are not subject to these rules.');
+  if (userId === requireUser(context.viewer)) throw badInput('userId', 'this is you; your own calls are not subject to these rules.');
   const user = await context.services.users.findOne({ _id: userId, deletedAt: { $exists: false } }).lean();
   if (!user) throw badInput('userId', 'no user has this id.');
   return userId;
@@ -33,7 +33,7 @@ async function otherUser(context: Context, userId: string): Promise<string> {
 
 async function addTo(context: Context, list: 'allowed' | 'blocked', userId: string): Promise<CalleeRules> {
   const other = await otherUser(context, userId);
-  const current = await calleeRules(context, signedInUser(context));
+  const current = await calleeRules(context, requireUser(context.viewer));
   if (!current[list].includes(other) && current[list].length >= MAX_LIST) throw badInput('userId', `the list is full (${MAX_LIST}); remove someone first.`);
   return updateOwn(context, { $addToSet: { [list]: other } });
 }
@@ -42,7 +42,8 @@ export const privacyResolvers = {
   User: {
     /** The user's own call rules; nobody else may read who they allow or block. */
     callPrivacy: async (user, _, context) => {
-      if (signedInUser(context) !== user.id) throw new AppError('FORBIDDEN', 'Only the user can see their call settings.');
+      requireUser(context.viewer);
+      requireOwner(context.viewer, user.id, 'call settings');
       return calleeRules(context, user.id);
     },
   },

@@ -140,20 +140,13 @@ export type DataAccess = {
 export type DataAccessConnection = {
   __typename?: 'DataAccessConnection';
   edges: Array<DataAccessEdge>;
-  pageInfo: DataAccessPageInfo;
+  pageInfo: PageInfo;
 };
 
 export type DataAccessEdge = {
   __typename?: 'DataAccessEdge';
   cursor: Scalars['String']['output'];
   node: DataAccess;
-};
-
-export type DataAccessPageInfo = {
-  __typename?: 'DataAccessPageInfo';
-  /** Pass as `after` for the next page. */
-  endCursor?: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type DataAccessorKind =
@@ -220,6 +213,22 @@ export type NoticePurpose = {
   recipients: Scalars['String']['output'];
   retention: Scalars['String']['output'];
   text: Scalars['String']['output'];
+};
+
+/**
+ * Where a page of a list stands. Every list pages by keyset (subgraphs/kit
+ * pagination): pass `endCursor` as `after` to get the items that follow, so pages
+ * neither skip nor repeat while items are added.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /**
+   * Pass as `after` for the next page: the cursor of the page's last item; null on
+   * an empty page, and on the last page of hiring's lists (jobs, candidates,
+   * applications, job search activity, training examples).
+   */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type PrivacyNotice = {
@@ -481,8 +490,6 @@ export type ResolversTypes = {
   DataAccess: ResolverTypeWrapper<DataAccessDoc>;
   DataAccessConnection: ResolverTypeWrapper<Omit<DataAccessConnection, 'edges'> & { edges: Array<ResolversTypes['DataAccessEdge']> }>;
   DataAccessEdge: ResolverTypeWrapper<Omit<DataAccessEdge, 'node'> & { node: ResolversTypes['DataAccess'] }>;
-  DataAccessPageInfo: ResolverTypeWrapper<DataAccessPageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DataAccessorKind: DataAccessorKind;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   GrantConsentInput: GrantConsentInput;
@@ -490,6 +497,8 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NoticeProcessor: ResolverTypeWrapper<NoticeProcessor>;
   NoticePurpose: ResolverTypeWrapper<NoticePurpose>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PrivacyNotice: ResolverTypeWrapper<PrivacyNotice>;
   PrivacyRequest: ResolverTypeWrapper<PrivacyRequest>;
   PrivacyRequestKind: PrivacyRequestKind;
@@ -514,14 +523,14 @@ export type ResolversParentTypes = {
   DataAccess: DataAccessDoc;
   DataAccessConnection: Omit<DataAccessConnection, 'edges'> & { edges: Array<ResolversParentTypes['DataAccessEdge']> };
   DataAccessEdge: Omit<DataAccessEdge, 'node'> & { node: ResolversParentTypes['DataAccess'] };
-  DataAccessPageInfo: DataAccessPageInfo;
-  Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   GrantConsentInput: GrantConsentInput;
   JSONObject: Scalars['JSONObject']['output'];
   Mutation: Record<PropertyKey, never>;
   NoticeProcessor: NoticeProcessor;
   NoticePurpose: NoticePurpose;
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
   PrivacyNotice: PrivacyNotice;
   PrivacyRequest: PrivacyRequest;
   PrivacyRequestStep: PrivacyRequestStep;
@@ -584,17 +593,12 @@ export type DataAccessResolvers<ContextType = ConsentContext, ParentType extends
 
 export type DataAccessConnectionResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['DataAccessConnection'] = ResolversParentTypes['DataAccessConnection']> = {
   edges?: Resolver<Array<ResolversTypes['DataAccessEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['DataAccessPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type DataAccessEdgeResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['DataAccessEdge'] = ResolversParentTypes['DataAccessEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['DataAccess'], ParentType, ContextType>;
-};
-
-export type DataAccessPageInfoResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['DataAccessPageInfo'] = ResolversParentTypes['DataAccessPageInfo']> = {
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -625,6 +629,11 @@ export type NoticePurposeResolvers<ContextType = ConsentContext, ParentType exte
   recipients?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retention?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type PrivacyNoticeResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['PrivacyNotice'] = ResolversParentTypes['PrivacyNotice']> = {
@@ -690,12 +699,12 @@ export type Resolvers<ContextType = ConsentContext> = {
   DataAccess?: DataAccessResolvers<ContextType>;
   DataAccessConnection?: DataAccessConnectionResolvers<ContextType>;
   DataAccessEdge?: DataAccessEdgeResolvers<ContextType>;
-  DataAccessPageInfo?: DataAccessPageInfoResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   NoticeProcessor?: NoticeProcessorResolvers<ContextType>;
   NoticePurpose?: NoticePurposeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   PrivacyNotice?: PrivacyNoticeResolvers<ContextType>;
   PrivacyRequest?: PrivacyRequestResolvers<ContextType>;
   PrivacyRequestStep?: PrivacyRequestStepResolvers<ContextType>;

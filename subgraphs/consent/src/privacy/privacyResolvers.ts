@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
-  badInput,
-  ERASURE_REQUESTED_SUBJECT,
-  PRIVACY_SUBGRAPHS,
   createEvent,
+  ERASURE_REQUESTED_SUBJECT,
   isDuplicateKeyError,
   outboxOnCreate,
+  pageSize,
+  PRIVACY_SUBGRAPHS,
   requestExportSection,
+  requireOwner,
+  requireService,
+  requireUser,
   type ExportRecipient,
   type ExportSection,
   type SubgraphContext,
@@ -19,11 +22,6 @@ import type { PrivacyRequestDoc } from './privacyRequestModels';
 import type { PrivacyRequest, Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<ConsentServices>;
-
-function signedInUser(context: Context): string {
-  if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to manage your data.');
-  return context.viewer.userId;
-}
 
 /** Every recipient across the export, grouped by who they are, with what they received and when. */
 function summarizeRecipients(sections: ExportSection[]) {
@@ -69,7 +67,7 @@ export const OPERATOR_PRIVACY_SCOPE = 'operator:privacy';
 export const privacyResolvers = {
   Query: {
     exportMyData: async (_, __, context) => {
-      const userId = signedInUser(context);
+      const userId = requireUser(context.viewer);
       const { nc, exportTimeoutMs, states, accessLog, privacyRequests, db } = context.services;
       const gather = (subgraph: string) =>
         requestExportSection(nc, subgraph, userId, exportTimeoutMs).catch((error: unknown) => {
@@ -94,16 +92,15 @@ export const privacyResolvers = {
     },
     /** Operators only (@requiresScopes, checked again here): who asked is not shown, only ids, dates and progress. */
     openPrivacyRequests: async (_, args, context) => {
-      if (context.viewer.kind !== 'service' || !context.viewer.scopes.includes(OPERATOR_PRIVACY_SCOPE)) throw new AppError('FORBIDDEN', 'Only operators can list privacy requests.');
-      const first = args.first ?? 100;
-      if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput('first', 'give a number from 1 to 500.');
+      requireService(context.viewer, OPERATOR_PRIVACY_SCOPE);
+      const first = pageSize(args.first, { fallback: 100, max: 500, overMax: 'refuse' });
       const open = (await openPrivacyRequests(context.services)).filter((entry) => !args.overdueOnly || entry.overdue);
       return Promise.all(open.slice(0, first).map((entry) => present(entry.request, context)));
     },
   },
   Mutation: {
     deleteMyAccount: async (_, __, context) => {
-      const userId = signedInUser(context);
+      const userId = requireUser(context.viewer);
       const { privacyRequests, relay } = context.services;
       let request: PrivacyRequestDoc | null = await privacyRequests.findOne({ userId }).select({ _outbox: 0 }).lean();
       if (!request) {
@@ -127,7 +124,7 @@ export const privacyResolvers = {
   },
   User: {
     privacyRequests: async (user, _, context) => {
-      if (context.viewer.kind !== 'user' || context.viewer.userId !== user.id) throw new AppError('FORBIDDEN', 'Only the user can see their privacy requests.');
+      requireOwner(context.viewer, user.id, 'privacy requests');
       const requests = await context.services.privacyRequests.find({ userId: user.id }).select({ _outbox: 0 }).sort({ requestedAt: -1 }).lean();
       return Promise.all(requests.map((request) => present(request, context)));
     },

@@ -47,7 +47,7 @@ export type Application = {
 export type ApplicationConnection = {
   __typename?: 'ApplicationConnection';
   nodes: Array<Application>;
-  pageInfo: HiringPageInfo;
+  pageInfo: PageInfo;
 };
 
 /**
@@ -77,7 +77,7 @@ export type CandidateCard = {
 export type CandidateConnection = {
   __typename?: 'CandidateConnection';
   nodes: Array<CandidateCard>;
-  pageInfo: HiringPageInfo;
+  pageInfo: PageInfo;
 };
 
 /**
@@ -165,13 +165,6 @@ export type EmploymentEntryInput = {
   to?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type HiringPageInfo = {
-  __typename?: 'HiringPageInfo';
-  /** Pass as `after` for the next page; null on the last page. */
-  endCursor?: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
-};
-
 export type HiringProfile = {
   __typename?: 'HiringProfile';
   /** Education, newest first. Others see it only with EMPLOYER_SHARING. */
@@ -238,7 +231,7 @@ export type JobActivity = {
 export type JobActivityConnection = {
   __typename?: 'JobActivityConnection';
   nodes: Array<JobActivity>;
-  pageInfo: HiringPageInfo;
+  pageInfo: PageInfo;
 };
 
 export type JobActivityKind =
@@ -255,7 +248,7 @@ export type JobActivityResult = {
 export type JobConnection = {
   __typename?: 'JobConnection';
   nodes: Array<Job>;
-  pageInfo: HiringPageInfo;
+  pageInfo: PageInfo;
 };
 
 export type JobFilter = {
@@ -386,6 +379,22 @@ export type MutationWithdrawApplicationArgs = {
   id: Scalars['ID']['input'];
 };
 
+/**
+ * Where a page of a list stands. Every list pages by keyset (subgraphs/kit
+ * pagination): pass `endCursor` as `after` to get the items that follow, so pages
+ * neither skip nor repeat while items are added.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /**
+   * Pass as `after` for the next page: the cursor of the page's last item; null on
+   * an empty page, and on the last page of hiring's lists (jobs, candidates,
+   * applications, job search activity, training examples).
+   */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type PostJobInput = {
   /** 1-10000 characters. */
   description: Scalars['String']['input'];
@@ -492,7 +501,7 @@ export type TrainingExample = {
 export type TrainingExampleConnection = {
   __typename?: 'TrainingExampleConnection';
   nodes: Array<TrainingExample>;
-  pageInfo: HiringPageInfo;
+  pageInfo: PageInfo;
 };
 
 export type UpdateJobInput = {
@@ -660,7 +669,6 @@ export type ResolversTypes = {
   EducationEntryInput: EducationEntryInput;
   EmploymentEntry: ResolverTypeWrapper<EmploymentEntry>;
   EmploymentEntryInput: EmploymentEntryInput;
-  HiringPageInfo: ResolverTypeWrapper<HiringPageInfo>;
   HiringProfile: ResolverTypeWrapper<HiringProfileDoc>;
   HiringProfileInput: HiringProfileInput;
   Job: ResolverTypeWrapper<JobDoc>;
@@ -676,6 +684,7 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   JobStatus: JobStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   PostJobInput: PostJobInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Seniority: Seniority;
@@ -701,7 +710,6 @@ export type ResolversParentTypes = {
   EducationEntryInput: EducationEntryInput;
   EmploymentEntry: EmploymentEntry;
   EmploymentEntryInput: EmploymentEntryInput;
-  HiringPageInfo: HiringPageInfo;
   HiringProfile: HiringProfileDoc;
   HiringProfileInput: HiringProfileInput;
   Job: JobDoc;
@@ -715,6 +723,7 @@ export type ResolversParentTypes = {
   JobRecommendation: Omit<JobRecommendation, 'job'> & { job: ResolversParentTypes['Job'] };
   Float: Scalars['Float']['output'];
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   PostJobInput: PostJobInput;
   Query: Record<PropertyKey, never>;
   TrainingExample: TrainingExample;
@@ -744,7 +753,7 @@ export type ApplicationResolvers<ContextType = HiringContext, ParentType extends
 
 export type ApplicationConnectionResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['ApplicationConnection'] = ResolversParentTypes['ApplicationConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['Application']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['HiringPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type CandidateCardResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['CandidateCard'] = ResolversParentTypes['CandidateCard']> = {
@@ -760,7 +769,7 @@ export type CandidateCardResolvers<ContextType = HiringContext, ParentType exten
 
 export type CandidateConnectionResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['CandidateConnection'] = ResolversParentTypes['CandidateConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['CandidateCard']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['HiringPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -781,11 +790,6 @@ export type EmploymentEntryResolvers<ContextType = HiringContext, ParentType ext
   from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-};
-
-export type HiringPageInfoResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['HiringPageInfo'] = ResolversParentTypes['HiringPageInfo']> = {
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type HiringProfileResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['HiringProfile'] = ResolversParentTypes['HiringProfile']> = {
@@ -824,7 +828,7 @@ export type JobActivityResolvers<ContextType = HiringContext, ParentType extends
 
 export type JobActivityConnectionResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['JobActivityConnection'] = ResolversParentTypes['JobActivityConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['JobActivity']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['HiringPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type JobActivityResultResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['JobActivityResult'] = ResolversParentTypes['JobActivityResult']> = {
@@ -833,7 +837,7 @@ export type JobActivityResultResolvers<ContextType = HiringContext, ParentType e
 
 export type JobConnectionResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['JobConnection'] = ResolversParentTypes['JobConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['Job']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['HiringPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type JobPreferencesResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['JobPreferences'] = ResolversParentTypes['JobPreferences']> = {
@@ -864,6 +868,11 @@ export type MutationResolvers<ContextType = HiringContext, ParentType extends Re
   withdrawApplication?: Resolver<ResolversTypes['Application'], ParentType, ContextType, RequireFields<MutationWithdrawApplicationArgs, 'id'>>;
 };
 
+export type PageInfoResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   applications?: Resolver<ResolversTypes['ApplicationConnection'], ParentType, ContextType, RequireFields<QueryApplicationsArgs, 'first'>>;
   candidates?: Resolver<ResolversTypes['CandidateConnection'], ParentType, ContextType, RequireFields<QueryCandidatesArgs, 'first'>>;
@@ -884,7 +893,7 @@ export type TrainingExampleResolvers<ContextType = HiringContext, ParentType ext
 
 export type TrainingExampleConnectionResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['TrainingExampleConnection'] = ResolversParentTypes['TrainingExampleConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['TrainingExample']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['HiringPageInfo'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type UserResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
@@ -905,7 +914,6 @@ export type Resolvers<ContextType = HiringContext> = {
   DateTime?: GraphQLScalarType;
   EducationEntry?: EducationEntryResolvers<ContextType>;
   EmploymentEntry?: EmploymentEntryResolvers<ContextType>;
-  HiringPageInfo?: HiringPageInfoResolvers<ContextType>;
   HiringProfile?: HiringProfileResolvers<ContextType>;
   Job?: JobResolvers<ContextType>;
   JobActivity?: JobActivityResolvers<ContextType>;
@@ -915,6 +923,7 @@ export type Resolvers<ContextType = HiringContext> = {
   JobPreferences?: JobPreferencesResolvers<ContextType>;
   JobRecommendation?: JobRecommendationResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   TrainingExample?: TrainingExampleResolvers<ContextType>;
   TrainingExampleConnection?: TrainingExampleConnectionResolvers<ContextType>;

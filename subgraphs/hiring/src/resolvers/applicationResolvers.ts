@@ -1,25 +1,25 @@
-import { AppError, createEvent, isDuplicateKeyError, loadById, outboxOnCreate, outboxOnUpdate } from '@profile-graph/kit';
+import { AppError, createEvent, decodeNewestFirstCursor, isDuplicateKeyError, loadById, newestFirstAfter, newestFirstCursor, outboxOnCreate, outboxOnUpdate, pageSize, requireUser, toConnection } from '@profile-graph/kit';
 import { applicationId, type ApplicationDoc } from '../models/applicationModel';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import type { JobDoc } from '../models/jobModel';
-import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
 import { recordActivity } from './activityResolvers';
-import { requireUserId, userReference, type Context } from './hiringContext';
+import { userReference, type Context } from './hiringContext';
 import type { Resolvers } from '../generated/resolvers';
+import { HIRING_LISTS } from './hiringLists';
 
 const noSuchJob = () => new AppError('NOT_FOUND', 'No such job among your organization\'s.');
 
 type PageArgs = { first?: number | null; after?: string | null };
 
 async function listApplications(context: Context, query: Record<string, unknown>, args: PageArgs) {
-  const size = pageSize(args.first, 20, 100);
-  const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
+  const size = pageSize(args.first, { fallback: 20, max: 100, overMax: 'cap' });
+  const cursor = decodeNewestFirstCursor(args.after);
   const docs = await context.services.applications
     .find({ ...query, ...newestFirstAfter(cursor, 'createdAt') })
     .sort({ createdAt: -1, _id: -1 })
     .limit(size + 1)
     .lean<ApplicationDoc[]>();
-  return toConnection(docs, size, (doc) => encodeCursor({ t: doc.createdAt.getTime(), id: doc._id }));
+  return toConnection(docs, size, (doc) => newestFirstCursor(doc.createdAt, doc._id), HIRING_LISTS);
 }
 
 export const applicationResolvers = {
@@ -41,7 +41,7 @@ export const applicationResolvers = {
   },
   Mutation: {
     applyToJob: async (_, args, context) => {
-      const userId = requireUserId(context.viewer, 'apply to a job');
+      const userId = requireUser(context.viewer);
       const job = await loadById<JobDoc>(context.loaders, context.services.jobs, args.jobId);
       if (!job) throw new AppError('NOT_FOUND', 'No job has this id.');
       if (job.status !== 'OPEN') throw new AppError('BAD_USER_INPUT', 'jobId: this job is closed to applications.', { field: 'jobId' });
@@ -75,7 +75,7 @@ export const applicationResolvers = {
       return created.toObject();
     },
     withdrawApplication: async (_, args, context) => {
-      const userId = requireUserId(context.viewer, 'withdraw an application');
+      const userId = requireUser(context.viewer);
       const { applications, relay } = context.services;
       const current = await applications.findById(args.id).lean<ApplicationDoc>();
       // Someone else's application looks exactly like a missing one.

@@ -1,11 +1,11 @@
-import { batchLookupOf, consentingSubjects, logListedSubjects } from '@profile-graph/kit';
+import { batchLookupOf, consentingSubjects, decodeCursor, encodeCursor, logListedSubjects, pageSize, toConnection } from '@profile-graph/kit';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../pagination/cursor';
 import { toCandidateCard } from '../search/candidateCard';
 import { candidateMatcher, candidateQuery, parseCandidateFilter, type ParsedCandidateFilter } from '../search/candidateFilter';
 import { walkCandidates } from '../search/walkCandidates';
 import { userReference, type Context } from './hiringContext';
 import type { Resolvers } from '../generated/resolvers';
+import { HIRING_LISTS } from './hiringLists';
 
 /** Large enough for an employer's shortlist in one page; the N+1 test asks for 200. */
 export const MAX_CANDIDATES_PAGE = 200;
@@ -36,17 +36,17 @@ async function queryCandidates(context: Context, subjects: string[], filter: Par
 export const candidateResolvers = {
   Query: {
     candidates: async (_, args, context, info) => {
-      const size = pageSize(args.first, 20, MAX_CANDIDATES_PAGE);
+      const size = pageSize(args.first, { fallback: 20, max: MAX_CANDIDATES_PAGE, overMax: 'cap' });
       const cursor = decodeCursor<{ id: string }>(args.after, { id: 'string' });
       const subjects = consentingSubjects(info, context.viewer, 'CANDIDATE_DISCOVERY');
-      if (subjects.length === 0) return toConnection([], size, () => '');
+      if (subjects.length === 0) return toConnection([], size, () => '', HIRING_LISTS);
       const afterId = cursor?.id ?? null;
       const filter = parseCandidateFilter(args.filter);
       // Ordered by user id, which never changes, so pages neither skip nor repeat. On FerretDB `$in` over
       // thousands of subjects is a scan of every profile; walking the subjects by _id is not.
       const walked = batchLookupOf(context.services.profiles.db) === 'per-key' ? await walkCandidates(context.services.profiles, subjects, filter, afterId, size + 1) : null;
       const docs = walked ?? (await queryCandidates(context, subjects, filter, afterId, size + 1));
-      const connection = toConnection(docs.map(toCandidateCard), size, (card) => encodeCursor({ id: card.userId }));
+      const connection = toConnection(docs.map(toCandidateCard), size, (card) => encodeCursor({ id: card.userId }), HIRING_LISTS);
       // Appearing in an employer's search is a disclosure in itself: every candidate returned is logged.
       logListedSubjects(info, context.viewer, 'CANDIDATE_DISCOVERY', 'Query.candidates', connection.nodes.map((card) => card.userId));
       return connection;

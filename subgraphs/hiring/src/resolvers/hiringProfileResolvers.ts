@@ -1,7 +1,7 @@
-import { AppError, createEvent, loadById, outboxOnUpdate } from '@profile-graph/kit';
+import { createEvent, loadById, outboxOnUpdate, requireUser } from '@profile-graph/kit';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import { validateHiringProfile, type HiringProfileUpdate } from '../validation/validateHiringProfile';
-import { requireUserId, userReference, type Context } from './hiringContext';
+import { userReference, type Context } from './hiringContext';
 import type { Resolvers } from '../generated/resolvers';
 
 const emptyPreferences = { roles: [], locations: [], remote: null, seniority: [] };
@@ -37,12 +37,11 @@ export const hiringProfileResolvers = {
   },
   Mutation: {
     updateHiringProfile: async (_, args, context) => {
-      const userId = context.viewer.kind === 'user' ? context.viewer.userId : undefined;
-      if (!userId) throw new AppError('UNAUTHENTICATED', 'Sign in to update your hiring profile.');
+      const userId = requireUser(context.viewer);
       return writeProfile(context, userId, validateHiringProfile(args.input), 'updated');
     },
     createHiringProfile: async (_, args, context) => {
-      const userId = requireUserId(context.viewer, 'create your hiring profile');
+      const userId = requireUser(context.viewer);
       const given = validateHiringProfile(args.input);
       // Create means "this is my whole profile": whatever was there and is not given is reset.
       const update: HiringProfileUpdate = {
@@ -57,7 +56,7 @@ export const hiringProfileResolvers = {
       return writeProfile(context, userId, update, 'created');
     },
     deleteHiringProfile: async (_, __, context) => {
-      const userId = requireUserId(context.viewer, 'delete your hiring profile');
+      const userId = requireUser(context.viewer);
       const { deletedCount } = await context.services.profiles.deleteOne({ _id: userId });
       await context.services.activity.deleteMany({ userId });
       return deletedCount === 1;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, loadById, outboxOnCreate, outboxOnUpdate } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, decodeNewestFirstCursor, loadById, newestFirstAfter, newestFirstCursor, outboxOnCreate, outboxOnUpdate, pageSize, requireUser, toConnection } from '@profile-graph/kit';
 import type { JobDoc } from '../models/jobModel';
 import type { OrganizationProjectionDoc } from '../models/organizationProjectionModel';
-import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
 import { normalizeSkills } from '../skills/normalizeSkills';
 import { text } from '../validation/validateHiringProfile';
 import { validatePostJob, validateUpdateJob } from '../validation/validateJob';
 import { escapeRegex, type Context } from './hiringContext';
 import type { JobFilter, Resolvers } from '../generated/resolvers';
+import { HIRING_LISTS } from './hiringLists';
 
 export const JOBS_WRITE = 'jobs:write';
 const MAX_JOBS_PAGE = 50;
@@ -30,8 +30,8 @@ export async function organizationForPosting(context: Context, organizationId: s
     // Identity issues keys only to verified organizations, so the key vouches even before our projection caught up.
     return { id: organizationId, name: organization?.name ?? null };
   }
-  if (viewer.kind !== 'user' || !viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in as a member of the organization, or use its API key with jobs:write.');
-  if (!organization?.members?.some((member) => member.userId === viewer.userId)) throw notYours();
+  const userId = requireUser(viewer);
+  if (!organization?.members?.some((member) => member.userId === userId)) throw notYours();
   if (!organization.verified) throw new AppError('FORBIDDEN', 'Only verified organizations may post jobs; ask an operator to verify yours.');
   return { id: organizationId, name: organization.name ?? null };
 }
@@ -54,16 +54,16 @@ export function jobQuery(filter: JobFilter | null | undefined): Record<string, u
   return query;
 }
 
-const jobCursor = (job: JobDoc) => encodeCursor({ t: job.createdAt.getTime(), id: job._id });
+const jobCursor = (job: JobDoc) => newestFirstCursor(job.createdAt, job._id);
 
 export const jobResolvers = {
   Query: {
     jobs: async (_, args, context) => {
-      const size = pageSize(args.first, 20, MAX_JOBS_PAGE);
-      const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
+      const size = pageSize(args.first, { fallback: 20, max: MAX_JOBS_PAGE, overMax: 'cap' });
+      const cursor = decodeNewestFirstCursor(args.after);
       const query = { ...jobQuery(args.filter), ...newestFirstAfter(cursor, 'createdAt') };
       const docs = await context.services.jobs.find(query).sort({ createdAt: -1, _id: -1 }).limit(size + 1).lean<JobDoc[]>();
-      return toConnection(docs, size, jobCursor);
+      return toConnection(docs, size, jobCursor, HIRING_LISTS);
     },
     job: (_, args, context) => loadById<JobDoc>(context.loaders, context.services.jobs, args.id),
   },

@@ -1,9 +1,8 @@
-import { loadById } from '@profile-graph/kit';
+import { loadById, pageSize } from '@profile-graph/kit';
 import { deriveAdInterests } from '../ads/deriveAdInterests';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import type { JobActivityDoc } from '../models/jobActivityModel';
 import type { JobDoc } from '../models/jobModel';
-import { pageSize } from '../pagination/cursor';
 import { scoreJobs, type ActivitySignal } from '../recommendations/scoreJobs';
 import { escapeRegex } from './hiringContext';
 import type { Resolvers } from '../generated/resolvers';
@@ -59,7 +58,7 @@ export const recommendationResolvers = {
   User: {
     // @requiresConsent(HIRING_RECOMMENDATIONS) has run: the owner (bound by the consent too) or a service with hiring:recommendations.
     jobRecommendations: async (user, args, context) => {
-      const size = pageSize(args.first, 10, 50);
+      const size = pageSize(args.first, { fallback: 10, max: 50, overMax: 'cap' });
       const { jobs, activity, profiles } = context.services;
       const [profile, recent] = await Promise.all([
         loadById<HiringProfileDoc>(context.loaders, profiles, user.id),

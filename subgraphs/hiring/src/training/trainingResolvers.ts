@@ -1,7 +1,7 @@
-import { consentingSubjects, loadById, logListedSubjects } from '@profile-graph/kit';
+import { consentingSubjects, decodeCursor, encodeCursor, loadById, logListedSubjects, pageSize, toConnection } from '@profile-graph/kit';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../pagination/cursor';
 import type { Resolvers } from '../generated/resolvers';
+import { HIRING_LISTS } from '../resolvers/hiringLists';
 
 export const MAX_TRAINING_PAGE = 200;
 
@@ -26,7 +26,7 @@ export const trainingResolvers = {
      * from this instance's projection, so a withdrawal leaves the next page.
      */
     trainingExamples: async (_, args, context, info) => {
-      const size = pageSize(args.first, 50, MAX_TRAINING_PAGE);
+      const size = pageSize(args.first, { fallback: 50, max: MAX_TRAINING_PAGE, overMax: 'cap' });
       const cursor = decodeCursor<{ p: string }>(args.after, { p: 'string' });
       const { pseudonyms, profiles } = context.services;
       const ordered = consentingSubjects(info, context.viewer, 'MODEL_TRAINING')
@@ -40,7 +40,7 @@ export const trainingResolvers = {
         const docs = await Promise.all(step.map((entry) => loadById<HiringProfileDoc>(context.loaders, profiles, entry.userId)));
         step.forEach((entry, i) => docs[i] && page.push({ userId: entry.userId, example: toTrainingExample(entry.pseudonym, docs[i]!) }));
       }
-      const connection = toConnection(page, size, (entry) => encodeCursor({ p: entry.example.pseudonym }));
+      const connection = toConnection(page, size, (entry) => encodeCursor({ p: entry.example.pseudonym }), HIRING_LISTS);
       // Every page is a disclosure of each person on it: logged under MODEL_TRAINING.
       logListedSubjects(info, context.viewer, 'MODEL_TRAINING', 'Query.trainingExamples', connection.nodes.map((entry) => entry.userId));
       return { nodes: connection.nodes.map((entry) => entry.example), pageInfo: connection.pageInfo };

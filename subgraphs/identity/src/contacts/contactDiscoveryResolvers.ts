@@ -1,6 +1,5 @@
-import { AppError, badInput, consentingSubjects } from '@profile-graph/kit';
+import { AppError, badInput, consentingSubjects, requireUser } from '@profile-graph/kit';
 import type { UserDoc } from '../models/userModel';
-import { requireUserId } from '../organizations/requireViewer';
 import { isClientPhoneHash } from '../phones/phoneVault';
 import type { Resolvers } from '../generated/resolvers';
 
@@ -14,7 +13,7 @@ export const contactDiscoveryResolvers = {
      * how fast anyone can walk the phone-number space.
      */
     findUsersByPhoneHashes: async (_, args, context, info) => {
-      const viewerId = requireUserId(context.viewer);
+      const viewerId = requireUser(context.viewer);
       const { users, phones, contactDiscovery } = context.services;
       if (!Array.isArray(args.hashes)) throw badInput('hashes', 'give a list of SHA-256 hex hashes of E.164 numbers.');
       if (args.hashes.length > contactDiscovery.maxHashes) throw badInput('hashes', `send at most ${contactDiscovery.maxHashes} hashes per call.`);

@@ -417,6 +417,22 @@ export type OrganizationRole =
   | 'ADMIN'
   | 'RECRUITER';
 
+/**
+ * Where a page of a list stands. Every list pages by keyset (subgraphs/kit
+ * pagination): pass `endCursor` as `after` to get the items that follow, so pages
+ * neither skip nor repeat while items are added.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /**
+   * Pass as `after` for the next page: the cursor of the page's last item; null on
+   * an empty page, and on the last page of hiring's lists (jobs, candidates,
+   * applications, job search activity, training examples).
+   */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type PremiumSubscription = {
   __typename?: 'PremiumSubscription';
   /** True between since and until (open-ended when until is null). */
@@ -685,6 +701,7 @@ export type ResolversTypes = {
   OrganizationInvitation: ResolverTypeWrapper<OrganizationInvitationView>;
   OrganizationMember: ResolverTypeWrapper<OrganizationMemberDoc>;
   OrganizationRole: OrganizationRole;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   PremiumSubscription: ResolverTypeWrapper<PremiumSubscription>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SignUpInput: SignUpInput;
@@ -718,6 +735,7 @@ export type ResolversParentTypes = {
   Organization: OrganizationDoc;
   OrganizationInvitation: OrganizationInvitationView;
   OrganizationMember: OrganizationMemberDoc;
+  PageInfo: PageInfo;
   PremiumSubscription: PremiumSubscription;
   Query: Record<PropertyKey, never>;
   SignUpInput: SignUpInput;
@@ -851,6 +869,11 @@ export type OrganizationMemberResolvers<ContextType = IdentityContext, ParentTyp
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type PremiumSubscriptionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PremiumSubscription'] = ResolversParentTypes['PremiumSubscription']> = {
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -923,6 +946,7 @@ export type Resolvers<ContextType = IdentityContext> = {
   Organization?: OrganizationResolvers<ContextType>;
   OrganizationInvitation?: OrganizationInvitationResolvers<ContextType>;
   OrganizationMember?: OrganizationMemberResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   PremiumSubscription?: PremiumSubscriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   TrustedDocuments?: TrustedDocumentsResolvers<ContextType>;

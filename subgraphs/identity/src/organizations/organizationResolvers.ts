@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, createEvent, outboxOnCreate, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, outboxOnCreate, outboxOnUpdate, requireService, requireUser, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import { roleOf, type OrganizationDoc, type OrganizationRole } from './organizationModel';
-import { requireOperator, requireUserId } from './requireViewer';
 import { loadUser } from '../resolvers/userResolvers';
 import { validateDisplayText } from '../validation/validateDisplayText';
 import type { MutationAddOrganizationMemberArgs, MutationInviteOrganizationMemberArgs, Resolvers } from '../generated/resolvers';
@@ -24,7 +23,7 @@ function validateName(raw: unknown): string {
 
 /** The organization if the signed-in user holds `role` in it (any role when omitted). */
 export async function organizationForMember(context: Context, organizationId: unknown, role?: OrganizationRole): Promise<OrganizationDoc> {
-  const userId = requireUserId(context.viewer);
+  const userId = requireUser(context.viewer);
   if (typeof organizationId !== 'string') throw organizationNotFound();
   const organization = await context.services.organizations.findById(organizationId).lean().exec();
   const held = organization ? roleOf(organization, userId) : null;
@@ -50,7 +49,7 @@ async function prospectiveMember(context: Context, args: MutationAddOrganization
 export const organizationResolvers = {
   Query: {
     myOrganizations: (_, __, context) =>
-      context.services.organizations.find({ 'members.userId': requireUserId(context.viewer) }).sort({ createdAt: 1 }).lean().exec(),
+      context.services.organizations.find({ 'members.userId': requireUser(context.viewer) }).sort({ createdAt: 1 }).lean().exec(),
     organization: async (_, args, context) => {
       try {
         return await organizationForMember(context, args.id);
@@ -60,7 +59,7 @@ export const organizationResolvers = {
       }
     },
     myOrganizationInvitations: async (_, __, context) => {
-      const userId = requireUserId(context.viewer);
+      const userId = requireUser(context.viewer);
       const found = await context.services.organizations.find({ 'invitations.userId': userId }).lean().exec();
       return found.flatMap((organization) =>
         (organization.invitations ?? []).filter((invitation) => invitation.userId === userId).map((invitation) => ({ ...invitation, organizationId: organization._id, organization })),
@@ -71,7 +70,7 @@ export const organizationResolvers = {
   },
   Mutation: {
     createOrganization: async (_, args, context) => {
-      const userId = requireUserId(context.viewer);
+      const userId = requireUser(context.viewer);
       const name = validateName(args.input?.name);
       const { organizations, relay } = context.services;
       const id = randomUUID();
@@ -102,7 +101,7 @@ export const organizationResolvers = {
       return member;
     },
     verifyOrganization: async (_, args, context) => {
-      requireOperator(context.viewer, OPERATOR_ORGANIZATIONS_SCOPE);
+      requireService(context.viewer, OPERATOR_ORGANIZATIONS_SCOPE);
       const { organizations, relay } = context.services;
       const existing = typeof args.id === 'string' ? await organizations.findById(args.id).lean().exec() : null;
       if (!existing) throw new AppError('NOT_FOUND', 'No organization has this id.');
@@ -130,7 +129,7 @@ export const organizationResolvers = {
       return { ...invitation, organizationId: organization._id };
     },
     acceptOrganizationInvitation: async (_, args, context) => {
-      const userId = requireUserId(context.viewer);
+      const userId = requireUser(context.viewer);
       const { organizations, relay } = context.services;
       const organization = typeof args.organizationId === 'string' ? await organizations.findOne({ _id: args.organizationId, 'invitations.userId': userId }).lean().exec() : null;
       const invitation = organization?.invitations?.find((candidate) => candidate.userId === userId);
@@ -146,7 +145,7 @@ export const organizationResolvers = {
       return member;
     },
     declineOrganizationInvitation: async (_, args, context) => {
-      const userId = requireUserId(context.viewer);
+      const userId = requireUser(context.viewer);
       const { organizations } = context.services;
       const organization = typeof args.organizationId === 'string' ? await organizations.findOne({ _id: args.organizationId, 'invitations.userId': userId }).lean().exec() : null;
       const invitation = organization?.invitations?.find((candidate) => candidate.userId === userId);
@@ -155,7 +154,7 @@ export const organizationResolvers = {
       return true;
     },
     removeOrganizationMember: async (_, args, context) => {
-      const viewerId = requireUserId(context.viewer);
+      const viewerId = requireUser(context.viewer);
       const leaving = args.userId === viewerId;
       // Anyone may leave; only ADMINs remove others (or cancel their invitations).
       const organization = await organizationForMember(context, args.organizationId, leaving ? undefined : 'ADMIN');

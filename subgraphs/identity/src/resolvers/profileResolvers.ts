@@ -1,7 +1,6 @@
-import { AppError, badInput, createEvent, DUPLICATE_KEY, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, createEvent, DUPLICATE_KEY, outboxOnUpdate, requireService, requireUser, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
-import { requireOperator, requireUserId } from '../organizations/requireViewer';
 import { validateE164 } from '../phones/phoneVault';
 import { validateProfileUpdate } from '../validation/validateProfileUpdate';
 import { submitIdentityVerification } from '../verification/submitIdentityVerification';
@@ -32,7 +31,7 @@ async function reload(context: Context, userId: string): Promise<UserDoc> {
 export const profileResolvers = {
   Mutation: {
     updateProfile: async (_, args, context) => {
-      const userId = requireUserId(context.viewer);
+      const userId = requireUser(context.viewer);
       const changes = validateProfileUpdate(args.input);
       const { users, relay } = context.services;
       const set: Record<string, unknown> = {};
@@ -81,7 +80,7 @@ export const profileResolvers = {
       return reload(context, userId);
     },
     setPhoneNumber: async (_, args, context) => {
-      const userId = requireUserId(context.viewer);
+      const userId = requireUser(context.viewer);
       const e164 = validateE164(args.e164);
       const { users, relay, phones } = context.services;
       // Not unique on purpose: a uniqueness error would tell anyone whether a number is registered, consent or not.
@@ -92,14 +91,14 @@ export const profileResolvers = {
       return reload(context, userId);
     },
     removePhoneNumber: async (_, __, context) => {
-      const userId = requireUserId(context.viewer);
+      const userId = requireUser(context.viewer);
       const { users, relay } = context.services;
       await users.updateOne({ _id: userId, phone: { $exists: true } }, outboxOnUpdate([updatedEvent(userId, ['phoneNumber'])], { $unset: { phone: 1, phoneLookupHash: 1 } }));
       relay.kick();
       return reload(context, userId);
     },
     setPremiumSubscription: async (_, args, context) => {
-      requireOperator(context.viewer, OPERATOR_SUBSCRIPTIONS_SCOPE);
+      requireService(context.viewer, OPERATOR_SUBSCRIPTIONS_SCOPE);
       if (!(args.since instanceof Date) || Number.isNaN(args.since.getTime())) throw badInput('since', 'give an ISO 8601 time.');
       const until = args.until ?? null;
       if (until && until.getTime() <= args.since.getTime()) throw badInput('until', 'must be after since.');

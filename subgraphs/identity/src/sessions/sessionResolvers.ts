@@ -1,4 +1,4 @@
-import { requireUserId } from '../organizations/requireViewer';
+import { requireUser } from '@profile-graph/kit';
 import { loadUser } from '../resolvers/userResolvers';
 import type { Resolvers } from '../generated/resolvers';
 
@@ -10,6 +10,6 @@ export const sessionResolvers = {
       return { ...issued, user: await loadUser(context, issued.userId) };
     },
     signOut: (_, args, context) =>
-      context.services.sessions.signOut(args.refreshToken, requireUserId(context.viewer)),
+      context.services.sessions.signOut(args.refreshToken, requireUser(context.viewer)),
   },
 } satisfies Resolvers;
