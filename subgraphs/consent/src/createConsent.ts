@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureGuard, erasureHandler, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { ConsentConfig } from './consentConfig';
 import type { ConsentServices } from './consentServices';
@@ -25,15 +25,15 @@ export interface ConsentOptions {
   logger?: Logger;
 }
 
-export type ConsentService = SubgraphService<ConsentServices> & { retention: RetentionSweep };
+export type ConsentService = SubgraphService<ConsentServices>;
 
 /** The consent subgraph: the consent ledger, receipts, the data access log, privacy requests (export, erasure). Tests start it on port 0. */
 export async function createConsent(config: ConsentConfig, options: ConsentOptions = {}): Promise<ConsentService> {
   const clock = options.clock ?? (() => new Date());
-  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<ConsentServices> = {
     name: 'consent',
     streams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY'],
+    clock,
     setup: async ({ db, relay, bus, logger }) => {
       // The ledger and its relay write the same documents (see OutboxRelay.track).
       const states = relay.track(consentStateModel(db));
@@ -57,14 +57,6 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       };
       const privacyRequests = relay.track(privacyRequestModel(db));
       const privacyProgress = privacyProgressModel(db);
-      const erasure = erasureHandler({ subgraph: 'consent', db, relay, bus, logger, clock, erase: (userId) => eraseConsentData({ states, accessLog, relay, bus }, userId) });
-      retention = new RetentionSweep({
-        clock,
-        logger,
-        intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
-        policies: consentRetentionPolicies({ accessLog, accessLogDays: config.RETENTION_ACCESS_LOG_DAYS }),
-      });
-      retention.start();
       const services: ConsentServices = {
         states,
         relay,
@@ -82,13 +74,19 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       return {
         services,
         resolvers,
-        consumers: [storeDataAccess(accessLog, logger, erasureGuard(db), bus), erasure, recordErasureProgress(privacyProgress)],
-        onClose: () => retention.stop(),
+        consumers: [storeDataAccess(accessLog, logger, erasureGuard(db), bus), recordErasureProgress(privacyProgress)],
+        // No export part: consent assembles the export (exportMyData) and adds its own section there.
+        privacy: {
+          erasure: { erase: (userId) => eraseConsentData({ states, accessLog, relay, bus }, userId) },
+          retention: {
+            intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+            policies: consentRetentionPolicies({ accessLog, accessLogDays: config.RETENTION_ACCESS_LOG_DAYS }),
+          },
+        },
       };
     },
   };
   const service = await createSubgraphService(definition, config, { logger: options.logger });
-  retention.attachMetrics(service.metrics);
   watchPrivacyRequestDeadlines(service.services, service.metrics);
-  return Object.assign(service, { retention });
+  return service;
 }

@@ -4,9 +4,6 @@ import {
   daysToMs,
   ensureRevocationBucket,
   erasureGuard,
-  erasureHandler,
-  ExportResponder,
-  RetentionSweep,
   type SubgraphDefinition,
   type SubgraphService,
 } from '@profile-graph/kit';
@@ -54,9 +51,8 @@ export interface IdentityOptions {
 }
 
 export interface IdentityService extends SubgraphService<IdentityServices> {
+  /** The biometric sweep, which `retention` runs on its schedule and reports (log + privacy_retention_removed_total). */
   retentionSweep: BiometricRetentionSweep;
-  /** Runs the biometric sweep on its schedule and reports what it removed (log + privacy_retention_removed_total). */
-  retention: RetentionSweep;
 }
 
 function verificationProviderFor(config: IdentityConfig, kind: 'development' | 'http'): VerificationProvider {
@@ -86,10 +82,10 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
     sweepIntervalMs: config.BIOMETRIC_SWEEP_INTERVAL_MS,
   };
   let retentionSweep!: BiometricRetentionSweep;
-  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<IdentityServices> = {
     name: 'identity',
     streams: ['IDENTITY', 'CONSENT'],
+    clock,
     setup: async ({ db, relay, bus, logger, consent }) => {
       const users = relay.track(userModel(db));
       const sessions = relay.track(sessionModel(db));
@@ -137,31 +133,6 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       const snapshots = new IdentitySnapshotResponder({ nc: bus.nc, users, organizations, logger });
       snapshots.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
-      // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
-      retention = new RetentionSweep({
-        clock,
-        logger,
-        intervalMs: biometricPolicy.sweepIntervalMs,
-        policies: [{ kind: 'biometric_templates', retentionMs: daysToMs(biometricPolicy.retentionDays), sweep: () => retentionSweep.runOnce() }],
-      });
-      retention.start();
-      const exporter = new ExportResponder({
-        nc: bus.nc,
-        subgraph: 'identity',
-        logger,
-        contribute: (userId) => exportIdentityData({ db, users, sessions, organizations, apiKeys, phones, biometricRetentionDays: config.BIOMETRIC_RETENTION_DAYS }, userId),
-      });
-      exporter.start();
-      const erasure = erasureHandler({
-        subgraph: 'identity',
-        db,
-        relay,
-        bus,
-        logger,
-        clock,
-        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay, revocations }, userId),
-        completionEvents: (userId) => [userDeletedEvent(userId)],
-      });
       return {
         services,
         resolvers: {
@@ -181,10 +152,20 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
         } satisfies Resolvers,
-        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock, guard: erasureGuard(db) }), erasure, recordRevocations({ writer: revocations, apiKeys })],
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock, guard: erasureGuard(db) }), recordRevocations({ writer: revocations, apiKeys })],
+        privacy: {
+          exportData: (userId) => exportIdentityData({ db, users, sessions, organizations, apiKeys, phones, biometricRetentionDays: config.BIOMETRIC_RETENTION_DAYS }, userId),
+          erasure: {
+            erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay, revocations }, userId),
+            completionEvents: (userId) => [userDeletedEvent(userId)],
+          },
+          // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
+          retention: {
+            intervalMs: biometricPolicy.sweepIntervalMs,
+            policies: [{ kind: 'biometric_templates', retentionMs: daysToMs(biometricPolicy.retentionDays), sweep: () => retentionSweep.runOnce() }],
+          },
+        },
         onClose: async () => {
-          exporter.stop();
-          await retention.stop();
           await retentionSweep.stop();
           await responder.stop();
           trustedDocuments.stop();
@@ -194,6 +175,5 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
     },
   };
   const service = await createSubgraphService(definition, config);
-  retention.attachMetrics(service.metrics);
-  return Object.assign(service, { retentionSweep, retention });
+  return Object.assign(service, { retentionSweep });
 }
