@@ -1,4 +1,4 @@
-import type { OutboxRelay } from '@profile-graph/kit';
+import type { OutboxRelay, SubgraphContext } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { CallsConfig } from './callsConfig';
 import type { CallChangeModel } from './models/callChangeModel';
@@ -23,3 +23,6 @@ export interface CallsServices {
   /** Settles once an empty projection was rebuilt from identity's snapshot (at once when it was not empty). */
   identityBootstrap?: Promise<void>;
 }
+
+/** What every resolver of this subgraph receives as its context. */
+export type CallsContext = SubgraphContext<CallsServices>;

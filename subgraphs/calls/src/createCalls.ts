@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, startSnapshotBootstrap, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, startSnapshotBootstrap, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { CallsConfig } from './callsConfig';
 import type { CallsServices } from './callsServices';
 import { anonymizeDeletedUsers } from './consumers/anonymizeDeletedUsers';
@@ -18,21 +18,23 @@ import { callResolvers } from './resolvers/callResolvers';
 import { privacyResolvers } from './resolvers/privacyResolvers';
 import { signalResolvers } from './resolvers/signalResolvers';
 import { SignalRelay } from './signals/signalRelay';
+import type { Resolvers } from './generated/resolvers';
 
 export interface CallsOptions {
   /** Now; tests pass their own to make calls ring out without waiting. */
   clock?: () => Date;
 }
 
-export type CallsService = SubgraphService<CallsServices> & { sweeper: RingingSweeper; retention: RetentionSweep };
+export type CallsService = SubgraphService<CallsServices> & { sweeper: RingingSweeper };
 
 /** The calls subgraph: calls by handle, without phone numbers. Tests start it on port 0. */
 export async function createCalls(config: CallsConfig, options: CallsOptions = {}): Promise<CallsService> {
   let sweeper: RingingSweeper | undefined;
-  let retention!: RetentionSweep;
+  const clock = options.clock ?? (() => new Date());
   const definition: SubgraphDefinition<CallsServices> = {
     name: 'calls',
     streams: ['IDENTITY', 'CALLS'],
+    clock,
     setup: async ({ db, bus, relay, logger }) => {
       const services: CallsServices = {
         calls: relay.track(callModel(db)),
@@ -44,25 +46,10 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
         signals: new SignalRelay(bus),
         config,
         logger,
-        clock: options.clock ?? (() => new Date()),
+        clock,
       };
       sweeper = new RingingSweeper(services, config.CALL_SWEEP_INTERVAL_MS);
       sweeper.start();
-      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'calls', logger, contribute: (userId) => exportCallsData({ ...services, db, callHistoryDays: config.RETENTION_CALL_HISTORY_DAYS }, userId) });
-      exporter.start();
-      const erasure = erasureHandler({ subgraph: 'calls', db, relay, bus, logger, clock: services.clock, erase: (userId) => eraseCallsData(services, userId) });
-      retention = new RetentionSweep({
-        clock: services.clock,
-        logger,
-        intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
-        policies: callsRetentionPolicies({
-          services,
-          bus,
-          callHistoryDays: config.RETENTION_CALL_HISTORY_DAYS,
-          signalingPayloadHours: config.RETENTION_SIGNALING_PAYLOAD_HOURS,
-        }),
-      });
-      retention.start();
       // A fresh database cannot rely on the IDENTITY stream holding every sign-up (max_age): ask identity.
       const bootstrap = startSnapshotBootstrap({
         name: 'calls users',
@@ -79,18 +66,28 @@ export async function createCalls(config: CallsConfig, options: CallsOptions = {
           Call: callResolvers.Call,
           CallPrivacy: privacyResolvers.CallPrivacy,
           Mutation: { ...callResolvers.Mutation, ...privacyResolvers.Mutation, ...signalResolvers.Mutation },
-        } as never,
-        consumers: [...projectUsers(services.users), projectVerifications(services.verifications, erasureGuard(db)), anonymizeDeletedUsers(services), erasure],
+        } satisfies Resolvers,
+        consumers: [...projectUsers(services.users), projectVerifications(services.verifications, erasureGuard(db)), anonymizeDeletedUsers(services)],
+        privacy: {
+          exportData: (userId) => exportCallsData({ ...services, db, callHistoryDays: config.RETENTION_CALL_HISTORY_DAYS }, userId),
+          erasure: { erase: (userId) => eraseCallsData(services, userId) },
+          retention: {
+            intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+            policies: callsRetentionPolicies({
+              services,
+              bus,
+              callHistoryDays: config.RETENTION_CALL_HISTORY_DAYS,
+              signalingPayloadHours: config.RETENTION_SIGNALING_PAYLOAD_HOURS,
+            }),
+          },
+        },
         onClose: async () => {
           bootstrap.stop();
-          exporter.stop();
-          await retention.stop();
           await sweeper!.stop();
         },
       };
     },
   };
   const service = await createSubgraphService(definition, config);
-  retention.attachMetrics(service.metrics);
-  return Object.assign(service, { sweeper: sweeper!, retention });
+  return Object.assign(service, { sweeper: sweeper! });
 }

@@ -1,4 +1,4 @@
-import type { EventBus, OutboxRelay } from '@profile-graph/kit';
+import type { EventBus, OutboxRelay, SubgraphContext } from '@profile-graph/kit';
 import type { Connection } from 'mongoose';
 import type { DataAccessModel } from './models/dataAccessModel';
 import type { ConsentStateModel } from './models/consentStateModel';
@@ -23,3 +23,6 @@ export interface ConsentServices {
   /** RETENTION_ACCESS_LOG_DAYS, stated in the export. */
   accessLogRetentionDays: number;
 }
+
+/** What every resolver of this subgraph receives as its context. */
+export type ConsentContext = SubgraphContext<ConsentServices>;

@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureGuard, erasureHandler, RetentionSweep, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import type { Logger } from 'pino';
 import type { ConsentConfig } from './consentConfig';
 import type { ConsentServices } from './consentServices';
@@ -16,6 +16,7 @@ import { consentRecordResolvers } from './resolvers/consentRecordResolvers';
 import { consentResolvers } from './resolvers/consentResolvers';
 import { dataAccessLogResolvers } from './resolvers/dataAccessLogResolvers';
 import { jsonObjectScalar } from './resolvers/jsonObjectScalar';
+import type { Resolvers } from './generated/resolvers';
 
 export interface ConsentOptions {
   /** Now; tests inject one to move time (retention sweep). */
@@ -24,15 +25,15 @@ export interface ConsentOptions {
   logger?: Logger;
 }
 
-export type ConsentService = SubgraphService<ConsentServices> & { retention: RetentionSweep };
+export type ConsentService = SubgraphService<ConsentServices>;
 
 /** The consent subgraph: the consent ledger, receipts, the data access log, privacy requests (export, erasure). Tests start it on port 0. */
 export async function createConsent(config: ConsentConfig, options: ConsentOptions = {}): Promise<ConsentService> {
   const clock = options.clock ?? (() => new Date());
-  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<ConsentServices> = {
     name: 'consent',
     streams: ['CONSENT', 'CONSENT_STATE', 'PRIVACY'],
+    clock,
     setup: async ({ db, relay, bus, logger }) => {
       // The ledger and its relay write the same documents (see OutboxRelay.track).
       const states = relay.track(consentStateModel(db));
@@ -46,7 +47,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
         policyUrl: config.PRIVACY_POLICY_URL,
         defaultJurisdiction: config.DEFAULT_JURISDICTION,
       };
-      const resolvers = {
+      const resolvers: Resolvers = {
         JSONObject: jsonObjectScalar,
         Query: { ...privacyResolvers.Query, ...noticeResolvers.Query },
         Mutation: { ...consentResolvers.Mutation, ...privacyResolvers.Mutation },
@@ -56,14 +57,6 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       };
       const privacyRequests = relay.track(privacyRequestModel(db));
       const privacyProgress = privacyProgressModel(db);
-      const erasure = erasureHandler({ subgraph: 'consent', db, relay, bus, logger, clock, erase: (userId) => eraseConsentData({ states, accessLog, relay, bus }, userId) });
-      retention = new RetentionSweep({
-        clock,
-        logger,
-        intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
-        policies: consentRetentionPolicies({ accessLog, accessLogDays: config.RETENTION_ACCESS_LOG_DAYS }),
-      });
-      retention.start();
       const services: ConsentServices = {
         states,
         relay,
@@ -80,14 +73,20 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       };
       return {
         services,
-        resolvers: resolvers as never,
-        consumers: [storeDataAccess(accessLog, logger, erasureGuard(db), bus), erasure, recordErasureProgress(privacyProgress)],
-        onClose: () => retention.stop(),
+        resolvers,
+        consumers: [storeDataAccess(accessLog, logger, erasureGuard(db), bus), recordErasureProgress(privacyProgress)],
+        // No export part: consent assembles the export (exportMyData) and adds its own section there.
+        privacy: {
+          erasure: { erase: (userId) => eraseConsentData({ states, accessLog, relay, bus }, userId) },
+          retention: {
+            intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+            policies: consentRetentionPolicies({ accessLog, accessLogDays: config.RETENTION_ACCESS_LOG_DAYS }),
+          },
+        },
       };
     },
   };
   const service = await createSubgraphService(definition, config, { logger: options.logger });
-  retention.attachMetrics(service.metrics);
   watchPrivacyRequestDeadlines(service.services, service.metrics);
-  return Object.assign(service, { retention });
+  return service;
 }

@@ -1,4 +1,4 @@
-import { createSubgraphService, erasureGuard, erasureHandler, ExportResponder, RetentionSweep, startSnapshotBootstrap, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
+import { createSubgraphService, erasureGuard, startSnapshotBootstrap, type SubgraphDefinition, type SubgraphService } from '@profile-graph/kit';
 import { hiringRecipientRelations } from './auth/hiringRecipientRelations';
 import { ownerOnly, restrictViewers } from './auth/restrictViewers';
 import { bootstrapOrganizationsFromIdentity } from './consumers/bootstrapFromIdentity';
@@ -25,21 +25,21 @@ import { OpenJobsSnapshot } from './recommendations/openJobsSnapshot';
 import { recommendationResolvers } from './resolvers/recommendationResolvers';
 import { developmentPseudonymKey, Pseudonymizer } from './training/pseudonymizer';
 import { trainingResolvers } from './training/trainingResolvers';
+import type { Resolvers } from './generated/resolvers';
 
 export interface HiringOptions {
   /** Now; tests inject one to move time (retention sweep). */
   clock?: () => Date;
 }
 
-export type HiringService = SubgraphService<HiringServices> & { retention: RetentionSweep };
+export type HiringService = SubgraphService<HiringServices>;
 
 /** The hiring subgraph: profiles, jobs, applications, candidate search, recommendations. Tests start it on port 0. */
 export async function createHiring(config: HiringConfig, options: HiringOptions = {}): Promise<HiringService> {
-  const clock = options.clock ?? (() => new Date());
-  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<HiringServices> = {
     name: 'hiring',
     streams: ['IDENTITY', 'HIRING', 'CONSENT'],
+    ...(options.clock ? { clock: options.clock } : {}),
     setup: async ({ db, bus, relay, consent, logger }) => {
       // Models with an outbox are written through what the relay returns (serialized on FerretDB).
       const profiles = relay.track(hiringProfileModel(db));
@@ -51,7 +51,7 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       const openJobs = new OpenJobsSnapshot(jobs, { maxAgeMs: config.OPEN_JOBS_MAX_AGE_MS, maxJobs: config.OPEN_JOBS_MAX });
       const pseudonyms = new Pseudonymizer(config.TRAINING_PSEUDONYM_KEY ?? developmentPseudonymKey());
       const services: HiringServices = { profiles, jobs, applications, activity, withdrawals, organizations, relay, consent, openJobs, pseudonyms };
-      const resolvers = {
+      const resolvers: Resolvers = {
         Query: { ...candidateResolvers.Query, ...jobResolvers.Query, ...applicationResolvers.Query, ...trainingResolvers.Query },
         Mutation: { ...hiringProfileResolvers.Mutation, ...jobResolvers.Mutation, ...applicationResolvers.Mutation, ...activityResolvers.Mutation },
         User: { ...hiringProfileResolvers.User, ...activityResolvers.User, ...applicationResolvers.User, ...recommendationResolvers.User },
@@ -61,16 +61,6 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
         CandidateCard: candidateResolvers.CandidateCard,
         JobActivity: activityResolvers.JobActivity,
       };
-      const exporter = new ExportResponder({ nc: bus.nc, subgraph: 'hiring', logger, contribute: (userId) => exportHiringData({ ...services, db, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }, userId) });
-      exporter.start();
-      const erasure = erasureHandler({ subgraph: 'hiring', db, relay, bus, logger, clock, erase: (userId) => eraseHiringData(services, userId) });
-      retention = new RetentionSweep({
-        clock,
-        logger,
-        intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
-        policies: hiringRetentionPolicies({ activity, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }),
-      });
-      retention.start();
       // A fresh database cannot rely on the IDENTITY stream holding every organization's history (max_age).
       const bootstrap = startSnapshotBootstrap({
         name: 'hiring organizations',
@@ -81,13 +71,19 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       services.identityBootstrap = bootstrap.done;
       return {
         services,
-        resolvers: resolvers as never,
-        consumers: [createProfileOnSignUp(profiles, erasureGuard(db)), projectOrganizations(organizations, erasureGuard(db)), purgeActivityOnWithdrawal(activity, withdrawals, consent), erasure],
+        resolvers,
+        consumers: [createProfileOnSignUp(profiles, erasureGuard(db)), projectOrganizations(organizations, erasureGuard(db)), purgeActivityOnWithdrawal(activity, withdrawals, consent)],
+        privacy: {
+          exportData: (userId) => exportHiringData({ ...services, db, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }, userId),
+          erasure: { erase: (userId) => eraseHiringData(services, userId) },
+          retention: {
+            intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
+            policies: hiringRetentionPolicies({ activity, jobSearchActivityDays: config.RETENTION_JOB_SEARCH_ACTIVITY_DAYS }),
+          },
+        },
         recipientRelations: hiringRecipientRelations({ applications, organizations }),
         onClose: async () => {
           bootstrap.stop();
-          exporter.stop();
-          await retention.stop();
         },
       };
     },
@@ -100,7 +96,5 @@ export async function createHiring(config: HiringConfig, options: HiringOptions 
       }),
     ],
   };
-  const service = await createSubgraphService(definition, config);
-  retention.attachMetrics(service.metrics);
-  return Object.assign(service, { retention });
+  return createSubgraphService(definition, config);
 }

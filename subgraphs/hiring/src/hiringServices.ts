@@ -1,4 +1,4 @@
-import type { ConsentProjection, OutboxRelay } from '@profile-graph/kit';
+import type { ConsentProjection, OutboxRelay, SubgraphContext } from '@profile-graph/kit';
 import type { ActivityWithdrawalModel } from './models/activityWithdrawalModel';
 import type { ApplicationModel } from './models/applicationModel';
 import type { HiringProfileModel } from './models/hiringProfileModel';
@@ -27,3 +27,6 @@ export interface HiringServices {
   /** Settles once an empty organization projection was rebuilt from identity's snapshot (at once when it was not empty). */
   identityBootstrap?: Promise<void>;
 }
+
+/** What every resolver of this subgraph receives as its context. */
+export type HiringContext = SubgraphContext<HiringServices>;

@@ -4,9 +4,6 @@ import {
   daysToMs,
   ensureRevocationBucket,
   erasureGuard,
-  erasureHandler,
-  ExportResponder,
-  RetentionSweep,
   type SubgraphDefinition,
   type SubgraphService,
 } from '@profile-graph/kit';
@@ -44,6 +41,7 @@ import { TrustedDocumentResponder } from './trustedDocuments/trustedDocumentResp
 import { DevelopmentStandInVerificationProvider } from './verification/developmentStandInVerificationProvider';
 import { HttpVerificationProvider } from './verification/httpVerificationProvider';
 import type { VerificationProvider } from './verification/verificationProvider';
+import type { Resolvers } from './generated/resolvers';
 
 export interface IdentityOptions {
   /** Now; tests inject one to move time (retention sweep, Premium periods). */
@@ -53,9 +51,8 @@ export interface IdentityOptions {
 }
 
 export interface IdentityService extends SubgraphService<IdentityServices> {
+  /** The biometric sweep, which `retention` runs on its schedule and reports (log + privacy_retention_removed_total). */
   retentionSweep: BiometricRetentionSweep;
-  /** Runs the biometric sweep on its schedule and reports what it removed (log + privacy_retention_removed_total). */
-  retention: RetentionSweep;
 }
 
 function verificationProviderFor(config: IdentityConfig, kind: 'development' | 'http'): VerificationProvider {
@@ -85,10 +82,10 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
     sweepIntervalMs: config.BIOMETRIC_SWEEP_INTERVAL_MS,
   };
   let retentionSweep!: BiometricRetentionSweep;
-  let retention!: RetentionSweep;
   const definition: SubgraphDefinition<IdentityServices> = {
     name: 'identity',
     streams: ['IDENTITY', 'CONSENT'],
+    clock,
     setup: async ({ db, relay, bus, logger, consent }) => {
       const users = relay.track(userModel(db));
       const sessions = relay.track(sessionModel(db));
@@ -136,31 +133,6 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
       const snapshots = new IdentitySnapshotResponder({ nc: bus.nc, users, organizations, logger });
       snapshots.start();
       retentionSweep = new BiometricRetentionSweep({ users, relay, clock, logger, intervalMs: biometricPolicy.sweepIntervalMs });
-      // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
-      retention = new RetentionSweep({
-        clock,
-        logger,
-        intervalMs: biometricPolicy.sweepIntervalMs,
-        policies: [{ kind: 'biometric_templates', retentionMs: daysToMs(biometricPolicy.retentionDays), sweep: () => retentionSweep.runOnce() }],
-      });
-      retention.start();
-      const exporter = new ExportResponder({
-        nc: bus.nc,
-        subgraph: 'identity',
-        logger,
-        contribute: (userId) => exportIdentityData({ db, users, sessions, organizations, apiKeys, phones, biometricRetentionDays: config.BIOMETRIC_RETENTION_DAYS }, userId),
-      });
-      exporter.start();
-      const erasure = erasureHandler({
-        subgraph: 'identity',
-        db,
-        relay,
-        bus,
-        logger,
-        clock,
-        erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay, revocations }, userId),
-        completionEvents: (userId) => [userDeletedEvent(userId)],
-      });
       return {
         services,
         resolvers: {
@@ -179,11 +151,21 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
           OrganizationMember: organizationResolvers.OrganizationMember,
           OrganizationInvitation: organizationResolvers.OrganizationInvitation,
           ApiKey: apiKeyResolvers.ApiKey,
-        } as never,
-        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock, guard: erasureGuard(db) }), erasure, recordRevocations({ writer: revocations, apiKeys })],
+        } satisfies Resolvers,
+        consumers: [destroyBiometricsOnWithdrawal({ users, relay, clock, guard: erasureGuard(db) }), recordRevocations({ writer: revocations, apiKeys })],
+        privacy: {
+          exportData: (userId) => exportIdentityData({ db, users, sessions, organizations, apiKeys, phones, biometricRetentionDays: config.BIOMETRIC_RETENTION_DAYS }, userId),
+          erasure: {
+            erase: (userId) => eraseIdentityData({ users, sessions, organizations, apiKeys, relay, revocations }, userId),
+            completionEvents: (userId) => [userDeletedEvent(userId)],
+          },
+          // The biometric sweep runs through the shared retention reporter instead of its own timer (issue 8).
+          retention: {
+            intervalMs: biometricPolicy.sweepIntervalMs,
+            policies: [{ kind: 'biometric_templates', retentionMs: daysToMs(biometricPolicy.retentionDays), sweep: () => retentionSweep.runOnce() }],
+          },
+        },
         onClose: async () => {
-          exporter.stop();
-          await retention.stop();
           await retentionSweep.stop();
           await responder.stop();
           trustedDocuments.stop();
@@ -193,6 +175,5 @@ export async function createIdentity(config: IdentityConfig, options: IdentityOp
     },
   };
   const service = await createSubgraphService(definition, config);
-  retention.attachMetrics(service.metrics);
-  return Object.assign(service, { retentionSweep, retention });
+  return Object.assign(service, { retentionSweep });
 }

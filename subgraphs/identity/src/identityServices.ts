@@ -1,4 +1,4 @@
-import type { ConsentProjection, OutboxRelay } from '@profile-graph/kit';
+import type { ConsentProjection, OutboxRelay, SubgraphContext } from '@profile-graph/kit';
 import type { ApiKeyModel } from './apiKeys/apiKeyModel';
 import type { BiometricPolicy } from './biometrics/biometricPolicy';
 import type { TokenBucket } from './contacts/tokenBucket';
@@ -37,3 +37,6 @@ export interface IdentityServices {
   contactDiscovery: { maxHashes: number; bucket: TokenBucket };
   maxImageBytes: number;
 }
+
+/** What every resolver of this subgraph receives as its context. */
+export type IdentityContext = SubgraphContext<IdentityServices>;

@@ -50,6 +50,23 @@ export { runMain } from './service/runMain';
 export { subgraphConfigSchema } from './config/subgraphConfigSchema';
 export type { SubgraphContext } from './server/subgraphContext';
 export { ServiceMetrics } from './observability/serviceMetrics';
+export type { SubgraphResolvers } from './service/createSubgraphService';
+
+// Viewer guards and keyset pagination, the same in every subgraph.
+export { requireUser, requireOwner, requireService } from './auth/viewerGuards';
+export {
+  encodeCursor,
+  decodeCursor,
+  pageSize,
+  newestFirstCursor,
+  decodeNewestFirstCursor,
+  newestFirstAfter,
+  toConnection,
+  type PageSizeRule,
+  type ConnectionOptions,
+  type KeysetConnection,
+  type PageInfo,
+} from './pagination/keysetPagination';
 
 // Database: the storage seam (what the server can do, read once at connect) and the operations that ask it.
 export { connectDatabase } from './db/connectDatabase';

@@ -1,8 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxSchemaFields } from '@profile-graph/kit';
+import type { CallKind, CallStatus } from '../generated/enums';
 
-export type CallKind = 'AUDIO' | 'VIDEO';
-export type CallStatus = 'RINGING' | 'ACTIVE' | 'ENDED' | 'MISSED' | 'DECLINED' | 'FAILED';
+/** From the SDL (npm run codegen). */
+export type { CallKind, CallStatus };
+
 /** Where the call is, as a hint for the ring-out sweep only; the truth is the change log. */
 export type CallPhase = 'RINGING' | 'ACTIVE' | 'CLOSED';
 

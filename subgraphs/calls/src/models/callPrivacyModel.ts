@@ -1,6 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { WhoCanCall } from '../generated/enums';
 
-export type WhoCanCall = 'EVERYONE' | 'VERIFIED_ONLY' | 'CONTACTS' | 'NOBODY';
+/** From the SDL (npm run codegen). */
+export type { WhoCanCall };
+
 
 /** A user's own rules for who may call them. Absent document: the configured default, empty lists. */
 export interface CallPrivacyDoc {

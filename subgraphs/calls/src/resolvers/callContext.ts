@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { AppError, batchGroupedByField, loadById, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, batchGroupedByField, loadById, requireUser, type SubgraphContext } from '@profile-graph/kit';
 import type { CallsServices } from '../callsServices';
 import type { CallView } from '../lifecycle/callChanges';
 import { deriveCallState, NOT_A_PARTICIPANT, type CallState } from '../lifecycle/callState';
@@ -8,14 +8,9 @@ import type { CallDoc } from '../models/callModel';
 
 export type Context = SubgraphContext<CallsServices>;
 
-export function signedInUser(context: Context): string {
-  if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to make or see calls.');
-  return context.viewer.userId;
-}
-
 /** The call, if the viewer takes part in it; one answer for "no such call" and "not yours". */
 export async function participantCall(context: Context, callId: string): Promise<CallDoc> {
-  const userId = signedInUser(context);
+  const userId = requireUser(context.viewer);
   const call = await loadById<CallDoc>(context.loaders, context.services.calls, callId);
   if (!call || !call.participantIds.includes(userId)) throw new AppError(NOT_A_PARTICIPANT.code, NOT_A_PARTICIPANT.message);
   return call;

@@ -1,66 +1,64 @@
-import { AppError, badInput, outboxOnCreate, callsEvents } from '@profile-graph/kit';
+import { AppError, badInput, outboxOnCreate, callsEvents, decodeNewestFirstCursor, newestFirstAfter, newestFirstCursor, pageSize, requireOwner, requireUser, toConnection } from '@profile-graph/kit';
 import { randomUUID } from 'node:crypto';
 import { setEncryption, transitionCall, type CallView } from '../lifecycle/callChanges';
 import { deriveCallState, type CallAction } from '../lifecycle/callState';
-import type { CallDoc, CallKind } from '../models/callModel';
+import type { CallDoc } from '../models/callModel';
 import { initialEncryption, mayCall } from '../policy/callPolicy';
-import { decodeHistoryCursor, encodeHistoryCursor, pageSize } from '../validation/historyCursor';
+import { CALL_LISTS } from './callLists';
 import { calleeRules } from './privacyResolvers';
-import { participantCall, signedInUser, stateOf, userRef, type Context } from './callContext';
+import { participantCall, stateOf, userRef, type Context } from './callContext';
+import type { MutationAcceptCallArgs, Resolvers } from '../generated/resolvers';
 
 /** One refusal for every rule, so a caller cannot tell a block from a restriction. */
 const CANNOT_CALL = 'This user cannot be called by you right now.';
 
+/** Who called whom: anonymous callers are asked to sign in, other users refused. */
 function ownerOnly(context: Context, userId: string): void {
-  if (signedInUser(context) !== userId) throw new AppError('FORBIDDEN', 'Only the user can see their calls.');
+  requireUser(context.viewer);
+  requireOwner(context.viewer, userId, 'calls');
 }
 
-const move = (action: CallAction) => async (_: unknown, args: { callId: string }, context: Context) => {
+// acceptCall, declineCall and endCall take the same arguments.
+const move = (action: CallAction) => async (_: unknown, args: MutationAcceptCallArgs, context: Context) => {
   const call = await participantCall(context, args.callId);
-  return transitionCall(context.services, call, action, signedInUser(context));
+  return transitionCall(context.services, call, action, requireUser(context.viewer));
 };
 
 export const callResolvers = {
   Query: {
     /** What the gateway reads for each live call event (incomingCall, callUpdated) as the subscriber, at that moment. */
-    call: (_: unknown, args: { id: string }, context: Context) => participantCall(context, args.id),
+    call: (_, args, context) => participantCall(context, args.id),
   },
   User: {
     /** Who called whom is known to the participants only. */
-    recentCalls: async (user: { id: string }, args: { first?: number | null }, context: Context) => {
+    recentCalls: async (user, args, context) => {
       ownerOnly(context, user.id);
-      const first = pageSize(args.first);
+      const first = pageSize(args.first, CALL_LISTS);
       return context.services.calls.find({ participantIds: user.id }).sort({ startedAt: -1, _id: -1 }).limit(first).lean();
     },
-    callHistory: async (user: { id: string }, args: { first?: number | null; after?: string | null }, context: Context) => {
+    callHistory: async (user, args, context) => {
       ownerOnly(context, user.id);
-      const first = pageSize(args.first);
-      const filter: Record<string, unknown> = { participantIds: user.id };
-      if (args.after) {
-        const { startedAt, id } = decodeHistoryCursor(args.after);
-        filter.$or = [{ startedAt: { $lt: startedAt } }, { startedAt, _id: { $lt: id } }];
-      }
+      const first = pageSize(args.first, CALL_LISTS);
+      const filter = { participantIds: user.id, ...newestFirstAfter(decodeNewestFirstCursor(args.after), 'startedAt') };
       const calls = await context.services.calls.find(filter).sort({ startedAt: -1, _id: -1 }).limit(first + 1).lean();
-      const page = calls.slice(0, first);
-      const edges = page.map((call) => ({ cursor: encodeHistoryCursor(call.startedAt, call._id), node: call }));
-      return { edges, pageInfo: { hasNextPage: calls.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+      return toConnection(calls, first, (call) => newestFirstCursor(call.startedAt, call._id));
     },
   },
   Call: {
-    __resolveReference: async (reference: { id: string }, context: Context) => {
+    __resolveReference: async (reference, context) => {
       const userId = context.viewer.kind === 'user' ? context.viewer.userId : undefined;
       if (!userId) return null;
       return participantCall(context, reference.id).catch(() => null);
     },
-    id: (call: CallView) => call._id,
-    participants: (call: CallView) => call.participantIds.map((id) => userRef(id)),
-    caller: (call: CallView) => userRef(call.callerId),
-    callee: (call: CallView) => userRef(call.calleeId),
-    anonymized: (call: CallView) => call.anonymized === true,
-    status: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).status,
-    answeredAt: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).acceptedAt,
-    endedAt: async (call: CallView, _: unknown, context: Context) => (await stateOf(call, context)).endedAt,
-    encryption: async (call: CallView, _: unknown, context: Context) => {
+    id: (call) => call._id,
+    participants: (call) => call.participantIds.map((id) => userRef(id)),
+    caller: (call) => userRef(call.callerId),
+    callee: (call) => userRef(call.calleeId),
+    anonymized: (call) => call.anonymized === true,
+    status: async (call, _, context) => (await stateOf(call, context)).status,
+    answeredAt: async (call, _, context) => (await stateOf(call, context)).acceptedAt,
+    endedAt: async (call, _, context) => (await stateOf(call, context)).endedAt,
+    encryption: async (call, _, context) => {
       const { encryption } = await stateOf(call, context);
       // A change by someone no longer among the participants (a deleted account) shows no author.
       const author = (id: string | null) => (id && call.participantIds.includes(id) ? userRef(id) : null);
@@ -68,8 +66,8 @@ export const callResolvers = {
     },
   },
   Mutation: {
-    startCall: async (_: unknown, args: { calleeHandle: string; kind: CallKind; encrypted?: boolean | null }, context: Context) => {
-      const callerId = signedInUser(context);
+    startCall: async (_, args, context) => {
+      const callerId = requireUser(context.viewer);
       const { services } = context;
       const handle = args.calleeHandle.trim().toLowerCase();
       if (!handle) throw badInput('calleeHandle', 'give the handle of the person to call.');
@@ -108,9 +106,9 @@ export const callResolvers = {
     acceptCall: move('ACCEPT'),
     declineCall: move('DECLINE'),
     endCall: move('END'),
-    setCallEncryption: async (_: unknown, args: { callId: string; enabled: boolean }, context: Context) => {
+    setCallEncryption: async (_, args, context) => {
       const call = await participantCall(context, args.callId);
-      return setEncryption(context.services, call, signedInUser(context), args.enabled);
+      return setEncryption(context.services, call, requireUser(context.viewer), args.enabled);
     },
   },
-};
+} satisfies Resolvers;

@@ -1,11 +1,11 @@
-import { AppError } from '@profile-graph/kit';
+import { AppError, pageSize, requireUser } from '@profile-graph/kit';
 import { loadState } from '../lifecycle/callChanges';
 import { hasRungOut, isLive } from '../lifecycle/callState';
 import type { CallDoc } from '../models/callModel';
 import type { RelayedSignal } from '../signals/signalRelay';
-import { parseSignalCursor, validateSignal, type CallSignalInput } from '../validation/signalInput';
-import { pageSize } from '../validation/historyCursor';
-import { participantCall, signedInUser, userRef, type Context } from './callContext';
+import { parseSignalCursor, validateSignal } from '../validation/signalInput';
+import { participantCall, userRef, type Context } from './callContext';
+import type { Resolvers } from '../generated/resolvers';
 
 async function liveCall(context: Context, callId: string): Promise<CallDoc> {
   const call = await participantCall(context, callId);
@@ -31,21 +31,21 @@ const toGraph = (signal: RelayedSignal) => ({
 export const signalResolvers = {
   Query: {
     /** The other participant's signals after `after`, oldest first; poll with the returned endCursor. */
-    callSignals: async (_: unknown, args: { callId: string; after?: string | null; first?: number | null }, context: Context) => {
-      const userId = signedInUser(context);
+    callSignals: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const after = parseSignalCursor(args.after);
-      const first = pageSize(args.first, 50, 200);
+      const first = pageSize(args.first, { fallback: 50, max: 200, overMax: 'refuse' });
       const call = await liveCall(context, args.callId);
       const { signals, lastSeq } = await context.services.signals.read(call._id, after, first);
       return { signals: signals.filter((signal) => signal.fromUserId !== userId).map(toGraph), endCursor: String(lastSeq) };
     },
   },
   Mutation: {
-    sendCallSignal: async (_: unknown, args: { callId: string; payload: CallSignalInput }, context: Context) => {
-      const userId = signedInUser(context);
+    sendCallSignal: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const payload = validateSignal(args.payload, context.services.config.CALL_SIGNAL_MAX_BYTES);
       const call = await liveCall(context, args.callId);
       return toGraph(await context.services.signals.send(call._id, userId, payload, context.services.clock()));
     },
   },
-};
+} satisfies Resolvers;

@@ -1,6 +1,9 @@
 import { badInput } from '@profile-graph/kit';
+import type { CallSignalType } from '../generated/enums';
 
-export type CallSignalType = 'OFFER' | 'ANSWER' | 'ICE_CANDIDATE';
+/** From the SDL (npm run codegen). */
+export type { CallSignalType };
+
 
 export interface CallSignalInput {
   type: CallSignalType;

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
-  badInput,
-  PRIVACY_SUBGRAPHS,
   isDuplicateKeyError,
   outboxOnCreate,
+  pageSize,
+  PRIVACY_SUBGRAPHS,
   requestExportSection,
   privacyEvents,
+  requireOwner,
+  requireService,
+  requireUser,
   type ExportRecipient,
   type ExportSection,
   type SubgraphContext,
@@ -15,13 +18,9 @@ import type { ConsentServices } from '../consentServices';
 import { exportConsentData } from './exportConsentData';
 import { dueAtOf, openPrivacyRequests } from './openPrivacyRequests';
 import type { PrivacyRequestDoc } from './privacyRequestModels';
+import type { PrivacyRequest, Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<ConsentServices>;
-
-function signedInUser(context: Context): string {
-  if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to manage your data.');
-  return context.viewer.userId;
-}
 
 /** Every recipient across the export, grouped by who they are, with what they received and when. */
 function summarizeRecipients(sections: ExportSection[]) {
@@ -47,12 +46,12 @@ function summarizeRecipients(sections: ExportSection[]) {
 }
 
 /** A request as clients see it: per-subgraph progress from the completion reports. */
-async function present(request: PrivacyRequestDoc, context: Context) {
+async function present(request: PrivacyRequestDoc, context: Context): Promise<PrivacyRequest> {
   const reports = await context.services.privacyProgress.find({ requestId: request._id }).lean();
   const bySubgraph = new Map(reports.map((report) => [report.subgraph, report]));
   const progress = PRIVACY_SUBGRAPHS.map((subgraph) => {
     const report = bySubgraph.get(subgraph);
-    return { subgraph, status: report ? 'COMPLETED' : 'PENDING', completedAt: report?.completedAt ?? null, removed: report?.removed ?? null };
+    return { subgraph, status: report ? ('COMPLETED' as const) : ('PENDING' as const), completedAt: report?.completedAt ?? null, removed: report?.removed ?? null };
   });
   const done = progress.every((step) => step.status === 'COMPLETED');
   const completedAt = done ? new Date(Math.max(...progress.map((step) => new Date(step.completedAt!).getTime()))) : null;
@@ -66,8 +65,8 @@ export const OPERATOR_PRIVACY_SCOPE = 'operator:privacy';
 
 export const privacyResolvers = {
   Query: {
-    exportMyData: async (_: unknown, __: unknown, context: Context) => {
-      const userId = signedInUser(context);
+    exportMyData: async (_, __, context) => {
+      const userId = requireUser(context.viewer);
       const { nc, exportTimeoutMs, states, accessLog, privacyRequests, db } = context.services;
       const gather = (subgraph: string) =>
         requestExportSection(nc, subgraph, userId, exportTimeoutMs).catch((error: unknown) => {
@@ -86,22 +85,21 @@ export const privacyResolvers = {
       };
     },
     /** The request id is an unguessable capability (and the request holds no personal data), so it can be followed after the account is gone. */
-    privacyRequest: async (_: unknown, args: { id: string }, context: Context) => {
+    privacyRequest: async (_, args, context) => {
       const request = await context.services.privacyRequests.findById(args.id).select({ _outbox: 0 }).lean();
       return request ? present(request, context) : null;
     },
     /** Operators only (@requiresScopes, checked again here): who asked is not shown, only ids, dates and progress. */
-    openPrivacyRequests: async (_: unknown, args: { overdueOnly?: boolean | null; first?: number | null }, context: Context) => {
-      if (context.viewer.kind !== 'service' || !context.viewer.scopes.includes(OPERATOR_PRIVACY_SCOPE)) throw new AppError('FORBIDDEN', 'Only operators can list privacy requests.');
-      const first = args.first ?? 100;
-      if (!Number.isInteger(first) || first < 1 || first > 500) throw badInput('first', 'give a number from 1 to 500.');
+    openPrivacyRequests: async (_, args, context) => {
+      requireService(context.viewer, OPERATOR_PRIVACY_SCOPE);
+      const first = pageSize(args.first, { fallback: 100, max: 500, overMax: 'refuse' });
       const open = (await openPrivacyRequests(context.services)).filter((entry) => !args.overdueOnly || entry.overdue);
       return Promise.all(open.slice(0, first).map((entry) => present(entry.request, context)));
     },
   },
   Mutation: {
-    deleteMyAccount: async (_: unknown, __: unknown, context: Context) => {
-      const userId = signedInUser(context);
+    deleteMyAccount: async (_, __, context) => {
+      const userId = requireUser(context.viewer);
       const { privacyRequests, relay } = context.services;
       let request: PrivacyRequestDoc | null = await privacyRequests.findOne({ userId }).select({ _outbox: 0 }).lean();
       if (!request) {
@@ -124,10 +122,10 @@ export const privacyResolvers = {
     },
   },
   User: {
-    privacyRequests: async (user: { id: string }, _: unknown, context: Context) => {
-      if (context.viewer.kind !== 'user' || context.viewer.userId !== user.id) throw new AppError('FORBIDDEN', 'Only the user can see their privacy requests.');
+    privacyRequests: async (user, _, context) => {
+      requireOwner(context.viewer, user.id, 'privacy requests');
       const requests = await context.services.privacyRequests.find({ userId: user.id }).select({ _outbox: 0 }).sort({ requestedAt: -1 }).lean();
       return Promise.all(requests.map((request) => present(request, context)));
     },
   },
-};
+} satisfies Resolvers;

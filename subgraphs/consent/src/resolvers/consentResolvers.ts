@@ -1,26 +1,17 @@
-import { AppError, allConsentPurposes, type ConsentPurpose, type SubgraphContext } from '@profile-graph/kit';
-import type { ConsentServices } from '../consentServices';
+import { allConsentPurposes, requireOwner, requireUser } from '@profile-graph/kit';
 import { recordConsentDecision, type ConsentStateView } from '../ledger/recordConsentDecision';
 import { consentStateId } from '../models/consentStateModel';
-import { validateGrant, type GrantConsentInput } from '../validation/validateGrant';
-
-type Context = SubgraphContext<ConsentServices>;
+import { validateGrant } from '../validation/validateGrant';
+import type { Resolvers } from '../generated/resolvers';
 
 /** Longest a withdrawal waits for its snapshot to reach NATS before answering anyway. */
 const WITHDRAWAL_PUBLISH_WAIT_MS = 2_000;
 
-function signedInUser(context: Context): string {
-  if (context.viewer.kind !== 'user' || !context.viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in to manage your consent.');
-  return context.viewer.userId;
-}
-
 export const consentResolvers = {
   User: {
     /** A user's consents are theirs alone to see. */
-    consents: async (user: { id: string }, _: unknown, context: Context) => {
-      if (context.viewer.kind !== 'user' || context.viewer.userId !== user.id) {
-        throw new AppError('FORBIDDEN', 'Only the user can see their consents.');
-      }
+    consents: async (user, _, context) => {
+      requireOwner(context.viewer, user.id, 'consents');
       const states = await context.services.states.find({ userId: user.id }).select({ ledger: 0 }).lean();
       const byPurpose = new Map(states.map((state) => [state.purpose, state]));
       return allConsentPurposes.map(
@@ -29,8 +20,8 @@ export const consentResolvers = {
     },
   },
   Mutation: {
-    grantConsent: async (_: unknown, args: { input: GrantConsentInput }, context: Context): Promise<ConsentStateView> => {
-      const userId = signedInUser(context);
+    grantConsent: async (_, args, context): Promise<ConsentStateView> => {
+      const userId = requireUser(context.viewer);
       const input = validateGrant(args.input);
       const state = await recordConsentDecision(context.services.states, {
         userId,
@@ -46,8 +37,8 @@ export const consentResolvers = {
       // document by _id already; a kick would add a full scan of the collection (costly on FerretDB).
       return state;
     },
-    withdrawConsent: async (_: unknown, args: { purpose: ConsentPurpose }, context: Context): Promise<ConsentStateView> => {
-      const userId = signedInUser(context);
+    withdrawConsent: async (_, args, context): Promise<ConsentStateView> => {
+      const userId = requireUser(context.viewer);
       const state = await recordConsentDecision(context.services.states, {
         userId,
         purpose: args.purpose,
@@ -63,4 +54,4 @@ export const consentResolvers = {
       return state;
     },
   },
-};
+} satisfies Resolvers;

@@ -1,7 +1,10 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxSchemaFields } from '@profile-graph/kit';
+import type { Seniority } from '../generated/enums';
 
-export type Seniority = 'INTERN' | 'JUNIOR' | 'MID' | 'SENIOR' | 'LEAD' | 'PRINCIPAL';
+/** From the SDL (npm run codegen). */
+export type { Seniority };
+
 
 export interface EmploymentEntryDoc {
   employer: string;

@@ -1,6 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { JobActivityKind } from '../generated/enums';
 
-export type JobActivityKind = 'VIEW' | 'SAVE' | 'APPLY';
+/** From the SDL (npm run codegen). */
+export type { JobActivityKind };
+
 
 /**
  * One view, save or application, kept for recommendations while

@@ -1,8 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxSchemaFields } from '@profile-graph/kit';
 import type { Seniority } from './hiringProfileModel';
+import type { JobStatus } from '../generated/enums';
 
-export type JobStatus = 'OPEN' | 'CLOSED';
+/** From the SDL (npm run codegen). */
+export type { JobStatus };
+
 
 export interface JobDoc {
   _id: string;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, loadById } from '@profile-graph/kit';
+import { AppError, decodeNewestFirstCursor, loadById, newestFirstAfter, newestFirstCursor, pageSize, requireUser, toConnection } from '@profile-graph/kit';
 import type { JobActivityDoc, JobActivityKind } from '../models/jobActivityModel';
 import type { JobDoc } from '../models/jobModel';
-import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
-import { requireUserId, type Context } from './hiringContext';
+import { type Context } from './hiringContext';
+import type { Resolvers } from '../generated/resolvers';
+import { HIRING_LISTS } from './hiringLists';
 
 /**
  * Keeps one activity entry only while the user consents to
@@ -29,7 +30,7 @@ export async function recordActivity(context: Context, userId: string, jobId: st
 }
 
 async function recordFor(context: Context, jobId: string, kind: JobActivityKind) {
-  const userId = requireUserId(context.viewer, 'keep job-search activity');
+  const userId = requireUser(context.viewer);
   const job = await loadById<JobDoc>(context.loaders, context.services.jobs, jobId);
   if (!job) throw new AppError('NOT_FOUND', 'No job has this id.');
   return { recorded: await recordActivity(context, userId, jobId, kind) };
@@ -37,29 +38,29 @@ async function recordFor(context: Context, jobId: string, kind: JobActivityKind)
 
 export const activityResolvers = {
   User: {
-    jobSearchActivity: async (user: { id: string }, args: { first?: number | null; after?: string | null }, context: Context) => {
-      const size = pageSize(args.first, 50, 200);
-      const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
+    jobSearchActivity: async (user, args, context) => {
+      const size = pageSize(args.first, { fallback: 50, max: 200, overMax: 'cap' });
+      const cursor = decodeNewestFirstCursor(args.after);
       const docs = await context.services.activity
         .find({ userId: user.id, ...newestFirstAfter(cursor, 'createdAt') })
         .sort({ createdAt: -1, _id: -1 })
         .limit(size + 1)
         .lean<JobActivityDoc[]>();
-      return toConnection(docs, size, (doc) => encodeCursor({ t: doc.createdAt.getTime(), id: doc._id }));
+      return toConnection(docs, size, (doc) => newestFirstCursor(doc.createdAt, doc._id), HIRING_LISTS);
     },
   },
   JobActivity: {
-    id: (doc: JobActivityDoc) => doc._id,
-    at: (doc: JobActivityDoc) => doc.createdAt,
-    job: (doc: JobActivityDoc, _: unknown, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
+    id: (doc) => doc._id,
+    at: (doc) => doc.createdAt,
+    job: (doc, _, context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
   },
   Mutation: {
-    recordJobView: (_: unknown, args: { jobId: string }, context: Context) => recordFor(context, args.jobId, 'VIEW'),
-    saveJob: (_: unknown, args: { jobId: string }, context: Context) => recordFor(context, args.jobId, 'SAVE'),
-    clearJobSearchActivity: async (_: unknown, __: unknown, context: Context) => {
-      const userId = requireUserId(context.viewer, 'clear your job-search activity');
+    recordJobView: (_, args, context) => recordFor(context, args.jobId, 'VIEW'),
+    saveJob: (_, args, context) => recordFor(context, args.jobId, 'SAVE'),
+    clearJobSearchActivity: async (_, __, context) => {
+      const userId = requireUser(context.viewer);
       const { deletedCount } = await context.services.activity.deleteMany({ userId });
       return deletedCount;
     },
   },
-};
+} satisfies Resolvers;

@@ -1,30 +1,31 @@
-import { AppError, isDuplicateKeyError, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead, hiringEvents } from '@profile-graph/kit';
+import { AppError, isDuplicateKeyError, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead, hiringEvents, decodeNewestFirstCursor, newestFirstAfter, newestFirstCursor, pageSize, requireUser, toConnection } from '@profile-graph/kit';
 import { applicationId, type ApplicationDoc } from '../models/applicationModel';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import type { JobDoc } from '../models/jobModel';
-import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
 import { recordActivity } from './activityResolvers';
-import { requireUserId, userReference, type Context } from './hiringContext';
+import { userReference, type Context } from './hiringContext';
+import type { Resolvers } from '../generated/resolvers';
+import { HIRING_LISTS } from './hiringLists';
 
 const noSuchJob = () => new AppError('NOT_FOUND', 'No such job among your organization\'s.');
 
 type PageArgs = { first?: number | null; after?: string | null };
 
 async function listApplications(context: Context, query: Record<string, unknown>, args: PageArgs) {
-  const size = pageSize(args.first, 20, 100);
-  const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
+  const size = pageSize(args.first, { fallback: 20, max: 100, overMax: 'cap' });
+  const cursor = decodeNewestFirstCursor(args.after);
   const docs = await context.services.applications
     .find({ ...query, ...newestFirstAfter(cursor, 'createdAt') })
     .sort({ createdAt: -1, _id: -1 })
     .limit(size + 1)
     .lean<ApplicationDoc[]>();
-  return toConnection(docs, size, (doc) => encodeCursor({ t: doc.createdAt.getTime(), id: doc._id }));
+  return toConnection(docs, size, (doc) => newestFirstCursor(doc.createdAt, doc._id), HIRING_LISTS);
 }
 
 export const applicationResolvers = {
   Query: {
     /** @requiresScopes(applications:read) has run; the organization comes from the key, never from the caller. */
-    applications: async (_: unknown, args: PageArgs & { jobId?: string | null }, context: Context) => {
+    applications: async (_, args, context) => {
       const orgId = context.viewer.kind === 'partner' ? context.viewer.orgId : undefined;
       if (!orgId) throw new AppError('FORBIDDEN', 'Only an organization\'s API key lists its applications.');
       if (args.jobId) {
@@ -36,11 +37,11 @@ export const applicationResolvers = {
     },
   },
   User: {
-    jobApplications: (user: { id: string }, args: PageArgs, context: Context) => listApplications(context, { candidateId: user.id }, args),
+    jobApplications: (user, args, context) => listApplications(context, { candidateId: user.id }, args),
   },
   Mutation: {
-    applyToJob: async (_: unknown, args: { jobId: string }, context: Context) => {
-      const userId = requireUserId(context.viewer, 'apply to a job');
+    applyToJob: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const job = await loadById<JobDoc>(context.loaders, context.services.jobs, args.jobId);
       if (!job) throw new AppError('NOT_FOUND', 'No job has this id.');
       if (job.status !== 'OPEN') throw new AppError('BAD_USER_INPUT', 'jobId: this job is closed to applications.', { field: 'jobId' });
@@ -71,8 +72,8 @@ export const applicationResolvers = {
       await recordActivity(context, userId, job._id, 'APPLY');
       return created.toObject();
     },
-    withdrawApplication: async (_: unknown, args: { id: string }, context: Context) => {
-      const userId = requireUserId(context.viewer, 'withdraw an application');
+    withdrawApplication: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const { applications, relay } = context.services;
       const current = await applications.findById(args.id).lean<ApplicationDoc>();
       // Someone else's application looks exactly like a missing one.
@@ -88,14 +89,14 @@ export const applicationResolvers = {
     },
   },
   Application: {
-    id: (doc: ApplicationDoc) => doc._id,
-    job: async (doc: ApplicationDoc, _: unknown, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
-    candidate: (doc: ApplicationDoc) => userReference(doc.candidateId),
+    id: (doc) => doc._id,
+    job: async (doc, _, context) => loadById<JobDoc>(context.loaders, context.services.jobs, doc.jobId),
+    candidate: (doc) => userReference(doc.candidateId),
     // @requiresConsent(EMPLOYER_SHARING, subjectField: "candidateId") has run before this: the viewer's
     // organization holds a standing application of the candidate, and the candidate consents.
-    candidateProfile: (doc: ApplicationDoc, _: unknown, context: Context) =>
+    candidateProfile: (doc, _, context) =>
       loadById<HiringProfileDoc>(context.loaders, context.services.profiles, doc.candidateId),
-    appliedAt: (doc: ApplicationDoc) => doc.createdAt,
-    withdrawnAt: (doc: ApplicationDoc) => doc.withdrawnAt ?? null,
+    appliedAt: (doc) => doc.createdAt,
+    withdrawnAt: (doc) => doc.withdrawnAt ?? null,
   },
-};
+} satisfies Resolvers;

@@ -1,7 +1,8 @@
-import { AppError, loadById, outboxOnUpdate, updateAndRead, hiringEvents } from '@profile-graph/kit';
+import { loadById, outboxOnUpdate, updateAndRead, hiringEvents, requireUser } from '@profile-graph/kit';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
-import { validateHiringProfile, type HiringProfileInput, type HiringProfileUpdate } from '../validation/validateHiringProfile';
-import { requireUserId, userReference, type Context } from './hiringContext';
+import { validateHiringProfile, type HiringProfileUpdate } from '../validation/validateHiringProfile';
+import { userReference, type Context } from './hiringContext';
+import type { Resolvers } from '../generated/resolvers';
 
 const emptyPreferences = { roles: [], locations: [], remote: null, seniority: [] };
 
@@ -14,29 +15,28 @@ async function writeProfile(context: Context, userId: string, update: HiringProf
 
 export const hiringProfileResolvers = {
   User: {
-    hiringProfile: (user: { id: string }, _: unknown, context: Context) => loadById<HiringProfileDoc>(context.loaders, context.services.profiles, user.id),
+    hiringProfile: (user, _, context) => loadById<HiringProfileDoc>(context.loaders, context.services.profiles, user.id),
   },
   HiringProfile: {
-    userId: (profile: HiringProfileDoc) => profile._id,
-    user: (profile: HiringProfileDoc) => userReference(profile._id),
+    userId: (profile) => profile._id,
+    user: (profile) => userReference(profile._id),
     // Absent on profiles created by upsert (FerretDB drops empty values from $setOnInsert).
-    headline: (profile: HiringProfileDoc) => profile.headline ?? null,
-    skills: (profile: HiringProfileDoc) => profile.skills ?? [],
-    employmentHistory: (profile: HiringProfileDoc) =>
+    headline: (profile) => profile.headline ?? null,
+    skills: (profile) => profile.skills ?? [],
+    employmentHistory: (profile) =>
       (profile.employmentHistory ?? []).map((entry) => ({ from: null, to: null, description: null, ...entry })),
-    educationHistory: (profile: HiringProfileDoc) =>
+    educationHistory: (profile) =>
       (profile.educationHistory ?? []).map((entry) => ({ degree: null, field: null, from: null, to: null, ...entry })),
-    preferences: (profile: HiringProfileDoc) => ({ ...emptyPreferences, ...profile.preferences }),
-    openToWork: (profile: HiringProfileDoc) => profile.openToWork ?? false,
+    preferences: (profile) => ({ ...emptyPreferences, ...profile.preferences }),
+    openToWork: (profile) => profile.openToWork ?? false,
   },
   Mutation: {
-    updateHiringProfile: async (_: unknown, args: { input: HiringProfileInput }, context: Context) => {
-      const userId = context.viewer.kind === 'user' ? context.viewer.userId : undefined;
-      if (!userId) throw new AppError('UNAUTHENTICATED', 'Sign in to update your hiring profile.');
+    updateHiringProfile: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       return writeProfile(context, userId, validateHiringProfile(args.input), 'updated');
     },
-    createHiringProfile: async (_: unknown, args: { input: HiringProfileInput }, context: Context) => {
-      const userId = requireUserId(context.viewer, 'create your hiring profile');
+    createHiringProfile: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const given = validateHiringProfile(args.input);
       // Create means "this is my whole profile": whatever was there and is not given is reset.
       const update: HiringProfileUpdate = {
@@ -50,11 +50,11 @@ export const hiringProfileResolvers = {
       };
       return writeProfile(context, userId, update, 'created');
     },
-    deleteHiringProfile: async (_: unknown, __: unknown, context: Context) => {
-      const userId = requireUserId(context.viewer, 'delete your hiring profile');
+    deleteHiringProfile: async (_, __, context) => {
+      const userId = requireUser(context.viewer);
       const { deletedCount } = await context.services.profiles.deleteOne({ _id: userId });
       await context.services.activity.deleteMany({ userId });
       return deletedCount === 1;
     },
   },
-};
+} satisfies Resolvers;

@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead, hiringEvents } from '@profile-graph/kit';
-import type { JobDoc, JobStatus } from '../models/jobModel';
+import { AppError, badInput, loadById, outboxOnCreate, outboxOnUpdate, updateAndRead, hiringEvents, decodeNewestFirstCursor, newestFirstAfter, newestFirstCursor, pageSize, requireUser, toConnection } from '@profile-graph/kit';
+import type { JobDoc } from '../models/jobModel';
 import type { OrganizationProjectionDoc } from '../models/organizationProjectionModel';
-import type { Seniority } from '../models/hiringProfileModel';
-import { decodeCursor, encodeCursor, newestFirstAfter, pageSize, toConnection } from '../pagination/cursor';
 import { normalizeSkills } from '../skills/normalizeSkills';
 import { text } from '../validation/validateHiringProfile';
-import { validatePostJob, validateUpdateJob, type PostJobInput, type UpdateJobInput } from '../validation/validateJob';
+import { validatePostJob, validateUpdateJob } from '../validation/validateJob';
 import { escapeRegex, type Context } from './hiringContext';
+import type { JobFilter, Resolvers } from '../generated/resolvers';
+import { HIRING_LISTS } from './hiringLists';
 
 export const JOBS_WRITE = 'jobs:write';
 const MAX_JOBS_PAGE = 50;
 
-export interface JobFilter {
-  title?: string | null;
-  skills?: string[] | null;
-  location?: string | null;
-  remote?: boolean | null;
-  seniority?: Seniority | null;
-  organizationId?: string | null;
-  status?: JobStatus | null;
-}
 
 const notYours = () => new AppError('NOT_FOUND', 'No such organization among yours.');
 
@@ -39,8 +30,8 @@ export async function organizationForPosting(context: Context, organizationId: s
     // Identity issues keys only to verified organizations, so the key vouches even before our projection caught up.
     return { id: organizationId, name: organization?.name ?? null };
   }
-  if (viewer.kind !== 'user' || !viewer.userId) throw new AppError('UNAUTHENTICATED', 'Sign in as a member of the organization, or use its API key with jobs:write.');
-  if (!organization?.members?.some((member) => member.userId === viewer.userId)) throw notYours();
+  const userId = requireUser(viewer);
+  if (!organization?.members?.some((member) => member.userId === userId)) throw notYours();
   if (!organization.verified) throw new AppError('FORBIDDEN', 'Only verified organizations may post jobs; ask an operator to verify yours.');
   return { id: organizationId, name: organization.name ?? null };
 }
@@ -63,21 +54,21 @@ export function jobQuery(filter: JobFilter | null | undefined): Record<string, u
   return query;
 }
 
-const jobCursor = (job: JobDoc) => encodeCursor({ t: job.createdAt.getTime(), id: job._id });
+const jobCursor = (job: JobDoc) => newestFirstCursor(job.createdAt, job._id);
 
 export const jobResolvers = {
   Query: {
-    jobs: async (_: unknown, args: { filter?: JobFilter | null; first?: number | null; after?: string | null }, context: Context) => {
-      const size = pageSize(args.first, 20, MAX_JOBS_PAGE);
-      const cursor = decodeCursor<{ t: number; id: string }>(args.after, { t: 'number', id: 'string' });
+    jobs: async (_, args, context) => {
+      const size = pageSize(args.first, { fallback: 20, max: MAX_JOBS_PAGE, overMax: 'cap' });
+      const cursor = decodeNewestFirstCursor(args.after);
       const query = { ...jobQuery(args.filter), ...newestFirstAfter(cursor, 'createdAt') };
       const docs = await context.services.jobs.find(query).sort({ createdAt: -1, _id: -1 }).limit(size + 1).lean<JobDoc[]>();
-      return toConnection(docs, size, jobCursor);
+      return toConnection(docs, size, jobCursor, HIRING_LISTS);
     },
-    job: (_: unknown, args: { id: string }, context: Context) => loadById<JobDoc>(context.loaders, context.services.jobs, args.id),
+    job: (_, args, context) => loadById<JobDoc>(context.loaders, context.services.jobs, args.id),
   },
   Mutation: {
-    postJob: async (_: unknown, args: { input: PostJobInput }, context: Context) => {
+    postJob: async (_, args, context) => {
       const organizationId = text(args.input.organizationId, 'input.organizationId', 100, true)!;
       const fields = validatePostJob(args.input);
       const organization = await organizationForPosting(context, organizationId);
@@ -98,7 +89,7 @@ export const jobResolvers = {
       context.services.relay.kick();
       return created.toObject();
     },
-    updateJob: async (_: unknown, args: { id: string; input: UpdateJobInput }, context: Context) => {
+    updateJob: async (_, args, context) => {
       const update = validateUpdateJob(args.input);
       const job = await loadById<JobDoc>(context.loaders, context.services.jobs, args.id);
       if (!job) throw new AppError('NOT_FOUND', 'No such job among your organization\'s.');
@@ -118,8 +109,8 @@ export const jobResolvers = {
     },
   },
   Job: {
-    id: (job: JobDoc) => job._id,
-    postedAt: (job: JobDoc) => job.createdAt,
-    skills: (job: JobDoc) => job.skills ?? [],
+    id: (job) => job._id,
+    postedAt: (job) => job.createdAt,
+    skills: (job) => job.skills ?? [],
   },
-};
+} satisfies Resolvers;

@@ -1,11 +1,11 @@
-import { loadById } from '@profile-graph/kit';
+import { loadById, pageSize } from '@profile-graph/kit';
 import { deriveAdInterests } from '../ads/deriveAdInterests';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
 import type { JobActivityDoc } from '../models/jobActivityModel';
 import type { JobDoc } from '../models/jobModel';
-import { pageSize } from '../pagination/cursor';
 import { scoreJobs, type ActivitySignal } from '../recommendations/scoreJobs';
-import { escapeRegex, type Context } from './hiringContext';
+import { escapeRegex } from './hiringContext';
+import type { Resolvers } from '../generated/resolvers';
 
 /** How many open jobs are scored at most per request: the newest that match anything. */
 const CANDIDATE_JOBS = 500;
@@ -57,8 +57,8 @@ export function matchesJobInterest(interest: JobInterest): (job: JobDoc) => bool
 export const recommendationResolvers = {
   User: {
     // @requiresConsent(HIRING_RECOMMENDATIONS) has run: the owner (bound by the consent too) or a service with hiring:recommendations.
-    jobRecommendations: async (user: { id: string }, args: { first?: number | null }, context: Context) => {
-      const size = pageSize(args.first, 10, 50);
+    jobRecommendations: async (user, args, context) => {
+      const size = pageSize(args.first, { fallback: 10, max: 50, overMax: 'cap' });
       const { jobs, activity, profiles } = context.services;
       const [profile, recent] = await Promise.all([
         loadById<HiringProfileDoc>(context.loaders, profiles, user.id),
@@ -78,7 +78,7 @@ export const recommendationResolvers = {
       return scoreJobs(profile, pool, signals).slice(0, size);
     },
     // @requiresConsent(AD_PERSONALIZATION) has run: a service with ads:personalization, for a consenting subject.
-    adInterests: async (user: { id: string }, _: unknown, context: Context) =>
+    adInterests: async (user, _, context) =>
       deriveAdInterests(await loadById<HiringProfileDoc>(context.loaders, context.services.profiles, user.id)),
   },
-};
+} satisfies Resolvers;

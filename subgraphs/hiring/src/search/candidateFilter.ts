@@ -4,14 +4,10 @@ import { escapeRegex } from '../resolvers/hiringContext';
 import { currentTitleOf } from './candidateCard';
 import { normalizeSkills } from '../skills/normalizeSkills';
 import { SENIORITIES, text } from '../validation/validateHiringProfile';
+import type { CandidateFilter } from '../generated/resolvers';
 
 /** The candidate search filter as GraphQL passes it. */
-export interface CandidateFilter {
-  skills?: string[] | null;
-  title?: string | null;
-  location?: string | null;
-  seniority?: Seniority | null;
-}
+export type { CandidateFilter };
 
 /** The filter validated and normalized once, for either way of searching. */
 export interface ParsedCandidateFilter {

@@ -1,8 +1,7 @@
-import { consentingSubjects, loadById, logListedSubjects } from '@profile-graph/kit';
-import type { GraphQLResolveInfo } from 'graphql';
+import { consentingSubjects, decodeCursor, encodeCursor, loadById, logListedSubjects, pageSize, toConnection } from '@profile-graph/kit';
 import type { HiringProfileDoc } from '../models/hiringProfileModel';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../pagination/cursor';
-import type { Context } from '../resolvers/hiringContext';
+import type { Resolvers } from '../generated/resolvers';
+import { HIRING_LISTS } from '../resolvers/hiringLists';
 
 export const MAX_TRAINING_PAGE = 200;
 
@@ -26,8 +25,8 @@ export const trainingResolvers = {
      * refuses anyone outside MODEL_TRAINING's recipients and lists only its subjects,
      * from this instance's projection, so a withdrawal leaves the next page.
      */
-    trainingExamples: async (_: unknown, args: { first?: number | null; after?: string | null }, context: Context, info: GraphQLResolveInfo) => {
-      const size = pageSize(args.first, 50, MAX_TRAINING_PAGE);
+    trainingExamples: async (_, args, context, info) => {
+      const size = pageSize(args.first, { fallback: 50, max: MAX_TRAINING_PAGE, overMax: 'cap' });
       const cursor = decodeCursor<{ p: string }>(args.after, { p: 'string' });
       const { pseudonyms, profiles } = context.services;
       const ordered = consentingSubjects(info, context.viewer, 'MODEL_TRAINING')
@@ -41,10 +40,10 @@ export const trainingResolvers = {
         const docs = await Promise.all(step.map((entry) => loadById<HiringProfileDoc>(context.loaders, profiles, entry.userId)));
         step.forEach((entry, i) => docs[i] && page.push({ userId: entry.userId, example: toTrainingExample(entry.pseudonym, docs[i]!) }));
       }
-      const connection = toConnection(page, size, (entry) => encodeCursor({ p: entry.example.pseudonym }));
+      const connection = toConnection(page, size, (entry) => encodeCursor({ p: entry.example.pseudonym }), HIRING_LISTS);
       // Every page is a disclosure of each person on it: logged under MODEL_TRAINING.
       logListedSubjects(info, context.viewer, 'MODEL_TRAINING', 'Query.trainingExamples', connection.nodes.map((entry) => entry.userId));
       return { nodes: connection.nodes.map((entry) => entry.example), pageInfo: connection.pageInfo };
     },
   },
-};
+} satisfies Resolvers;

@@ -4,7 +4,9 @@ import type { EducationEntryDoc, EmploymentEntryDoc, JobPreferencesDoc, Seniorit
 
 export { normalizeSkills } from '../skills/normalizeSkills';
 
-export const SENIORITIES: readonly Seniority[] = ['INTERN', 'JUNIOR', 'MID', 'SENIOR', 'LEAD', 'PRINCIPAL'];
+/** Every Seniority of the SDL, in rank order: the Record fails the typecheck when the SDL's enum changes. */
+const SENIORITY_RANKS = { INTERN: 0, JUNIOR: 1, MID: 2, SENIOR: 3, LEAD: 4, PRINCIPAL: 5 } satisfies Record<Seniority, number>;
+export const SENIORITIES: readonly Seniority[] = Object.keys(SENIORITY_RANKS) as Seniority[];
 
 export interface HiringProfileInput {
   headline?: string | null;

@@ -1,19 +1,10 @@
 import { badInput } from '@profile-graph/kit';
 import type { JobDoc, JobStatus } from '../models/jobModel';
 import type { Seniority } from '../models/hiringProfileModel';
+import type { PostJobInput, UpdateJobInput } from '../generated/resolvers';
 import { SENIORITIES, text, validateSkills } from './validateHiringProfile';
 
-export interface PostJobInput {
-  organizationId: string;
-  title: string;
-  description: string;
-  location?: string | null;
-  remote?: boolean | null;
-  skills?: string[] | null;
-  seniority?: Seniority | null;
-}
-
-export type UpdateJobInput = Partial<Omit<PostJobInput, 'organizationId'>> & { status?: JobStatus | null };
+export type { PostJobInput, UpdateJobInput };
 
 export type JobFields = Pick<JobDoc, 'title' | 'titleLower' | 'description' | 'location' | 'locationLower' | 'remote' | 'skills' | 'seniority'>;
 

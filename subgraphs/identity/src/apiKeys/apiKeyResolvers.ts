@@ -5,6 +5,7 @@ import { organizationForMember } from '../organizations/organizationResolvers';
 import type { ApiKeyDoc } from './apiKeyModel';
 import { newApiKeySecret } from './apiKeySecret';
 import { API_KEY_SCOPES, scopeName, type ApiKeyScopeName } from './apiKeyScopes';
+import type { Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<IdentityServices>;
 
@@ -51,7 +52,7 @@ async function keyForAdmin(context: Context, id: unknown): Promise<ApiKeyDoc> {
 
 export const apiKeyResolvers = {
   Mutation: {
-    createApiKey: async (_: unknown, args: { input: CreateApiKeyInput }, context: Context) => {
+    createApiKey: async (_, args, context) => {
       const input = validateCreate(args.input);
       const organization = await organizationForMember(context, args.input.organizationId, 'ADMIN');
       if (!organization.verified) throw new AppError('FORBIDDEN', 'This organization is not verified yet; an operator must verify it before it can hold API keys.');
@@ -76,7 +77,7 @@ export const apiKeyResolvers = {
       relay.kick();
       return { apiKey: created.toObject(), secret };
     },
-    rotateApiKey: async (_: unknown, args: { id: string }, context: Context) => {
+    rotateApiKey: async (_, args, context) => {
       const key = await keyForAdmin(context, args.id);
       const { secret, hash, prefix } = newApiKeySecret();
       const event = identityEvents.apiKeyRotated.create({ keyId: key._id, organizationId: key.organizationId });
@@ -89,7 +90,7 @@ export const apiKeyResolvers = {
       context.services.relay.kick();
       return { apiKey: updated, secret };
     },
-    revokeApiKey: async (_: unknown, args: { id: string }, context: Context) => {
+    revokeApiKey: async (_, args, context) => {
       const key = await keyForAdmin(context, args.id);
       const event = identityEvents.apiKeyRevoked.create({ keyId: key._id, organizationId: key.organizationId });
       const updated = await updateAndRead(context.services.apiKeys, { _id: key._id, revokedAt: null }, outboxOnUpdate([event], { $set: { revokedAt: new Date() } }));
@@ -99,7 +100,7 @@ export const apiKeyResolvers = {
     },
   },
   ApiKey: {
-    id: (key: ApiKeyDoc) => key._id,
-    scopes: (key: ApiKeyDoc) => key.scopes.map(scopeName).filter(Boolean),
+    id: (key) => key._id,
+    scopes: (key) => key.scopes.map(scopeName).filter((name): name is ApiKeyScopeName => name !== undefined),
   },
-};
+} satisfies Resolvers;

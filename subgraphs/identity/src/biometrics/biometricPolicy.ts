@@ -1,4 +1,5 @@
 import { consentPurposes } from '@profile-graph/kit';
+import type { BiometricRetentionRule } from '../generated/enums';
 
 /** The published biometric retention schedule (Query.biometricRetentionPolicy, README "Biometric retention schedule"). */
 export interface BiometricPolicy {
@@ -14,7 +15,7 @@ export const retentionUntil = (policy: BiometricPolicy, lastInteractionAt: Date)
 export function describePolicy(policy: BiometricPolicy) {
   // The kit's purposes table is the one list of who receives data under BIOMETRIC_VERIFICATION.
   const processors = consentPurposes.BIOMETRIC_VERIFICATION.processors.map((processor) => ({ ...processor }));
-  const rule = policy.destroyAfterVerification ? 'DESTROYED_AFTER_VERIFICATION' : 'KEPT_UNTIL_RETENTION_ENDS';
+  const rule: BiometricRetentionRule = policy.destroyAfterVerification ? 'DESTROYED_AFTER_VERIFICATION' : 'KEPT_UNTIL_RETENTION_ENDS';
   return {
     rule,
     retentionDaysAfterLastInteraction: policy.retentionDays,

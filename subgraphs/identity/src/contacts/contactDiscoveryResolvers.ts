@@ -1,11 +1,7 @@
-import { AppError, badInput, consentingSubjects, type SubgraphContext } from '@profile-graph/kit';
-import type { GraphQLResolveInfo } from 'graphql';
-import type { IdentityServices } from '../identityServices';
+import { AppError, badInput, consentingSubjects, requireUser } from '@profile-graph/kit';
 import type { UserDoc } from '../models/userModel';
-import { requireUserId } from '../organizations/requireViewer';
 import { isClientPhoneHash } from '../phones/phoneVault';
-
-type Context = SubgraphContext<IdentityServices>;
+import type { Resolvers } from '../generated/resolvers';
 
 export const contactDiscoveryResolvers = {
   Query: {
@@ -16,8 +12,8 @@ export const contactDiscoveryResolvers = {
      * appear. Charged per hash against a per-user token bucket, which bounds
      * how fast anyone can walk the phone-number space.
      */
-    findUsersByPhoneHashes: async (_: unknown, args: { hashes: unknown }, context: Context, info: GraphQLResolveInfo) => {
-      const viewerId = requireUserId(context.viewer);
+    findUsersByPhoneHashes: async (_, args, context, info) => {
+      const viewerId = requireUser(context.viewer);
       const { users, phones, contactDiscovery } = context.services;
       if (!Array.isArray(args.hashes)) throw badInput('hashes', 'give a list of SHA-256 hex hashes of E.164 numbers.');
       if (args.hashes.length > contactDiscovery.maxHashes) throw badInput('hashes', `send at most ${contactDiscovery.maxHashes} hashes per call.`);
@@ -42,4 +38,4 @@ export const contactDiscoveryResolvers = {
       return found.map((user) => ({ phoneHash: byLookup.get(user.phoneLookupHash!)!, user }));
     },
   },
-};
+} satisfies Resolvers;

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxSchemaFields } from '@profile-graph/kit';
 import type { SealedValue } from '../crypto/sealedBox';
+import type { VerificationStatus, BiometricDestructionReason } from '../generated/enums';
 
-export type VerificationStatus = 'UNVERIFIED' | 'PENDING' | 'VERIFIED' | 'REJECTED';
-export type BiometricDestructionReason = 'CONSENT_WITHDRAWN' | 'PURPOSE_SATISFIED' | 'RETENTION_EXPIRED' | 'REPLACED_BY_NEW_ENROLLMENT';
+/** From the SDL (npm run codegen). */
+export type { VerificationStatus, BiometricDestructionReason };
+
 
 export interface VerificationDoc {
   status: VerificationStatus;

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxSchemaFields } from '@profile-graph/kit';
+import type { OrganizationRole } from '../generated/enums';
 
-export type OrganizationRole = 'ADMIN' | 'RECRUITER';
+/** From the SDL (npm run codegen). */
+export type { OrganizationRole };
+
 
 export interface OrganizationMemberDoc {
   userId: string;
@@ -17,6 +20,9 @@ export interface OrganizationInvitationDoc {
   invitedBy: string;
   invitedAt: Date;
 }
+
+/** An invitation as the API passes it on: with its organization's id (and the organization, when already read). */
+export type OrganizationInvitationView = OrganizationInvitationDoc & { organizationId: string; organization?: OrganizationDoc };
 
 /** The organization's trusted documents: which manifest version is current, and whether its partner keys are held to it. */
 export interface OrganizationTrustedDocumentsDoc {

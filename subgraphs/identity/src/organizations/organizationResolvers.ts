@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, badInput, outboxOnCreate, outboxOnUpdate, updateAndRead, type SubgraphContext, identityEvents } from '@profile-graph/kit';
+import { AppError, badInput, outboxOnCreate, outboxOnUpdate, updateAndRead, type SubgraphContext, identityEvents, requireService, requireUser } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import { roleOf, type OrganizationDoc, type OrganizationRole } from './organizationModel';
-import { requireOperator, requireUserId } from './requireViewer';
 import { loadUser } from '../resolvers/userResolvers';
 import { validateDisplayText } from '../validation/validateDisplayText';
+import type { MutationAddOrganizationMemberArgs, MutationInviteOrganizationMemberArgs, Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<IdentityServices>;
 
@@ -23,7 +23,7 @@ function validateName(raw: unknown): string {
 
 /** The organization if the signed-in user holds `role` in it (any role when omitted). */
 export async function organizationForMember(context: Context, organizationId: unknown, role?: OrganizationRole): Promise<OrganizationDoc> {
-  const userId = requireUserId(context.viewer);
+  const userId = requireUser(context.viewer);
   if (typeof organizationId !== 'string') throw organizationNotFound();
   const organization = await context.services.organizations.findById(organizationId).lean().exec();
   const held = organization ? roleOf(organization, userId) : null;
@@ -36,7 +36,7 @@ export async function organizationForMember(context: Context, organizationId: un
  * The organization (the viewer must be its ADMIN) and the user a handle names,
  * for adding or inviting a member: validated, and not a member already.
  */
-async function prospectiveMember(context: Context, args: { organizationId: string; handle: string; role: OrganizationRole }) {
+async function prospectiveMember(context: Context, args: MutationAddOrganizationMemberArgs | MutationInviteOrganizationMemberArgs) {
   if (!ROLES.has(args.role)) throw badInput('role', 'use ADMIN or RECRUITER.');
   if (typeof args.handle !== 'string' || args.handle.length > 30) throw badInput('handle', 'give a user handle.');
   const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
@@ -48,9 +48,9 @@ async function prospectiveMember(context: Context, args: { organizationId: strin
 
 export const organizationResolvers = {
   Query: {
-    myOrganizations: (_: unknown, __: unknown, context: Context) =>
-      context.services.organizations.find({ 'members.userId': requireUserId(context.viewer) }).sort({ createdAt: 1 }).lean().exec(),
-    organization: async (_: unknown, args: { id: string }, context: Context) => {
+    myOrganizations: (_, __, context) =>
+      context.services.organizations.find({ 'members.userId': requireUser(context.viewer) }).sort({ createdAt: 1 }).lean().exec(),
+    organization: async (_, args, context) => {
       try {
         return await organizationForMember(context, args.id);
       } catch (error) {
@@ -58,19 +58,19 @@ export const organizationResolvers = {
         throw error;
       }
     },
-    myOrganizationInvitations: async (_: unknown, __: unknown, context: Context) => {
-      const userId = requireUserId(context.viewer);
+    myOrganizationInvitations: async (_, __, context) => {
+      const userId = requireUser(context.viewer);
       const found = await context.services.organizations.find({ 'invitations.userId': userId }).lean().exec();
       return found.flatMap((organization) =>
         (organization.invitations ?? []).filter((invitation) => invitation.userId === userId).map((invitation) => ({ ...invitation, organizationId: organization._id, organization })),
       );
     },
-    partnerOrganization: (_: unknown, __: unknown, context: Context) =>
+    partnerOrganization: (_, __, context) =>
       context.viewer.kind === 'partner' && context.viewer.orgId ? context.services.organizations.findById(context.viewer.orgId).lean().exec() : null,
   },
   Mutation: {
-    createOrganization: async (_: unknown, args: { input: { name: string } }, context: Context) => {
-      const userId = requireUserId(context.viewer);
+    createOrganization: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const name = validateName(args.input?.name);
       const { organizations, relay } = context.services;
       const id = randomUUID();
@@ -86,7 +86,7 @@ export const organizationResolvers = {
       relay.kick();
       return created.toObject();
     },
-    addOrganizationMember: async (_: unknown, args: { organizationId: string; handle: string; role: OrganizationRole }, context: Context) => {
+    addOrganizationMember: async (_, args, context) => {
       const { organization, user } = await prospectiveMember(context, args);
       const { organizations, relay } = context.services;
       const member = { userId: user._id, role: args.role, addedAt: new Date() };
@@ -100,8 +100,8 @@ export const organizationResolvers = {
       relay.kick();
       return member;
     },
-    verifyOrganization: async (_: unknown, args: { id: string }, context: Context) => {
-      requireOperator(context.viewer, OPERATOR_ORGANIZATIONS_SCOPE);
+    verifyOrganization: async (_, args, context) => {
+      requireService(context.viewer, OPERATOR_ORGANIZATIONS_SCOPE);
       const { organizations, relay } = context.services;
       const existing = typeof args.id === 'string' ? await organizations.findById(args.id).lean().exec() : null;
       if (!existing) throw new AppError('NOT_FOUND', 'No organization has this id.');
@@ -112,7 +112,7 @@ export const organizationResolvers = {
       relay.kick();
       return updated ?? (await organizations.findById(existing._id).lean().exec()) ?? existing;
     },
-    inviteOrganizationMember: async (_: unknown, args: { organizationId: string; handle: string; role: OrganizationRole }, context: Context) => {
+    inviteOrganizationMember: async (_, args, context) => {
       const { organization, user } = await prospectiveMember(context, args);
       const { organizations, relay } = context.services;
       if (organization.invitations?.some((invitation) => invitation.userId === user._id)) throw new AppError('CONFLICT', 'This user is already invited.');
@@ -127,8 +127,8 @@ export const organizationResolvers = {
       relay.kick();
       return { ...invitation, organizationId: organization._id };
     },
-    acceptOrganizationInvitation: async (_: unknown, args: { organizationId: string }, context: Context) => {
-      const userId = requireUserId(context.viewer);
+    acceptOrganizationInvitation: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const { organizations, relay } = context.services;
       const organization = typeof args.organizationId === 'string' ? await organizations.findOne({ _id: args.organizationId, 'invitations.userId': userId }).lean().exec() : null;
       const invitation = organization?.invitations?.find((candidate) => candidate.userId === userId);
@@ -143,8 +143,8 @@ export const organizationResolvers = {
       relay.kick();
       return member;
     },
-    declineOrganizationInvitation: async (_: unknown, args: { organizationId: string }, context: Context) => {
-      const userId = requireUserId(context.viewer);
+    declineOrganizationInvitation: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const { organizations } = context.services;
       const organization = typeof args.organizationId === 'string' ? await organizations.findOne({ _id: args.organizationId, 'invitations.userId': userId }).lean().exec() : null;
       const invitation = organization?.invitations?.find((candidate) => candidate.userId === userId);
@@ -152,8 +152,8 @@ export const organizationResolvers = {
       if (result?.modifiedCount !== 1) throw new AppError('NOT_FOUND', 'No such invitation for you.');
       return true;
     },
-    removeOrganizationMember: async (_: unknown, args: { organizationId: string; userId: string }, context: Context) => {
-      const viewerId = requireUserId(context.viewer);
+    removeOrganizationMember: async (_, args, context) => {
+      const viewerId = requireUser(context.viewer);
       const leaving = args.userId === viewerId;
       // Anyone may leave; only ADMINs remove others (or cancel their invitations).
       const organization = await organizationForMember(context, args.organizationId, leaving ? undefined : 'ADMIN');
@@ -178,7 +178,7 @@ export const organizationResolvers = {
       relay.kick();
       return organizations.findById(organization._id).lean().exec();
     },
-    changeOrganizationMemberRole: async (_: unknown, args: { organizationId: string; userId: string; role: OrganizationRole }, context: Context) => {
+    changeOrganizationMemberRole: async (_, args, context) => {
       if (!ROLES.has(args.role)) throw badInput('role', 'use ADMIN or RECRUITER.');
       const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
       const { organizations, relay } = context.services;
@@ -199,22 +199,22 @@ export const organizationResolvers = {
     },
   },
   Organization: {
-    id: (organization: OrganizationDoc) => organization._id,
-    members: (organization: OrganizationDoc, _: unknown, context: Context) =>
+    id: (organization) => organization._id,
+    members: (organization, _, context) =>
       roleOf(organization, context.viewer.userId) ? organization.members : [],
-    invitations: (organization: OrganizationDoc, _: unknown, context: Context) =>
+    invitations: (organization, _, context) =>
       roleOf(organization, context.viewer.userId) === 'ADMIN' ? (organization.invitations ?? []).map((invitation) => ({ ...invitation, organizationId: organization._id, organization })) : null,
-    apiKeys: (organization: OrganizationDoc, _: unknown, context: Context) =>
+    apiKeys: (organization, _, context) =>
       roleOf(organization, context.viewer.userId) === 'ADMIN'
         ? context.services.apiKeys.find({ organizationId: organization._id }).sort({ createdAt: 1 }).lean().exec()
         : null,
   },
   OrganizationInvitation: {
-    organization: async (invitation: { organizationId: string; organization?: OrganizationDoc }, _: unknown, context: Context) =>
+    organization: async (invitation, _, context) =>
       invitation.organization ?? context.services.organizations.findById(invitation.organizationId).lean().exec(),
-    user: (invitation: { userId: string }, _: unknown, context: Context) => loadUser(context, invitation.userId),
+    user: (invitation, _, context) => loadUser(context, invitation.userId),
   },
   OrganizationMember: {
-    user: (member: { userId: string }, _: unknown, context: Context) => loadUser(context, member.userId),
+    user: (member, _, context) => loadUser(context, member.userId),
   },
-};
+} satisfies Resolvers;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError, badInput, isDuplicateKeyError, outboxOnCreate, identityEvents, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
-import { validateSignUp, type SignUpInput } from '../validation/validateSignUp';
+import { validateSignUp } from '../validation/validateSignUp';
+import type { Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<IdentityServices>;
 
@@ -14,7 +15,7 @@ async function issueSession(context: Context, user: UserDoc) {
 
 export const authResolvers = {
   Mutation: {
-    signUp: async (_: unknown, args: { input: SignUpInput }, context: Context) => {
+    signUp: async (_, args, context) => {
       const input = validateSignUp(args.input);
       const { users, passwords, relay } = context.services;
       const id = randomUUID();
@@ -38,7 +39,7 @@ export const authResolvers = {
       relay.kick();
       return issueSession(context, user);
     },
-    signIn: async (_: unknown, args: { handle: string; password: string }, context: Context) => {
+    signIn: async (_, args, context) => {
       const { users, passwords, signInThrottle } = context.services;
       // Bounded before anything else: a megabyte "password" must not cost a megabyte of scrypt.
       if (args.handle.length > 64 || args.password.length > 200) throw new AppError('UNAUTHENTICATED', 'Handle or password is wrong.');
@@ -56,4 +57,4 @@ export const authResolvers = {
       return issueSession(context, user);
     },
   },
-};
+} satisfies Resolvers;

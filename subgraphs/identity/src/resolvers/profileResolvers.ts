@@ -1,10 +1,10 @@
-import { AppError, badInput, duplicateKeyIndexOf, identityEvents, isDuplicateKeyError, outboxOnUpdate, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, badInput, duplicateKeyIndexOf, identityEvents, isDuplicateKeyError, outboxOnUpdate, requireService, requireUser, type SubgraphContext } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { UserDoc } from '../models/userModel';
-import { requireOperator, requireUserId } from '../organizations/requireViewer';
 import { validateE164 } from '../phones/phoneVault';
-import { validateProfileUpdate, type UpdateProfileInput } from '../validation/validateProfileUpdate';
+import { validateProfileUpdate } from '../validation/validateProfileUpdate';
 import { submitIdentityVerification } from '../verification/submitIdentityVerification';
+import type { Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<IdentityServices>;
 
@@ -23,8 +23,8 @@ async function reload(context: Context, userId: string): Promise<UserDoc> {
 
 export const profileResolvers = {
   Mutation: {
-    updateProfile: async (_: unknown, args: { input: UpdateProfileInput }, context: Context) => {
-      const userId = requireUserId(context.viewer);
+    updateProfile: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const changes = validateProfileUpdate(args.input);
       const { users, relay } = context.services;
       const set: Record<string, unknown> = {};
@@ -72,8 +72,8 @@ export const profileResolvers = {
       relay.kick();
       return reload(context, userId);
     },
-    setPhoneNumber: async (_: unknown, args: { e164: string }, context: Context) => {
-      const userId = requireUserId(context.viewer);
+    setPhoneNumber: async (_, args, context) => {
+      const userId = requireUser(context.viewer);
       const e164 = validateE164(args.e164);
       const { users, relay, phones } = context.services;
       // Not unique on purpose: a uniqueness error would tell anyone whether a number is registered, consent or not.
@@ -83,15 +83,15 @@ export const profileResolvers = {
       relay.kick();
       return reload(context, userId);
     },
-    removePhoneNumber: async (_: unknown, __: unknown, context: Context) => {
-      const userId = requireUserId(context.viewer);
+    removePhoneNumber: async (_, __, context) => {
+      const userId = requireUser(context.viewer);
       const { users, relay } = context.services;
       await users.updateOne({ _id: userId, phone: { $exists: true } }, outboxOnUpdate([updatedEvent(userId, ['phoneNumber'])], { $unset: { phone: 1, phoneLookupHash: 1 } }));
       relay.kick();
       return reload(context, userId);
     },
-    setPremiumSubscription: async (_: unknown, args: { userId: string; since: Date; until?: Date | null }, context: Context) => {
-      requireOperator(context.viewer, OPERATOR_SUBSCRIPTIONS_SCOPE);
+    setPremiumSubscription: async (_, args, context) => {
+      requireService(context.viewer, OPERATOR_SUBSCRIPTIONS_SCOPE);
       if (!(args.since instanceof Date) || Number.isNaN(args.since.getTime())) throw badInput('since', 'give an ISO 8601 time.');
       const until = args.until ?? null;
       if (until && until.getTime() <= args.since.getTime()) throw badInput('until', 'must be after since.');
@@ -102,9 +102,9 @@ export const profileResolvers = {
       relay.kick();
       return reload(context, String(args.userId));
     },
-    submitIdentityVerification: async (_: unknown, args: { governmentIdImage: string; selfieImage: string }, context: Context) => {
+    submitIdentityVerification: async (_, args, context) => {
       const user = await submitIdentityVerification(args, context);
       return user;
     },
   },
-};
+} satisfies Resolvers;

@@ -3,6 +3,7 @@ import { describePolicy } from '../biometrics/biometricPolicy';
 import type { UserDoc } from '../models/userModel';
 import { isPremium } from '../models/userModel';
 import type { IdentityServices } from '../identityServices';
+import type { Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<IdentityServices>;
 
@@ -29,25 +30,25 @@ const ownerOnly =
 
 export const userResolvers = {
   Query: {
-    user: (_: unknown, args: { id: string }, context: Context) => loadUser(context, args.id),
-    userByHandle: (_: unknown, args: { handle: string }, context: Context) =>
+    user: (_, args, context) => loadUser(context, args.id),
+    userByHandle: (_, args, context) =>
       context.services.users.findOne({ handleLower: args.handle.trim().toLowerCase() }).lean().exec(),
-    me: (_: unknown, __: unknown, context: Context) => (context.viewer.userId ? loadUser(context, context.viewer.userId) : null),
-    biometricRetentionPolicy: (_: unknown, __: unknown, context: Context) => describePolicy(context.services.biometricPolicy),
+    me: (_, __, context) => (context.viewer.userId ? loadUser(context, context.viewer.userId) : null),
+    biometricRetentionPolicy: (_, __, context) => describePolicy(context.services.biometricPolicy),
   },
   User: {
-    __resolveReference: (reference: { id: string }, context: Context) => loadUser(context, reference.id),
-    id: (user: UserDoc) => user._id,
+    __resolveReference: (reference, context) => loadUser(context, reference.id),
+    id: (user) => user._id,
     // Never the number itself, to anyone: the owner sees it masked, everyone else nothing (consent is checked before this runs).
     // Others reach this only past @requiresConsent(CONTACT_DISCOVERY); everyone, the owner included, sees it masked.
-    phoneNumber: (user: UserDoc, _: unknown, context: Context) =>
+    phoneNumber: (user, _, context) =>
       user.phone ? maskPhoneNumber(context.services.phones.open(user._id, user.phone)) : null,
-    avatarUrl: (user: UserDoc) => user.avatarUrl ?? null,
+    avatarUrl: (user) => user.avatarUrl ?? null,
     email: ownerOnly((user) => (user.email ? { address: user.email, verified: user.emailVerified === true } : null)),
     premium: ownerOnly((user, context) =>
       user.premiumSince ? { active: isPremium(user, context.services.clock()), since: user.premiumSince, until: user.premiumUntil ?? null } : null,
     ),
-    updatedAt: (user: UserDoc) => user.updatedAt ?? user.createdAt,
+    updatedAt: (user) => user.updatedAt ?? user.createdAt,
     verification: ownerOnly((user) => ({
       status: user.verification?.status ?? 'UNVERIFIED',
       method: user.verification?.method ?? null,
@@ -55,8 +56,8 @@ export const userResolvers = {
     })),
     // @requiresConsent(BIOMETRIC_VERIFICATION) has run: its recipients are nobody but the subject, so only
     // the owner gets here. The template itself is never returned, only when it was made and when it goes.
-    biometricEnrollment: (user: UserDoc) =>
+    biometricEnrollment: (user) =>
       user.biometric ? { enrolledAt: user.biometric.enrolledAt, lastInteractionAt: user.biometric.lastInteractionAt, retentionUntil: user.biometric.retentionUntil } : null,
     biometricDestructions: ownerOnly((user) => [...(user.biometricDestructions ?? [])].sort((a, b) => new Date(b.destroyedAt).getTime() - new Date(a.destroyedAt).getTime())),
   },
-};
+} satisfies Resolvers;

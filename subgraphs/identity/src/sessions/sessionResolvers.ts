@@ -1,18 +1,15 @@
-import type { SubgraphContext } from '@profile-graph/kit';
-import type { IdentityServices } from '../identityServices';
-import { requireUserId } from '../organizations/requireViewer';
+import { requireUser } from '@profile-graph/kit';
 import { loadUser } from '../resolvers/userResolvers';
-
-type Context = SubgraphContext<IdentityServices>;
+import type { Resolvers } from '../generated/resolvers';
 
 export const sessionResolvers = {
   Mutation: {
     // No viewer needed: the refresh token is the credential, and the access token may well have expired.
-    refreshSession: async (_: unknown, args: { refreshToken: string }, context: Context) => {
+    refreshSession: async (_, args, context) => {
       const issued = await context.services.sessions.refresh(args.refreshToken);
       return { ...issued, user: await loadUser(context, issued.userId) };
     },
-    signOut: (_: unknown, args: { refreshToken: string }, context: Context) =>
-      context.services.sessions.signOut(args.refreshToken, requireUserId(context.viewer)),
+    signOut: (_, args, context) =>
+      context.services.sessions.signOut(args.refreshToken, requireUser(context.viewer)),
   },
-};
+} satisfies Resolvers;

@@ -1,10 +1,11 @@
-import { AppError, identityEvents, isDuplicateKeyError, outboxOnUpdate, updateAndRead, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, identityEvents, isDuplicateKeyError, outboxOnUpdate, updateAndRead, type SubgraphContext, type TrustedOperation } from '@profile-graph/kit';
 import type { IdentityServices } from '../identityServices';
 import type { OrganizationDoc } from '../organizations/organizationModel';
 import { organizationForMember } from '../organizations/organizationResolvers';
 import { roleOf } from '../organizations/organizationModel';
 import { parseTrustedDocumentsManifest } from './parseTrustedDocumentsManifest';
 import { manifestId } from './trustedDocumentManifestModel';
+import type { Resolvers } from '../generated/resolvers';
 
 type Context = SubgraphContext<IdentityServices>;
 
@@ -12,11 +13,13 @@ const changedEvent = (organizationId: string, version: number, enforced: boolean
   identityEvents.trustedDocumentsChanged.create({ organizationId, version, enforced });
 
 /** What Organization.trustedDocuments shows its ADMINs. */
-interface TrustedDocumentsView {
+export interface TrustedDocumentsView {
   organizationId: string;
   version: number;
   enforced: boolean;
   updatedAt: Date | null;
+  /** Set when the mutation that returns the view has just written the manifest. */
+  operations?: TrustedOperation[];
 }
 
 const viewOf = (organization: OrganizationDoc): TrustedDocumentsView => ({
@@ -46,7 +49,7 @@ async function moveTo(context: Context, organization: OrganizationDoc, next: { v
 
 export const trustedDocumentResolvers = {
   Mutation: {
-    uploadTrustedDocuments: async (_: unknown, args: { organizationId: string; manifest: string }, context: Context) => {
+    uploadTrustedDocuments: async (_, args, context) => {
       // Validated before anything is looked up or written.
       const operations = parseTrustedDocumentsManifest(args.manifest);
       const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
@@ -66,7 +69,7 @@ export const trustedDocumentResolvers = {
       const updated = await moveTo(context, organization, { version, enforced: organization.trustedDocuments?.enforced ?? false });
       return { ...viewOf(updated), operations };
     },
-    setTrustedDocumentsEnforcement: async (_: unknown, args: { organizationId: string; enforced: boolean }, context: Context) => {
+    setTrustedDocumentsEnforcement: async (_, args, context) => {
       if (typeof args.enforced !== 'boolean') throw new AppError('BAD_USER_INPUT', 'enforced: give true or false.', { field: 'enforced' });
       const organization = await organizationForMember(context, args.organizationId, 'ADMIN');
       const current = viewOf(organization);
@@ -76,15 +79,15 @@ export const trustedDocumentResolvers = {
   },
   Organization: {
     /** ADMINs only: which operations a leaked key could run is not every member's business. */
-    trustedDocuments: (organization: OrganizationDoc, _: unknown, context: Context) =>
+    trustedDocuments: (organization, _, context) =>
       context.viewer.kind === 'user' && roleOf(organization, context.viewer.userId) === 'ADMIN' ? viewOf(organization) : null,
   },
   TrustedDocuments: {
-    operations: async (view: TrustedDocumentsView & { operations?: unknown }, _: unknown, context: Context) => {
+    operations: async (view, _, context) => {
       if (view.operations) return view.operations;
       if (view.version === 0) return [];
       const manifest = await context.services.trustedDocumentManifests.findById(manifestId(view.organizationId, view.version)).lean().exec();
       return manifest?.operations ?? [];
     },
   },
-};
+} satisfies Resolvers;

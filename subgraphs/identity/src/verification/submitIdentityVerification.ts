@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, outboxOnUpdate, identityEvents, type SubgraphContext } from '@profile-graph/kit';
+import { AppError, outboxOnUpdate, identityEvents, type SubgraphContext, requireUser } from '@profile-graph/kit';
 import { destroyedEvent, destructionRecord } from '../biometrics/destroyBiometric';
 import { retentionUntil } from '../biometrics/biometricPolicy';
 import type { IdentityServices } from '../identityServices';
 import { isPremium, type BiometricDestructionDoc, type UserDoc } from '../models/userModel';
-import { requireUserId } from '../organizations/requireViewer';
 import { decodeImage } from './verificationImages';
 import { VerificationProviderError } from './verificationProvider';
 
@@ -24,7 +23,7 @@ const STALE_PENDING_MS = 10 * 60_000;
  * destroy-after-verification policy, never written at all.
  */
 export async function submitIdentityVerification(args: { governmentIdImage: unknown; selfieImage: unknown }, context: Context): Promise<UserDoc> {
-  const userId = requireUserId(context.viewer);
+  const userId = requireUser(context.viewer);
   const { users, consent, verificationProvider, clock, biometricBox, biometricPolicy, relay, maxImageBytes } = context.services;
   const user = await users.findById(userId).lean();
   if (!user) throw new AppError('NOT_FOUND', 'Your account no longer exists.');

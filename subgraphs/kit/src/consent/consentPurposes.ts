@@ -1,6 +1,9 @@
+import type { ConsentPurpose as SdlConsentPurpose } from '../generated/enums';
+
 /**
- * The purposes data is processed for, mirrored from `ConsentPurpose` in
- * schema/shared.graphql: the one table enforcement, receipts, notices, the
+ * The purposes data is processed for, keyed by `ConsentPurpose` of
+ * schema/shared.graphql (generated: a purpose added to or removed from the SDL
+ * fails the typecheck here until it has its row): the one table enforcement, receipts, notices, the
  * export and the README's purposes table follow.
  *
  * - `owner`: what the data subject may read of their own data. `free`: always
@@ -121,9 +124,10 @@ export const consentPurposes = {
     writtenReleaseRequired: false,
     thirdPartySharing: false,
   },
-} as const satisfies Record<string, PurposeDefinition>;
+} as const satisfies Record<SdlConsentPurpose, PurposeDefinition>;
 
-export type ConsentPurpose = keyof typeof consentPurposes;
+/** The SDL's ConsentPurpose (the table above has exactly its values). */
+export type ConsentPurpose = SdlConsentPurpose;
 
 export const allConsentPurposes = Object.keys(consentPurposes) as ConsentPurpose[];
 

@@ -23,7 +23,8 @@ import { erasureGuard } from '../privacy/erasureGuard';
 import { dateTimeScalar } from '../scalars/dateTimeScalar';
 import { loadSubgraphTypeDefs } from '../schema/loadSubgraphTypeDefs';
 import { createSubgraphServer, type RunningServer } from '../server/createSubgraphServer';
-import type { SubgraphContext } from '../server/subgraphContext';
+import type { RetentionSweep } from '../privacy/retentionSweep';
+import { wirePrivacyParts, type PrivacyParts, type WiredPrivacy } from './wirePrivacyParts';
 
 export interface SetupContext {
   db: Connection;
@@ -34,10 +35,18 @@ export interface SetupContext {
   consent: ConsentProjection;
 }
 
+/**
+ * A subgraph's resolver map, typed where it is written by the subgraph's
+ * generated `Resolvers` (subgraphs/<name>/src/generated, `npm run codegen`).
+ */
+export type SubgraphResolvers = { [typeName: string]: object | undefined };
+
 export interface SubgraphParts<S> {
-  resolvers: GraphQLResolverMap<SubgraphContext<S>>;
+  resolvers: SubgraphResolvers;
   services: S;
   consumers?: ConsumeOptions[];
+  /** Export, erasure and retention: declared here, wired, started and stopped by the kit (every subgraph erases). */
+  privacy: PrivacyParts;
   /** Relationships the purposes' recipient rules need, when this subgraph owns them (hiring: applications, members). */
   recipientRelations?: RecipientRelations;
   /** Runs after the HTTP server stopped and before NATS and the database close. */
@@ -48,6 +57,8 @@ export interface SubgraphDefinition<S> {
   name: string;
   /** Streams this subgraph publishes to or consumes from; ensured at startup. */
   streams: StreamName[];
+  /** Now, for erasure receipts and retention sweeps; tests inject one to move time. */
+  clock?: () => Date;
   setup(context: SetupContext): Promise<SubgraphParts<S>>;
   /** Schema-wide transforms (directive enforcement), applied after the subgraph schema is built. */
   schemaTransforms?: ((schema: GraphQLSchema, context: SetupContext) => GraphQLSchema)[];
@@ -65,6 +76,8 @@ export interface SubgraphService<S> {
   accessLog: AccessLogRecorder;
   /** This instance's Prometheus registry (also served at /metrics). */
   metrics: ServiceMetrics;
+  /** The subgraph's retention policies on their timer (tests run a pass with runOnce). */
+  retention: RetentionSweep;
 }
 
 /**
@@ -122,6 +135,7 @@ export async function createSubgraphService<S>(
   });
   const accessLog = new AccessLogRecorder(bus, logger, { subgraph: definition.name, flushMs: config.ACCESS_LOG_FLUSH_MS });
   const setupContext: SetupContext = { db, bus, relay, logger, consent };
+  let privacy: WiredPrivacy | undefined;
   try {
     const used = [...new Set<StreamName>([...definition.streams, 'CONSENT_STATE', 'PRIVACY', deadLetterStreamOf(definition.name)])];
     await bus.ensureStreams(used.filter((name) => streams[name].owner === definition.name));
@@ -133,8 +147,12 @@ export async function createSubgraphService<S>(
       if (Number.isFinite(lagMs)) metrics.consentPropagation.observe(Math.max(0, lagMs) / 1000);
     });
     const parts = await definition.setup(setupContext);
+    privacy = wirePrivacyParts(parts.privacy, { subgraph: definition.name, db, relay, bus, logger, clock: definition.clock ?? (() => new Date()), metrics });
+    privacy.start();
     await ensureIndexes(db);
-    let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers: { DateTime: dateTimeScalar, ...parts.resolvers } as never });
+    // The generated types checked the map against the SDL; @apollo/subgraph's own map type is looser and differently shaped.
+    const resolvers = { DateTime: dateTimeScalar, ...parts.resolvers } as GraphQLResolverMap<unknown>;
+    let schema = buildSubgraphSchema({ typeDefs: loadSubgraphTypeDefs(definition.name), resolvers });
     if (config.CONSENT_ENFORCEMENT === 'on') schema = requiresConsentTransform(schema, {
         lookup: consent,
         accessLog,
@@ -157,7 +175,9 @@ export async function createSubgraphService<S>(
       isDatabaseReady: () => isDatabaseReady(db),
       isErased: (userId) => erasureGuard(db).isErased(userId),
     });
-    for (const consumer of parts.consumers ?? []) await bus.consume(consumer);
+    // The subgraph's own consumers first, then its erasure step.
+    for (const consumer of [...(parts.consumers ?? []), privacy.erasureConsumer]) await bus.consume(consumer);
+    const wired = privacy;
     relay.start();
     // Events written while NATS was away leave as soon as it is back, not at the next poll.
     bus.onReconnect(() => relay.sweep());
@@ -171,9 +191,12 @@ export async function createSubgraphService<S>(
       consent,
       accessLog,
       metrics,
+      retention: wired.retention,
       listen: (port) => server.listen(port, config.HOST),
       close: async () => {
         await server.close();
+        // Export, erasure and retention first, as each subgraph stopped them before its own parts.
+        await wired.stop();
         await parts.onClose?.();
         await accessLog.close();
         await consent.stop();
@@ -184,6 +207,7 @@ export async function createSubgraphService<S>(
       },
     };
   } catch (error) {
+    await privacy?.stop().catch(() => undefined);
     await consent.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await db.close().catch(() => undefined);
