@@ -2,6 +2,7 @@ import { OperationTypeNode, getOperationAST, type DocumentNode } from 'graphql';
 import { VIEWER_HEADER } from '@profile-graph/kit';
 import { signedViewerOf } from '../viewer/useSignedViewer';
 import { InflightRequests } from './inflightRequests';
+import { bufferedUpstreamCall, toResponse } from './bufferedUpstreamCall';
 import type { EnginePlugin } from './createEngine';
 
 /**
@@ -21,22 +22,29 @@ import type { EnginePlugin } from './createEngine';
  * It must be the innermost fetch wrapper (the first onFetch plugin): it then
  * sees the headers the other plugins settled on, and each caller still gets
  * its own span, metrics and error handling around the shared call.
+ *
+ * Every subgraph call, shared or not, also runs here under the upstream
+ * deadline (`timeoutMs`, see bufferedUpstreamCall for why not the runtime's),
+ * and its answer is read once; `share: false` (SUBGRAPH_DEDUP=off) keeps only that.
  */
-export function useViewerKeyedDedup(): EnginePlugin {
+export function useViewerKeyedDedup(options: { timeoutMs: number; share?: boolean }): EnginePlugin {
   const inflight = new InflightRequests();
+  const share = options.share !== false;
   return {
     onFetch({ executionRequest, fetchFn, setFetchFn }) {
       if (!executionRequest || !fetchFn) return;
       const inner = fetchFn as unknown as Fetch;
-      const deduplicated: Fetch = (url, init, context, info) => {
+      const subgraph = executionRequest.subgraphName ?? 'subgraph';
+      const deduplicated: Fetch = async (url, init, context, info) => {
+        const call = (signal: AbortSignal) => inner(url, { ...init, signal }, context, info);
         let key: string | undefined;
         try {
-          key = dedupKey(executionRequest, url, init);
+          key = share ? dedupKey(executionRequest, url, init) : undefined;
         } catch {
           key = undefined; // e.g. a header the Headers class refuses: the fetch itself will say what is wrong
         }
-        if (key === undefined) return inner(url, init, context, info);
-        return inflight.run(key, init?.signal ?? undefined, (signal) => inner(url, { ...init, signal }, context, info));
+        if (key === undefined) return toResponse(await bufferedUpstreamCall(subgraph, options.timeoutMs, init?.signal, call, { passStreams: true }));
+        return inflight.run(key, init?.signal ?? undefined, (signal) => bufferedUpstreamCall(subgraph, options.timeoutMs, signal, call, { passStreams: false }));
       };
       setFetchFn(deduplicated as never);
     },
