@@ -15,6 +15,7 @@ import { NatsRateLimitStore } from './limits/rateLimitStore';
 import { SharedTokenBucketLimiter } from './limits/sharedTokenBucketLimiter';
 import { useVariableCoercion } from './limits/useVariableCoercion';
 import { useSignedViewer } from './viewer/useSignedViewer';
+import { reusingViewerSigner } from './viewer/reusingViewerSigner';
 import { TrustedDocumentRegistry } from './trustedDocuments/trustedDocumentRegistry';
 import { useTrustedDocuments } from './trustedDocuments/useTrustedDocuments';
 import { createGatewayMaskError } from './errors/createGatewayMaskError';
@@ -114,7 +115,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           ...(config.serviceTokens?.length ? { verifyService: createServiceTokenVerifier(config.serviceTokens) } : {}),
         }),
       );
-  const sign: Promise<ViewerSigner> = deps.signViewer ? Promise.resolve(deps.signViewer) : createViewerSigner(config.viewerPrivateKey);
+  // One signature per (viewer, subgraph) for a few seconds, not one per subgraph fetch (reusingViewerSigner.ts).
+  const sign: Promise<ViewerSigner> = deps.signViewer ? Promise.resolve(deps.signViewer) : createViewerSigner(config.viewerPrivateKey).then((signer) => reusingViewerSigner(signer));
   // Key import is async; surface a bad key at listen rather than as an unhandled rejection now.
   identityLink.catch(() => undefined);
   trustedDocuments.catch(() => undefined);
