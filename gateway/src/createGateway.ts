@@ -4,6 +4,7 @@ import { createHookGuard, createLogger, flushTracing, initTracing, createSession
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
 import { createAuthenticator, type Authenticate } from './auth/createAuthenticator';
+import { cachingSessionVerifier } from './auth/cachingSessionVerifier';
 import { IdentityLink } from './auth/identityLink';
 import { useAuthentication } from './auth/useAuthentication';
 import { createOperatorVerifier } from './auth/verifyOperatorToken';
@@ -103,7 +104,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   );
   const authenticate: Promise<Authenticate> = deps.authenticate
     ? Promise.resolve(deps.authenticate)
-    : Promise.all([createSessionVerifier(config.sessionPublicKeys), identityLink]).then(([verifyToken, link]) =>
+    : Promise.all([createSessionVerifier(config.sessionPublicKeys).then((verify) => cachingSessionVerifier(verify)), identityLink]).then(([verifyToken, link]) =>
         createAuthenticator({
           verifySession: async (token) => {
             const claims = await verifyToken(token);
