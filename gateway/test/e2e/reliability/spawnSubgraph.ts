@@ -22,11 +22,11 @@ export function spawnSubgraph(name: string, env: NodeJS.ProcessEnv, port?: numbe
 }
 
 /** Starts the gateway (`gateway/src/main.ts`) over the committed supergraph as its own process and waits for /ready. */
-export function spawnGateway(env: NodeJS.ProcessEnv, port?: number): Promise<SubgraphProcess> {
-  return spawnService('gateway', join(ROOT, 'gateway', 'src', 'main.ts'), env, ['--supergraph', join(ROOT, 'schema', 'supergraph.graphql')], port);
+export function spawnGateway(env: NodeJS.ProcessEnv, port?: number, readyTimeoutMs = 30_000): Promise<SubgraphProcess> {
+  return spawnService('gateway', join(ROOT, 'gateway', 'src', 'main.ts'), env, ['--supergraph', join(ROOT, 'schema', 'supergraph.graphql')], port, readyTimeoutMs);
 }
 
-async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[], port?: number): Promise<SubgraphProcess> {
+async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[], port?: number, readyTimeoutMs = 30_000): Promise<SubgraphProcess> {
   const chosen = port ?? (await getFreePort());
   const child = spawn(process.execPath, [join(__dirname, 'runTs.js'), entry, ...args], {
     env: { ...env, PORT: String(chosen) },
@@ -37,7 +37,7 @@ async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv,
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
   const url = `http://127.0.0.1:${chosen}/graphql`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + readyTimeoutMs;
   let gone: string | null = null;
   void exited.then((how) => (gone = how));
   for (;;) {
@@ -46,7 +46,7 @@ async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv,
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} was not ready within 30 s: ${output.slice(-2000)}`);
+      throw new Error(`${name} was not ready within ${readyTimeoutMs / 1000} s: ${output.slice(-2000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
