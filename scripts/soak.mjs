@@ -53,6 +53,9 @@ function parseArgs(argv) {
   return options;
 }
 
+/** Extra node flags for every service started (diagnostics: --require a hook, --cpu-prof); none by default. */
+const SOAK_NODE_ARGS = process.env.SOAK_NODE_ARGS ? process.env.SOAK_NODE_ARGS.split(' ').filter(Boolean) : [];
+
 /** Answers slower than this are listed with their time (a client-visible stall, even when it did not fail). */
 const SLOW_MS = 2_000;
 
@@ -80,7 +83,7 @@ async function startGraph() {
   const children = [];
   const logs = {};
   const spawnService = (name, entry, env, args = []) => {
-    const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SOAK_NODE_ARGS, entry, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     logs[name] = '';
     const keep = (chunk) => (logs[name] = (logs[name] + chunk.toString('utf8')).slice(-20_000));
     child.stdout.on('data', keep);
