@@ -53,6 +53,12 @@ function parseArgs(argv) {
   return options;
 }
 
+/** Extra node flags for every service started (diagnostics: --require a hook, --cpu-prof); none by default. */
+const SOAK_NODE_ARGS = process.env.SOAK_NODE_ARGS ? process.env.SOAK_NODE_ARGS.split(' ').filter(Boolean) : [];
+
+/** Answers slower than this are listed with their time (a client-visible stall, even when it did not fail). */
+const SLOW_MS = 2_000;
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitReady(url, child, name) {
@@ -77,7 +83,7 @@ async function startGraph() {
   const children = [];
   const logs = {};
   const spawnService = (name, entry, env, args = []) => {
-    const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SOAK_NODE_ARGS, entry, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     logs[name] = '';
     const keep = (chunk) => (logs[name] = (logs[name] + chunk.toString('utf8')).slice(-20_000));
     child.stdout.on('data', keep);
@@ -183,7 +189,9 @@ const PASSWORD = 'soak-password-123';
 const OPS = [
   // [weight, name, run(user, other) -> { status, body, ms }, errors the operation may legitimately carry]
   [45, 'read me across subgraphs', (u) => gql(url, 'query { me { id handle hiringProfile { headline skills } consents { purpose status } } }', {}, u.token)],
-  [15, 'read another user (consent-gated)', (u, o) => gql(url, 'query($h: String!) { userByHandle(handle: $h) { handle hiringProfile { headline skills } } }', { h: o.handle }, u.token), ['CONSENT_REQUIRED']],
+  // EMPLOYER_SHARING goes only to organizations the subject applied to (consentPurposes.ts): a plain user is
+  // not a recipient and gets the one refusal that tells nothing (UNAUTHORIZED_FIELD_OR_TYPE), the designed answer.
+  [15, 'read another user (consent-gated)', (u, o) => gql(url, 'query($h: String!) { userByHandle(handle: $h) { handle hiringProfile { headline skills } } }', { h: o.handle }, u.token), ['CONSENT_REQUIRED', 'UNAUTHORIZED_FIELD_OR_TYPE']],
   [20, 'write hiring profile', (u) => gql(url, 'mutation($i: HiringProfileInput!) { updateHiringProfile(input: $i) { headline } }', { i: { headline: `Soak ${Date.now() % 100000}`, skills: ['typescript', 'graphql'] } }, u.token)],
   [15, 'grant or withdraw consent', (u) =>
     toggle(u)
@@ -239,6 +247,7 @@ async function main() {
     const minutes = [];
     const minuteOf = (t) => Math.floor((t - startedAt) / 60_000);
     const errors = [];
+    const slow = {};
     const rss = Object.fromEntries((graph?.processes ?? []).map((p) => [p.name, []]));
     const sampleRss = () => {
       for (const p of graph?.processes ?? []) {
@@ -273,7 +282,14 @@ async function main() {
         const unexpected = (result.body.errors ?? []).filter((e) => !allowed.includes(e.extensions?.code));
         if (result.status !== 200 || unexpected.length > 0) {
           m.errors += 1;
-          if (errors.length < 20) errors.push({ op: name, status: result.status, errors: unexpected.slice(0, 2) });
+          if (errors.length < 20) errors.push({ op: name, status: result.status, at: new Date().toISOString(), ms: Math.round(result.ms), errors: unexpected.slice(0, 2) });
+        }
+        // Slow answers, with when they happened, to set against the services' logs (the 10 s grant of issue 19).
+        if (result.ms > SLOW_MS) {
+          const s = (slow[name] ??= { count: 0, worstMs: 0, at: [] });
+          s.count += 1;
+          s.worstMs = Math.max(s.worstMs, Math.round(result.ms));
+          if (s.at.length < 10) s.at.push(`${new Date().toISOString()} ${Math.round(result.ms)} ms`);
         }
       }
     };
@@ -310,12 +326,13 @@ async function main() {
     const worstGrowth = Math.max(0, ...growth.map((g) => Number(g['growth %'])));
     console.log(`\ntotal: ${totalRequests} requests, ${totalErrors} errors${crashed ? `; ${crashed}` : ''}; worst RSS growth ${growth.length ? `${worstGrowth.toFixed(1)}%` : 'n/a'}`);
     if (errors.length) console.log('first errors:', JSON.stringify(errors, null, 2));
+    console.log(`answers slower than ${SLOW_MS} ms: ${Object.keys(slow).length ? JSON.stringify(slow, null, 2) : 'none'}`);
     const report = path.join(os.tmpdir(), `profile-graph-soak-${Date.now()}.json`);
-    writeFileSync(report, JSON.stringify({ options, rows, growth, totalRequests, totalErrors, errors, crashed }, null, 2));
+    writeFileSync(report, JSON.stringify({ options, rows, growth, totalRequests, totalErrors, errors, slow, crashed }, null, 2));
     console.log(`report: ${report}`);
     const pass = totalErrors === 0 && !crashed && worstGrowth < 10;
     console.log(pass ? 'soak: PASS (zero errors, RSS growth under 10%)' : 'soak: FAIL (target: zero errors, RSS growth under 10%)');
-    if (crashed && graph) for (const [name, log] of Object.entries(graph.logs)) if (log) console.log(`--- ${name} log tail\n${log.slice(-3000)}`);
+    if ((crashed || totalErrors > 0) && graph) for (const [name, log] of Object.entries(graph.logs)) if (log) console.log(`--- ${name} log tail\n${log.slice(-3000)}`);
     process.exitCode = pass ? 0 : 1;
   } finally {
     await stopAll();

@@ -4,6 +4,7 @@ import { createHookGuard, createLogger, flushTracing, initTracing, createSession
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
 import { createAuthenticator, type Authenticate } from './auth/createAuthenticator';
+import { cachingSessionVerifier } from './auth/cachingSessionVerifier';
 import { IdentityLink } from './auth/identityLink';
 import { useAuthentication } from './auth/useAuthentication';
 import { createOperatorVerifier } from './auth/verifyOperatorToken';
@@ -15,6 +16,7 @@ import { NatsRateLimitStore } from './limits/rateLimitStore';
 import { SharedTokenBucketLimiter } from './limits/sharedTokenBucketLimiter';
 import { useVariableCoercion } from './limits/useVariableCoercion';
 import { useSignedViewer } from './viewer/useSignedViewer';
+import { reusingViewerSigner } from './viewer/reusingViewerSigner';
 import { TrustedDocumentRegistry } from './trustedDocuments/trustedDocumentRegistry';
 import { useTrustedDocuments } from './trustedDocuments/useTrustedDocuments';
 import { createGatewayMaskError } from './errors/createGatewayMaskError';
@@ -102,7 +104,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   );
   const authenticate: Promise<Authenticate> = deps.authenticate
     ? Promise.resolve(deps.authenticate)
-    : Promise.all([createSessionVerifier(config.sessionPublicKeys), identityLink]).then(([verifyToken, link]) =>
+    : Promise.all([createSessionVerifier(config.sessionPublicKeys).then((verify) => cachingSessionVerifier(verify)), identityLink]).then(([verifyToken, link]) =>
         createAuthenticator({
           verifySession: async (token) => {
             const claims = await verifyToken(token);
@@ -114,7 +116,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           ...(config.serviceTokens?.length ? { verifyService: createServiceTokenVerifier(config.serviceTokens) } : {}),
         }),
       );
-  const sign: Promise<ViewerSigner> = deps.signViewer ? Promise.resolve(deps.signViewer) : createViewerSigner(config.viewerPrivateKey);
+  // One signature per (viewer, subgraph) for a few seconds, not one per subgraph fetch (reusingViewerSigner.ts).
+  const sign: Promise<ViewerSigner> = deps.signViewer ? Promise.resolve(deps.signViewer) : createViewerSigner(config.viewerPrivateKey).then((signer) => reusingViewerSigner(signer));
   // Key import is async; surface a bad key at listen rather than as an unhandled rejection now.
   identityLink.catch(() => undefined);
   trustedDocuments.catch(() => undefined);

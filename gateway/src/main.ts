@@ -1,13 +1,20 @@
+import cluster from 'node:cluster';
 import { ConfigError, createLogger, hardenProcess, installProcessGuards } from '@profile-graph/core';
 import { loadGatewayConfig } from './config/loadGatewayConfig';
 import { createGateway } from './createGateway';
 import { detachEngineSignalHandlers } from './engine/createEngine';
 import { SupergraphError } from './supergraph/readSupergraph';
+import { superviseWorkers, type WorkerReady } from './workers/superviseWorkers';
 
 async function main(): Promise<void> {
   hardenProcess();
   const config = loadGatewayConfig();
   const logger = createLogger({ name: 'gateway', level: config.logLevel });
+  // GATEWAY_WORKERS > 1: this process only supervises; each worker runs this same file as one gateway.
+  if ((config.workers ?? 1) > 1 && cluster.isPrimary) {
+    superviseWorkers({ count: config.workers!, logger });
+    return;
+  }
   const gateway = createGateway(config, { logger });
   detachEngineSignalHandlers();
 
@@ -32,7 +39,8 @@ async function main(): Promise<void> {
 
   const { url } = await gateway.listen();
   installProcessGuards({ name: 'gateway', logger, onFault: (kind) => gateway.metrics.processFaults.inc({ kind }) });
-  logger.info({ url }, `gateway ready at ${url}`);
+  if (cluster.isWorker) process.send?.({ type: 'gateway-ready', url } satisfies WorkerReady);
+  else logger.info({ url }, `gateway ready at ${url}`);
   if (config.nodeEnv !== 'production') logger.info({ sandbox: new URL('/', url).href }, `Apollo Sandbox at ${new URL('/', url).href}`);
 }
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,15 @@ describe('loadGatewayConfig', () => {
     expect(loadGatewayConfig([], { ...valid, SUBGRAPH_DEDUP: 'on' }).subgraphDedup).toBe(true);
     expect(loadGatewayConfig([], { ...valid, SUBGRAPH_DEDUP: 'off' }).subgraphDedup).toBe(false);
     expect(configError(() => loadGatewayConfig([], { ...valid, SUBGRAPH_DEDUP: 'yes' }))).toMatch(/SUBGRAPH_DEDUP is invalid: expected on or off/);
+  });
+
+  it('runs one gateway process by default; GATEWAY_WORKERS takes 1 to 64 or auto (one per core)', () => {
+    expect(loadGatewayConfig([], valid).workers).toBe(1);
+    expect(loadGatewayConfig([], { ...valid, GATEWAY_WORKERS: '2' }).workers).toBe(2);
+    expect(loadGatewayConfig([], { ...valid, GATEWAY_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    for (const bad of ['0', '65', '1.5', 'many']) {
+      expect(configError(() => loadGatewayConfig([], { ...valid, GATEWAY_WORKERS: bad }))).toMatch(/GATEWAY_WORKERS is invalid/);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, env, tracingConfigShape, tracingOptions, withFileSecrets, type TracingOptions } from '@profile-graph/core';
@@ -126,6 +127,8 @@ const schema = z.object({
   SUPERGRAPH_WATCH: z.enum(['on', 'off'], { error: 'expected on or off' }).optional(),
   /** Concurrent identical subgraph queries for the same viewer share one call; never across viewers, never mutations. */
   SUBGRAPH_DEDUP: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  /** Gateway processes sharing the port (node:cluster): a whole number, or auto for one per CPU core. */
+  GATEWAY_WORKERS: z.union([z.literal('auto'), wholeNumber(1, 64, 1)], { error: 'expected a whole number from 1 to 64, or auto (one per CPU core)' }).default(1),
   /** Open subscriptions per viewer (user, API key, or anonymous client address), over SSE and WebSocket together. */
   SUBSCRIPTIONS_PER_VIEWER: wholeNumber(1, 10_000, 20),
   /** Open WebSocket connections per viewer. */
@@ -180,6 +183,8 @@ export interface GatewayConfig {
   tracing?: TracingOptions;
   /** Share concurrent identical subgraph queries within one viewer. Default on. */
   subgraphDedup?: boolean;
+  /** Worker processes serving the port (GATEWAY_WORKERS); 1 is this process alone. */
+  workers?: number;
   /** Limits and keep-alive of subscriptions (SSE and WebSocket); defaults when unset. */
   subscriptions?: SubscriptionLimits;
 }
@@ -294,6 +299,7 @@ export function loadGatewayConfig(argv: readonly string[] = process.argv.slice(2
     ...(value.METRICS_TOKEN_SHA256 !== undefined ? { metricsTokenSha256: value.METRICS_TOKEN_SHA256 } : {}),
     tracing: tracingOptions(value, 'gateway'),
     subgraphDedup: value.SUBGRAPH_DEDUP === 'on',
+    workers: value.GATEWAY_WORKERS === 'auto' ? availableParallelism() : value.GATEWAY_WORKERS,
     subscriptions: { perViewer: value.SUBSCRIPTIONS_PER_VIEWER, websocketsPerViewer: value.WEBSOCKETS_PER_VIEWER, keepAliveMs: value.SUBSCRIPTION_KEEPALIVE_MS },
     supergraphWatch: (value.SUPERGRAPH_WATCH ?? (value.NODE_ENV === 'development' ? 'on' : 'off')) === 'on',
   };

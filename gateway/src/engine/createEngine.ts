@@ -55,7 +55,7 @@ export interface Engine {
  */
 export function createEngine(options: EngineOptions): Engine {
   // First in the list, so its fetch wrapper is the innermost: the one that makes the HTTP call.
-  const plugins = options.dedupSubgraphRequests ? [useViewerKeyedDedup(), ...options.plugins] : options.plugins;
+  const plugins = [useViewerKeyedDedup({ timeoutMs: options.upstreamTimeoutMs, share: options.dedupSubgraphRequests === true }), ...options.plugins];
   let supergraph = options.supergraph;
   const runtime = createGatewayRuntime({
     supergraph: () => supergraph,
@@ -76,7 +76,7 @@ export function createEngine(options: EngineOptions): Engine {
     maskedErrors: { maskError: (error) => options.maskError(error) },
     // Subgraph errors keep only what the subgraph said; names of internal services are not the client's business.
     subgraphErrors: false,
-    upstreamTimeout: options.upstreamTimeoutMs,
+    // No `upstreamTimeout`: useViewerKeyedDedup applies the deadline per fetch (bufferedUpstreamCall says why).
     // A browser may send a "simple" cross-site request (form post, GET) with the user's cookies; refusing those
     // unless they carry a non-simple content type or one of these headers is CSRF protection without tokens.
     csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight', 'x-apollo-operation-name'] },

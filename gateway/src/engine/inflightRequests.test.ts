@@ -1,12 +1,15 @@
 import { InflightRequests } from './inflightRequests';
+import type { BufferedAnswer } from './bufferedUpstreamCall';
+
+const answer = (text: string, status = 200): BufferedAnswer => ({ status, statusText: '', headers: [['content-type', 'application/json']], text });
 
 describe('InflightRequests', () => {
   it('holds an entry only while its call is in flight', async () => {
     const inflight = new InflightRequests();
-    let answer!: (response: Response) => void;
-    const pending = inflight.run('k', undefined, () => new Promise<Response>((resolve) => (answer = resolve)));
+    let settle!: (answer: BufferedAnswer) => void;
+    const pending = inflight.run('k', undefined, () => new Promise<BufferedAnswer>((resolve) => (settle = resolve)));
     expect(inflight.size).toBe(1);
-    answer(new Response('ok'));
+    settle(answer('ok'));
     expect(await (await pending).text()).toBe('ok');
     expect(inflight.size).toBe(0);
   });
@@ -18,9 +21,9 @@ describe('InflightRequests', () => {
     expect(call).not.toHaveBeenCalled();
   });
 
-  it('copies a body-less status without a body', async () => {
+  it('gives a body-less status no body', async () => {
     const inflight = new InflightRequests();
-    const response = await inflight.run('k', undefined, () => new Response(null, { status: 204 }));
+    const response = await inflight.run('k', undefined, async () => answer('', 204));
     expect(response.status).toBe(204);
     expect(response.body).toBeNull();
   });

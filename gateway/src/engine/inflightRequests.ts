@@ -1,28 +1,18 @@
-interface SharedResponse {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  body: ArrayBuffer;
-}
+import { toResponse, type BufferedAnswer } from './bufferedUpstreamCall';
+import { whenAborted } from './whenAborted';
 
 interface Entry {
   key: string;
-  result: Promise<SharedResponse>;
+  result: Promise<BufferedAnswer>;
   /** Aborts the shared call; used only once every caller has gone. */
   controller: AbortController;
   callers: number;
 }
 
-/** Statuses whose Response cannot have a body. */
-const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
-
-/** Not meaningful once the body is read whole and decoded. */
-const BODY_FRAMING_HEADERS = new Set(['content-length', 'content-encoding', 'transfer-encoding']);
-
 /**
  * Calls in flight by key. The first caller starts the call; callers with the
- * same key while it is in flight wait for it; each gets its own Response (the
- * body is read once and copied), and a failure reaches every one of them. The
+ * same key while it is in flight wait for it; each gets its own Response over
+ * the one body read (bufferedUpstreamCall), and a failure reaches every one of them. The
  * entry goes when the call settles, so a later caller makes a new call.
  *
  * Each caller's abort signal (its client's upstream timeout) ends only its own
@@ -37,24 +27,17 @@ export class InflightRequests {
     return this.entries.size;
   }
 
-  run(key: string, signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<Response> | Response): Promise<Response> {
+  run(key: string, signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<BufferedAnswer>): Promise<Response> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     let entry = this.entries.get(key);
     if (!entry) entry = this.start(key, call);
     return this.join(entry, signal);
   }
 
-  private start(key: string, call: (signal: AbortSignal) => Promise<Response> | Response): Entry {
+  private start(key: string, call: (signal: AbortSignal) => Promise<BufferedAnswer>): Entry {
     const controller = new AbortController();
     const entry: Entry = { key, controller, callers: 0, result: undefined as never };
-    entry.result = (async (): Promise<SharedResponse> => {
-      const response = await call(controller.signal);
-      const headers: [string, string][] = [];
-      response.headers.forEach((value, name) => {
-        if (!BODY_FRAMING_HEADERS.has(name)) headers.push([name, value]);
-      });
-      return { status: response.status, statusText: response.statusText, headers, body: await response.arrayBuffer() };
-    })().finally(() => {
+    entry.result = call(controller.signal).finally(() => {
       if (this.entries.get(key) === entry) this.entries.delete(key);
     });
     // Every caller handles the outcome; this only keeps a call whose callers all left from being an unhandled rejection.
@@ -73,12 +56,13 @@ export class InflightRequests {
         this.leave(entry, signal!.reason);
         reject(signal!.reason);
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // The signal is often the executor's one dispose signal, shared by every call: one listener for all (whenAborted).
+      const stopWatching = signal ? whenAborted(signal, onAbort) : undefined;
       entry.result.then(
         (shared) => {
           if (settled) return;
           settled = true;
-          signal?.removeEventListener('abort', onAbort);
+          stopWatching?.();
           try {
             resolve(toResponse(shared));
           } catch (error) {
@@ -88,7 +72,7 @@ export class InflightRequests {
         (error: unknown) => {
           if (settled) return;
           settled = true;
-          signal?.removeEventListener('abort', onAbort);
+          stopWatching?.();
           reject(error);
         },
       );
@@ -102,10 +86,4 @@ export class InflightRequests {
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     entry.controller.abort(reason);
   }
-}
-
-/** A fresh Response for one caller: same status and headers, its own copy of the body. */
-function toResponse(shared: SharedResponse): Response {
-  const body = NULL_BODY_STATUS.has(shared.status) ? null : shared.body.slice(0);
-  return new Response(body, { status: shared.status, statusText: shared.statusText, headers: shared.headers });
 }

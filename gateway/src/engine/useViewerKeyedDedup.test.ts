@@ -42,7 +42,7 @@ function pipeline() {
       });
     });
   });
-  const dedup = useViewerKeyedDedup().onFetch as unknown as OnFetch;
+  const dedup = useViewerKeyedDedup({ timeoutMs: 5_000 }).onFetch as unknown as OnFetch;
   const signed = useSignedViewer({ sign }).onFetch as unknown as OnFetch;
 
   /** Issues one subgraph fetch; resolves once it was handed to the fetch function (not when it is answered). */
@@ -248,7 +248,7 @@ describe('useViewerKeyedDedup', () => {
 
   it('leaves fetches that are not subgraph calls alone', () => {
     const setFetchFn = jest.fn();
-    (useViewerKeyedDedup().onFetch as unknown as OnFetch)({ fetchFn: jest.fn(), setFetchFn, options: {} });
+    (useViewerKeyedDedup({ timeoutMs: 5_000 }).onFetch as unknown as OnFetch)({ fetchFn: jest.fn(), setFetchFn, options: {} });
     expect(setFetchFn).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,11 @@
 import { OperationTypeNode, getOperationAST, type DocumentNode } from 'graphql';
 import { VIEWER_HEADER } from '@profile-graph/core';
 import { signedViewerOf } from '../viewer/useSignedViewer';
+import { canonicalJson, canonicalViewer } from '../viewer/canonicalViewer';
+
+export { canonicalJson };
 import { InflightRequests } from './inflightRequests';
+import { bufferedUpstreamCall, toResponse } from './bufferedUpstreamCall';
 import type { EnginePlugin } from './createEngine';
 
 /**
@@ -21,22 +25,29 @@ import type { EnginePlugin } from './createEngine';
  * It must be the innermost fetch wrapper (the first onFetch plugin): it then
  * sees the headers the other plugins settled on, and each caller still gets
  * its own span, metrics and error handling around the shared call.
+ *
+ * Every subgraph call, shared or not, also runs here under the upstream
+ * deadline (`timeoutMs`, see bufferedUpstreamCall for why not the runtime's),
+ * and its answer is read once; `share: false` (SUBGRAPH_DEDUP=off) keeps only that.
  */
-export function useViewerKeyedDedup(): EnginePlugin {
+export function useViewerKeyedDedup(options: { timeoutMs: number; share?: boolean }): EnginePlugin {
   const inflight = new InflightRequests();
+  const share = options.share !== false;
   return {
     onFetch({ executionRequest, fetchFn, setFetchFn }) {
       if (!executionRequest || !fetchFn) return;
       const inner = fetchFn as unknown as Fetch;
-      const deduplicated: Fetch = (url, init, context, info) => {
+      const subgraph = executionRequest.subgraphName ?? 'subgraph';
+      const deduplicated: Fetch = async (url, init, context, info) => {
+        const call = (signal: AbortSignal) => inner(url, { ...init, signal }, context, info);
         let key: string | undefined;
         try {
-          key = dedupKey(executionRequest, url, init);
+          key = share ? dedupKey(executionRequest, url, init) : undefined;
         } catch {
           key = undefined; // e.g. a header the Headers class refuses: the fetch itself will say what is wrong
         }
-        if (key === undefined) return inner(url, init, context, info);
-        return inflight.run(key, init?.signal ?? undefined, (signal) => inner(url, { ...init, signal }, context, info));
+        if (key === undefined) return toResponse(await bufferedUpstreamCall(subgraph, options.timeoutMs, init?.signal, call, { passStreams: true }));
+        return inflight.run(key, init?.signal ?? undefined, (signal) => bufferedUpstreamCall(subgraph, options.timeoutMs, signal, call, { passStreams: false }));
       };
       setFetchFn(deduplicated as never);
     },
@@ -80,7 +91,7 @@ export function dedupKey(executionRequest: KeyedExecutionRequest, url: string, i
   const body = init?.body;
   if (body !== undefined && body !== null && typeof body !== 'string') return undefined;
   const headers = new Headers((init?.headers ?? undefined) as HeadersInit | undefined);
-  const viewer = canonicalJson(signedViewerOf(executionRequest));
+  const viewer = canonicalViewer(signedViewerOf(executionRequest));
   // The key stands for the viewer the subgraph will read from the token; if the token says anything else
   // (missing, another viewer, not ours), sharing could hand one viewer's answer to another: do not share.
   if (tokenViewer(headers.get(VIEWER_HEADER)) !== viewer) return undefined;
@@ -98,9 +109,22 @@ function isQuery(executionRequest: KeyedExecutionRequest): boolean {
   return getOperationAST(executionRequest.document, executionRequest.operationName)?.operation === OperationTypeNode.QUERY;
 }
 
+/** Tokens already read: a token is reused for many fetches (reusingViewerSigner). Cleared whole when full. */
+const tokenViewers = new Map<string, string | undefined>();
+const MAX_TOKENS_READ = 10_000;
+
 /** The `viewer` claim of a viewer token, canonically serialized; undefined when there is none. */
 function tokenViewer(token: string | null): string | undefined {
-  const payload = token?.split('.')[1];
+  if (!token) return undefined;
+  if (tokenViewers.has(token)) return tokenViewers.get(token);
+  const viewer = readTokenViewer(token);
+  if (tokenViewers.size >= MAX_TOKENS_READ) tokenViewers.clear();
+  tokenViewers.set(token, viewer);
+  return viewer;
+}
+
+function readTokenViewer(token: string): string | undefined {
+  const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { viewer?: unknown };
@@ -108,13 +132,4 @@ function tokenViewer(token: string | null): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** JSON with object keys sorted at every depth (array order kept), so equal viewers give equal strings. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, nested: unknown) =>
-    nested && typeof nested === 'object' && !Array.isArray(nested)
-      ? Object.fromEntries(Object.entries(nested).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : nested,
-  );
 }

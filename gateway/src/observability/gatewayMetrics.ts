@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { BaseMetrics } from '@profile-graph/core';
 
@@ -17,6 +18,8 @@ export class GatewayMetrics extends BaseMetrics {
   readonly revocationsCurrent: Gauge;
   readonly revocationsHeld: Gauge;
   readonly rateLimitFallbacks: Counter<'reason'>;
+  /** Which worker process answered this scrape (GATEWAY_WORKERS > 1 share one port; each has its own registry). */
+  readonly worker: Gauge<'worker'>;
   private revocationState: (() => { current: boolean; entries: number }) | undefined;
 
   constructor() {
@@ -41,6 +44,8 @@ export class GatewayMetrics extends BaseMetrics {
       labelNames: ['subject'],
       registers,
     });
+    this.worker = new Gauge({ name: 'gateway_worker', help: 'Always 1, labelled with the id of the worker process that answered (1 without GATEWAY_WORKERS)', labelNames: ['worker'], registers });
+    this.worker.set({ worker: String(cluster.worker?.id ?? 1) }, 1);
     this.subscriptionsOpen = new Gauge({ name: 'subscriptions_open', help: 'Open subscriptions (SSE and WebSocket)', registers });
     this.partnerOperations = new Counter({
       name: 'partner_operations_total',

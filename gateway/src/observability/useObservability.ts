@@ -1,5 +1,6 @@
 import { SpanKind, currentRequestScope, traceHeaders, withSpan, type HookGuard } from '@profile-graph/core';
 import type { EnginePlugin } from '../engine/createEngine';
+import { isUpstreamTimeout } from '../engine/bufferedUpstreamCall';
 import type { GatewayMetrics } from './gatewayMetrics';
 
 type Fetch = (url: string, init: unknown, context: unknown, info: unknown) => Promise<Response>;
@@ -40,8 +41,8 @@ export function useObservability(options: { metrics: GatewayMetrics; guard: Hook
             return response;
           } catch (error) {
             const signal = (init as { signal?: AbortSignal } | undefined)?.signal;
-            if (signal?.aborted) {
-              // The runtime's upstream timeout: it reports GATEWAY_TIMEOUT with the subgraph's name (see createGatewayMaskError).
+            if (isUpstreamTimeout(error) || signal?.aborted) {
+              // The upstream deadline (bufferedUpstreamCall): GATEWAY_TIMEOUT with the subgraph's name (see createGatewayMaskError).
               countUpstreamError(subgraph, 'TIMEOUT');
               throw error;
             }

@@ -53,7 +53,7 @@ describe('the gateway process', () => {
         SUBGRAPH_CALLS_URL: urls.calls,
       },
       undefined,
-      ['--require', HOOK],
+      { nodeArgs: ['--require', HOOK] },
     );
     try {
       // A real request through the whole gateway (auth, planner, subgraph calls), so lazily loaded paths count too.

@@ -37,10 +37,10 @@ export function formatGatewayMarkdown(r) {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...Object.entries(r.ratios).map(([name, q]) =>
       q.status === 'measured'
-        ? `| ${name} | ${f2(q.throughput)} | ${f2(q.p99)} | ${f2(q.cpuPerRequest)} | ${f2(q.peakRss)} | ${r.targets[name].text} | ${verdict(r.targets[name].met)} |`
+        ? `| ${name} | ${f2(q.throughput)} | ${f2(q.p99)} | ${f2(q.cpuPerRequest)} | ${f2(q.peakRss)} | ${r.targets[name].text} | ${r.targets[name].text.startsWith('none') ? '' : verdict(r.targets[name].met)} |`
         : `| ${name} | not measured | | | | ${r.targets[name].text} | |`,
     ),
-    `| c peak RSS | ${f0(r.entries.c.peakRssMb)} MB | | | | ≤ 300 MB | ${verdict(r.targets.peakRss.met)} |`,
+    `| c peak RSS | ${f0(r.entries.c?.peakRssMb)} MB | | | | ≤ 300 MB | ${verdict(r.targets.peakRss.met)} |`,
     '',
     'CPU ms / request: utime + stime of the entry process (all threads, /proc/<pid>/stat) over the round, divided by the requests it completed. "Busy" is CPU time over the wall time of the round: the entry near 100 % of CPU 0 with CPU 1 below it says the gateway set the pace. Both below 100 % means something else (other work on the machine) took the cores.',
     `Absolute numbers depend on the machine and on what else runs on it; the ratios were measured side by side in one run. Requests still in flight when a round ends are not counted.`,

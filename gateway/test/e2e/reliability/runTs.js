@@ -33,6 +33,9 @@ if (!entry) {
   process.stderr.write('usage: node runTs.js <file.ts>\n');
   process.exit(2);
 }
+// Workers forked by node:cluster (GATEWAY_WORKERS) start through this launcher too, not on the .ts file.
+const cluster = require('node:cluster');
+if (cluster.isPrimary) cluster.setupPrimary({ exec: process.argv[1], args: process.argv.slice(2) });
 // As if node had been given the entry itself: its own argv parsing starts at argv[2].
 process.argv.splice(1, 1);
 require(path.resolve(entry));

@@ -25,11 +25,16 @@ export function spawnSubgraph(name: string, env: NodeJS.ProcessEnv, port?: numbe
  * Starts the gateway (`gateway/src/main.ts`) over the committed supergraph as its own process and waits for /ready.
  * nodeArgs go to node itself (a `--require` hook, say).
  */
-export function spawnGateway(env: NodeJS.ProcessEnv, port?: number, nodeArgs: string[] = []): Promise<SubgraphProcess> {
-  return spawnService('gateway', join(ROOT, 'gateway', 'src', 'main.ts'), env, ['--supergraph', join(ROOT, 'schema', 'supergraph.graphql')], port, nodeArgs);
+export function spawnGateway(env: NodeJS.ProcessEnv, port?: number, options: SpawnOptions = {}): Promise<SubgraphProcess> {
+  return spawnService('gateway', join(ROOT, 'gateway', 'src', 'main.ts'), env, ['--supergraph', join(ROOT, 'schema', 'supergraph.graphql')], port, options);
 }
 
-async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[], port?: number, nodeArgs: string[] = []): Promise<SubgraphProcess> {
+export interface SpawnOptions {
+  readyTimeoutMs?: number;
+  nodeArgs?: string[];
+}
+
+async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[], port?: number, { readyTimeoutMs = 30_000, nodeArgs = [] }: SpawnOptions = {}): Promise<SubgraphProcess> {
   const chosen = port ?? (await getFreePort());
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, 'runTs.js'), entry, ...args], {
     env: { ...env, PORT: String(chosen) },
@@ -40,7 +45,7 @@ async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv,
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
   const url = `http://127.0.0.1:${chosen}/graphql`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + readyTimeoutMs;
   let gone: string | null = null;
   void exited.then((how) => (gone = how));
   for (;;) {
@@ -49,7 +54,7 @@ async function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv,
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} was not ready within 30 s: ${output.slice(-2000)}`);
+      throw new Error(`${name} was not ready within ${readyTimeoutMs / 1000} s: ${output.slice(-2000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,0 +1,50 @@
+/** Verified tokens kept; the oldest goes first past it. */
+const MAX_ENTRIES = 10_000;
+/** Longest a verification is trusted again without checking the signature anew. */
+const MAX_REUSE_MS = 60_000;
+
+interface Entry<T> {
+  claims: Promise<T>;
+  until: number;
+}
+
+/** The `exp` of a JWT in ms, or undefined when it cannot be read. */
+function expiresAtMs(token: string): number | undefined {
+  try {
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Remembers which session tokens verified, so a signed-in client's next
+ * requests cost a map lookup instead of an Ed25519 verification each (the
+ * second signature cost per signed-in request in the issue 19 profile).
+ *
+ * Safe because verifying the same token string again can only give the same
+ * answer until it expires: an entry is used only before the token's `exp`
+ * (and for at most 60 s), a failure is never kept, and revocation is not
+ * decided here: the caller still checks every request's session against the
+ * revocation list (IdentityLink.checkSession) after this returns.
+ */
+export function cachingSessionVerifier<T>(verify: (token: string) => Promise<T>, now: () => number = Date.now): (token: string) => Promise<T> {
+  const entries = new Map<string, Entry<T>>();
+  return (token) => {
+    const at = now();
+    const cached = entries.get(token);
+    if (cached && cached.until > at) return cached.claims;
+    if (cached) entries.delete(token);
+    const claims = verify(token);
+    const expires = expiresAtMs(token);
+    if (expires === undefined || expires <= at) return claims;
+    const entry: Entry<T> = { claims, until: Math.min(expires, at + MAX_REUSE_MS) };
+    entries.set(token, entry);
+    if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+    claims.catch(() => {
+      if (entries.get(token) === entry) entries.delete(token);
+    });
+    return claims;
+  };
+}
