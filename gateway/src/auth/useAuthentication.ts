@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError, anonymousViewer, type Logger, type Viewer } from '@profile-graph/core';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 import { errorResponse } from '../errors/errorResponse';
 import type { RateLimiter } from '../limits/tokenBucketLimiter';
 import { rateLimitKey } from '../limits/rateLimitKey';

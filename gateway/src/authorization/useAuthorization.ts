@@ -1,6 +1,6 @@
 import { GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import { AppError, anonymousViewer, errorRegistry, type Viewer } from '@profile-graph/core';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 import { filterUnauthorizedFields, type FilteredOperation } from './filterUnauthorizedFields';
 import { removePlaceholders, setNullAt } from './patchResponse';
 import type { AuthRequirements } from './readAuthRequirements';
@@ -10,6 +10,11 @@ const DENIED_MESSAGE = 'You are not authorized to read this field: sign in, or u
 /** Viewers that decide the same for every field share one filtered document. */
 const authKey = (viewer: Viewer) => `${viewer.kind === 'anonymous' ? 'a' : 'x'}|${[...viewer.scopes].sort().join(' ')}`;
 
+export interface AuthorizationOptions {
+  /** The current supergraph's @authenticated / @requiresScopes requirements (they change on a reload). */
+  requirements: () => AuthRequirements;
+}
+
 /**
  * Enforces `@authenticated` / `@requiresScopes` before the query is planned:
  * the document handed to the planner no longer contains what the viewer may
@@ -17,7 +22,7 @@ const authKey = (viewer: Viewer) => `${viewer.kind === 'anonymous' ? 'a' : 'x'}|
  * document and authorization state (documents are cached by the engine, so
  * a repeated operation costs a map lookup).
  */
-export function useAuthorization(options: { requirements: () => AuthRequirements }): EnginePlugin {
+export function useAuthorization(options: AuthorizationOptions): EnginePlugin {
   let cache = new WeakMap<DocumentNode, Map<string, FilteredOperation>>();
   let cachedFor: AuthRequirements | undefined;
   return {

@@ -1,50 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { print, type DocumentNode } from 'graphql';
-import { createGatewayRuntime, getGraphQLWSOptions, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { print } from 'graphql';
+import { createGatewayRuntime, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
-import type { Logger } from '@profile-graph/core';
 import { createEngineLogger } from './createEngineLogger';
+import type { Engine, EngineOptions } from './types';
 import { useViewerKeyedDedup } from './useViewerKeyedDedup';
-
-export type { GatewayPlugin as EnginePlugin } from '@graphql-hive/gateway-runtime';
-
-export interface EngineOptions {
-  supergraph: DocumentNode;
-  graphqlEndpoint: string;
-  logger: Logger;
-  plugins: GatewayPlugin[];
-  upstreamTimeoutMs: number;
-  /** Replaces every error a client would see; the engine's own masking would leak subgraph messages. */
-  maskError: (error: unknown) => Error;
-  /** Browser origins allowed to call cross-origin; empty turns CORS off (no Access-Control headers at all). */
-  corsOrigins?: string[];
-  /** Operations per batched request; 0 or unset: batching off. */
-  maxBatch?: number;
-  /** Whether this request's context may introspect the schema. */
-  allowIntrospection?: (context: Record<string, unknown>) => boolean;
-  /** Concurrent identical subgraph queries for the same viewer share one call (useViewerKeyedDedup). Default off. */
-  dedupSubgraphRequests?: boolean;
-}
-
-export type GraphqlWsContext = Parameters<Parameters<typeof getGraphQLWSOptions>[1]>[0];
-
-export interface Engine {
-  /** Node request listener for everything the gateway does not answer itself. */
-  handle(req: IncomingMessage, res: ServerResponse): void;
-  /** A request through the whole pipeline (plugins, planning, subgraphs) without HTTP; `serverContext` is visible to onRequest hooks. */
-  fetch(request: Request, serverContext: Record<string, unknown>): Promise<Response>;
-  /** graphql-ws server options that run each WebSocket operation through the same pipeline (minus onRequest, so auth is the caller's). */
-  graphqlWsOptions(onContext: (ctx: GraphqlWsContext) => Promise<Record<string, unknown>> | Record<string, unknown>): ReturnType<typeof getGraphQLWSOptions>;
-  /** Loads the supergraph and builds the query planner; resolves once queries can be served. */
-  load(): Promise<void>;
-  /**
-   * Serves `supergraph` from now on. It is first built on a throwaway runtime, so a supergraph the planner
-   * refuses rejects here and the current one keeps serving; requests in flight finish on the plan they had.
-   */
-  reload(supergraph: DocumentNode): Promise<void>;
-  dispose(): Promise<void>;
-}
 
 /**
  * The only place that knows which federation engine runs: Hive Gateway's

@@ -6,7 +6,14 @@ import { canonicalJson, canonicalViewer } from '../viewer/canonicalViewer';
 export { canonicalJson };
 import { InflightRequests } from './inflightRequests';
 import { bufferedUpstreamCall, toResponse } from './bufferedUpstreamCall';
-import type { EnginePlugin } from './createEngine';
+import type { EnginePlugin } from './types';
+
+export interface ViewerKeyedDedupOptions {
+  /** The deadline of each subgraph fetch, body included. */
+  timeoutMs: number;
+  /** Whether identical in-flight fetches of one viewer share one call. */
+  share?: boolean;
+}
 
 /**
  * Concurrent identical subgraph queries made for the same viewer share one
@@ -30,7 +37,7 @@ import type { EnginePlugin } from './createEngine';
  * deadline (`timeoutMs`, see bufferedUpstreamCall for why not the runtime's),
  * and its answer is read once; `share: false` (SUBGRAPH_DEDUP=off) keeps only that.
  */
-export function useViewerKeyedDedup(options: { timeoutMs: number; share?: boolean }): EnginePlugin {
+export function useViewerKeyedDedup(options: ViewerKeyedDedupOptions): EnginePlugin {
   const inflight = new InflightRequests();
   const share = options.share !== false;
   return {

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { errorRegistry, isErrorCode } from '@profile-graph/core';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 
 type HttpExtension = { status?: number; spec?: boolean };
 

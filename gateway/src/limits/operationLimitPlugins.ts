@@ -2,7 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import { AppError } from '@profile-graph/core';
 import type { OperationLimits } from '../config/loadGatewayConfig';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 
 /** GraphQL Armor words its refusals as syntax errors without a code; ours carry the registry's. */
 function limitError(error: GraphQLError): AppError {
@@ -12,6 +12,10 @@ function limitError(error: GraphQLError): AppError {
 /** For validation rules: report and carry on, so every exceeded limit is listed at once. */
 const report = { propagateOnRejection: false, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(limitError(error))] };
 
+export interface OperationLimitPluginOptions {
+  hideSuggestions: boolean;
+}
+
 /**
  * Depth, aliases, directives, tokens and cost, checked during parsing and
  * validation (before authorization, planning or any subgraph call) with
@@ -20,7 +24,7 @@ const report = { propagateOnRejection: false, onReject: [(context: ValidationCon
  * are removed outside development: they let anyone map a schema with
  * introspection off.
  */
-export function operationLimitPlugins(limits: OperationLimits, options: { hideSuggestions: boolean }): EnginePlugin[] {
+export function operationLimitPlugins(limits: OperationLimits, options: OperationLimitPluginOptions): EnginePlugin[] {
   const armor = EnvelopArmorPlugin({
     maxTokens: {
       n: limits.maxTokens,

@@ -1,5 +1,5 @@
 import { GraphQLError, getOperationAST, getVariableValues } from 'graphql';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 
 /**
  * Coerces variables against the operation before anything runs. The query

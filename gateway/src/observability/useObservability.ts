@@ -1,9 +1,14 @@
 import { SpanKind, currentRequestScope, traceHeaders, withSpan, type HookGuard } from '@profile-graph/core';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 import { isUpstreamTimeout } from '../engine/bufferedUpstreamCall';
 import type { GatewayMetrics } from './gatewayMetrics';
 
 type Fetch = (url: string, init: unknown, context: unknown, info: unknown) => Promise<Response>;
+
+export interface ObservabilityOptions {
+  metrics: GatewayMetrics;
+  guard: HookGuard;
+}
 
 /**
  * Each subgraph call becomes a client span, child of the gateway's request
@@ -12,7 +17,7 @@ type Fetch = (url: string, init: unknown, context: unknown, info: unknown) => Pr
  * Latency and failures are counted per subgraph. Runs after useSignedViewer,
  * so it adds to the headers that plugin settled on.
  */
-export function useObservability(options: { metrics: GatewayMetrics; guard: HookGuard }): EnginePlugin {
+export function useObservability(options: ObservabilityOptions): EnginePlugin {
   const { metrics, guard } = options;
   const countErrors = guard('graphql_errors_counted', (result: unknown) => {
     const results = Array.isArray(result) ? result : [result];

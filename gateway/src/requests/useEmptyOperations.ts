@@ -1,5 +1,5 @@
 import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 import { isIncluded } from './isIncluded';
 
 /** Whether any field of the root selection survives @skip/@include, looking through fragments. */

@@ -1,5 +1,5 @@
 import type { DocumentNode } from 'graphql';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 import { mergeDuplicateFields } from './mergeDuplicateFields';
 import { resolveConditionalSelections } from './resolveConditionalSelections';
 

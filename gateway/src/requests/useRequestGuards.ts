@@ -1,5 +1,5 @@
 import { AppError } from '@profile-graph/core';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 import { operationProblem } from './operationProblem';
 import { MAX_VARIABLE_DEPTH, findJsonProblem, reservedNamesRule } from './reservedNames';
 

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, type Logger, type Viewer } from '@profile-graph/core';
-import type { Engine } from '../engine/createEngine';
+import type { Engine } from '../engine/types';
 import { clientIp } from '../auth/clientIp';
 import { clientOrigin } from '../auth/clientOrigin';
 import type { RateLimiter } from '../limits/tokenBucketLimiter';

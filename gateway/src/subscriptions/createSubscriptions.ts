@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import type { Logger, Viewer } from '@profile-graph/core';
 import type { GatewayConfig } from '../config/loadGatewayConfig';
-import type { Engine, EnginePlugin } from '../engine/createEngine';
+import type { Engine, EnginePlugin } from '../engine/types';
 import type { AuthRequirements } from '../authorization/readAuthRequirements';
 import type { RateLimiter } from '../limits/tokenBucketLimiter';
 import type { IdentityLink } from '../auth/identityLink';

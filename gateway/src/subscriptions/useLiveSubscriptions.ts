@@ -1,4 +1,4 @@
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 import type { LiveSubscriptions } from './liveSubscriptions';
 
 /**

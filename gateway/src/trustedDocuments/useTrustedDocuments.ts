@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, type Viewer } from '@profile-graph/core';
 import type { Counter } from 'prom-client';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 import type { TrustedDocumentRegistry } from './trustedDocumentRegistry';
 
 /** Refusals happen before parsing and planning; their status is the registry's (useRequestErrorStatus keeps it). */

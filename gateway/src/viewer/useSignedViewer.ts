@@ -1,5 +1,5 @@
 import { VIEWER_HEADER, anonymousViewer, type Viewer, type ViewerSigner } from '@profile-graph/core';
-import type { EnginePlugin } from '../engine/createEngine';
+import type { EnginePlugin } from '../engine/types';
 
 /**
  * The viewer a subgraph fetch is signed for: the request's viewer, else
@@ -25,6 +25,10 @@ export function stripClientIdentity(headers: Record<string, string> | undefined)
   return kept;
 }
 
+export interface SignedViewerOptions {
+  sign: ViewerSigner;
+}
+
 /**
  * Signs the request's viewer for each subgraph fetch. The token's audience is
  * the subgraph's name, so a token captured at one subgraph cannot be replayed
@@ -32,7 +36,7 @@ export function stripClientIdentity(headers: Record<string, string> | undefined)
  * again for a few seconds (reusingViewerSigner): signing per fetch was the
  * largest cost of a signed-in request.
  */
-export function useSignedViewer(options: { sign: ViewerSigner }): EnginePlugin {
+export function useSignedViewer(options: SignedViewerOptions): EnginePlugin {
   return {
     onFetch({ executionRequest, options: init, setOptions }) {
       // No execution request: the runtime fetching something for itself, not a subgraph call on behalf of a client.
