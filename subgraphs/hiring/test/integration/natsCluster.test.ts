@@ -70,6 +70,8 @@ describe('a 3-node NATS cluster losing a node under load', () => {
     const headers = await env.viewerHeaders({ kind: 'anonymous', scopes: [] }, 'identity');
     const ids: string[] = [];
     let failed = 0;
+    // What each failed sign-up answered, so a failure says why (status, code, message).
+    const failures: string[] = [];
     let next = 0;
     const worker = async () => {
       while (next < SIGN_UPS) {
@@ -82,12 +84,17 @@ describe('a 3-node NATS cluster losing a node under load', () => {
         const response = await postGraphQL(identityUrl, 'mutation($i: SignUpInput!) { signUp(input: $i) { user { id } } }', { i: { handle, password: 'correct horse battery', displayName: handle } }, headers);
         const id = response.body.data?.signUp?.user?.id as string | undefined;
         if (id) ids.push(id);
-        else failed += 1;
+        else {
+          failed += 1;
+          const error = response.body.errors?.[0] as { message?: string; extensions?: { code?: string } } | undefined;
+          failures.push(`#${i} ${Date.now() - killedAt} ms after the kill: HTTP ${response.status} ${error?.extensions?.code ?? ''} ${error?.message ?? ''}`);
+        }
       }
     };
     const started = Date.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const loadMs = Date.now() - started;
+    expect(failures).toEqual([]);
     expect(failed).toBe(0);
     expect(ids).toHaveLength(SIGN_UPS);
 
