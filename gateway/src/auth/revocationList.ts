@@ -43,7 +43,12 @@ export class RevocationList {
   private messages: ConsumerMessages | null = null;
   private synced = false;
   private connected = true;
-  private lastHeardAt = Date.now();
+  /**
+   * When the oldest PING still unanswered was sent; null while none is. Staleness is counted from an
+   * unanswered PING, not from the last answer: a busy event loop that runs late must not look like a
+   * silent server (it did under a loaded test run), while a server that never answers still does.
+   */
+  private unansweredSince: number | null = null;
   private generation = 0;
   private stopped = false;
   private pingTimer: NodeJS.Timeout | undefined;
@@ -97,14 +102,13 @@ export class RevocationList {
     const markSynced = () => {
       if (generation !== this.generation || this.synced) return;
       this.synced = true;
-      this.lastHeardAt = Date.now();
+      this.unansweredSince = null;
       caughtUp();
     };
     void (async () => {
       for await (const message of messages) {
         this.apply(message.subject, message.data, message.headers?.get('KV-Operation'));
         lastSeq = message.info.streamSequence;
-        this.lastHeardAt = Date.now();
         if (message.info.pending === 0 || (target !== null && lastSeq >= target)) markSynced();
       }
     })().catch((error: unknown) => {
@@ -185,10 +189,13 @@ export class RevocationList {
 
   private ping(): void {
     if (!this.connected || this.options.nc.isClosed()) return;
+    const sentAt = Date.now();
+    this.unansweredSince ??= sentAt;
     this.options.nc.flush().then(
       () => {
-        const wasStale = Date.now() - this.lastHeardAt > this.options.staleAfterMs;
-        this.lastHeardAt = Date.now();
+        const wasStale = this.unansweredSince !== null && Date.now() - this.unansweredSince > this.options.staleAfterMs;
+        // A PING is answered after every earlier one (one connection, in order): nothing older is pending.
+        if (this.unansweredSince !== null && this.unansweredSince <= sentAt) this.unansweredSince = null;
         // Back from a silence: what was revoked meanwhile may not have reached the consumer (its pulls may have expired),
         // so read the bucket again before vouching, as after a reconnect. (load() unsets `synced` before it yields.)
         if (wasStale && this.synced) {
@@ -207,7 +214,8 @@ export class RevocationList {
 
   /** True while the list is known to hold every revocation identity has written (see the class comment). */
   isCurrent(): boolean {
-    return this.synced && this.connected && !this.options.nc.isClosed() && Date.now() - this.lastHeardAt <= this.options.staleAfterMs;
+    const silent = this.unansweredSince !== null && Date.now() - this.unansweredSince > this.options.staleAfterMs;
+    return this.synced && this.connected && !this.options.nc.isClosed() && !silent;
   }
 
   isRevoked(kind: RevocationKind, id: string): boolean {

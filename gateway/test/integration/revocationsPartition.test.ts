@@ -116,4 +116,17 @@ describe('revocations through a silent partition', () => {
     expect((await ask(kept)).body).toEqual({ data: { __typename: 'Query' } });
     console.log(`silent partition: user tokens refused (503) ${refusedAfter} ms into it; the revocation written during it applied ${Date.now() - thawedAt} ms after it ended`);
   }, 30_000);
+
+  it('keeps vouching through a stall of its own event loop longer than the bound: a late loop is not a silent server', async () => {
+    const sign = await createSessionSigner(env.sessionKeys.privateKey, { ttlSeconds: 900, kid: 'k1' });
+    const token = (await sign({ userId: randomUUID(), sessionId: randomUUID() })).token;
+    const ask = () => postGraphQL(url, '{ __typename }', {}, { authorization: `Bearer ${token}` });
+    expect((await ask()).body).toEqual({ data: { __typename: 'Query' } });
+    // The gateway runs in this process: a synchronous wait stalls its loop (its pings and their answers) too.
+    const until = Date.now() + STALE_AFTER_MS * 2.5;
+    while (Date.now() < until) {
+      // busy: a CPU-bound stretch, as under a loaded machine
+    }
+    expect((await ask()).body).toEqual({ data: { __typename: 'Query' } });
+  });
 });
