@@ -12,7 +12,7 @@ export const consentResolvers = {
     /** A user's consents are theirs alone to see. */
     consents: async (user, _, context) => {
       requireOwner(context.viewer, user.id, 'consents');
-      const states = await context.services.states.find({ userId: user.id }).select({ ledger: 0 }).lean();
+      const states = await context.services.states.find({ userId: user.id }).select({ ledger: 0, lastEntry: 0 }).lean();
       const byPurpose = new Map(states.map((state) => [state.purpose, state]));
       return allConsentPurposes.map(
         (purpose) => byPurpose.get(purpose) ?? { purpose, status: 'NEVER_GRANTED', policyVersion: null, updatedAt: null },
@@ -23,7 +23,7 @@ export const consentResolvers = {
     grantConsent: async (_, args, context): Promise<ConsentStateView> => {
       const userId = requireUser(context.viewer);
       const input = validateGrant(args.input);
-      const state = await recordConsentDecision(context.services.states, {
+      const state = await recordConsentDecision(context.services, {
         userId,
         purpose: input.purpose,
         status: 'GRANTED',
@@ -39,7 +39,7 @@ export const consentResolvers = {
     },
     withdrawConsent: async (_, args, context): Promise<ConsentStateView> => {
       const userId = requireUser(context.viewer);
-      const state = await recordConsentDecision(context.services.states, {
+      const state = await recordConsentDecision(context.services, {
         userId,
         purpose: args.purpose,
         status: 'WITHDRAWN',

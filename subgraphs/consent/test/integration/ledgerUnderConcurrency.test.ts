@@ -23,7 +23,7 @@ describe('consent ledger under concurrent decisions and relay passes', () => {
     const userId = 'u-concurrency';
     const decisions = 60;
     for (let i = 0; i < decisions; i += 1) {
-      await recordConsentDecision(consent.services.states, {
+      await recordConsentDecision(consent.services, {
         userId,
         purpose: 'EMPLOYER_SHARING',
         status: i % 2 === 0 ? 'GRANTED' : 'WITHDRAWN',
@@ -36,7 +36,14 @@ describe('consent ledger under concurrent decisions and relay passes', () => {
     const doc = await consent.services.states.findById(`${userId}:EMPLOYER_SHARING`).lean();
     expect(doc?.version).toBe(decisions);
     expect(doc?.status).toBe('WITHDRAWN');
-    expect(doc?.ledger.map((entry) => entry.version)).toEqual(Array.from({ length: decisions }, (_, i) => i + 1));
+    // The ledger is its own insert-only collection: every acknowledged decision is there, once, in order,
+    // and the state document holds only the latest entry (it no longer grows with the ledger).
+    const ledger = await consent.services.ledger.find({ userId, purpose: 'EMPLOYER_SHARING' }).sort({ version: 1 }).lean();
+    expect(ledger.map((entry) => entry.version)).toEqual(Array.from({ length: decisions }, (_, i) => i + 1));
+    expect(ledger.map((entry) => entry.status)).toEqual(Array.from({ length: decisions }, (_, i) => (i % 2 === 0 ? 'GRANTED' : 'WITHDRAWN')));
+    expect(ledger.map((entry) => entry._id)).toEqual(Array.from({ length: decisions }, (_, i) => `${userId}:EMPLOYER_SHARING:${i + 1}`));
+    expect(doc?.lastEntry?.version).toBe(decisions);
+    expect(doc).not.toHaveProperty('ledger');
     const jsm = await (await env.bus('admin')).nc.jetstreamManager();
     const last = await jsm.streams.getMessage('CONSENT_STATE', { last_by_subj: consentStateSubject(userId, 'EMPLOYER_SHARING') });
     expect(JSON.parse(Buffer.from(last.data).toString()).data).toMatchObject({ version: decisions, status: 'WITHDRAWN' });
