@@ -37,7 +37,7 @@ export async function exportConsentData(
   for (const state of await deps.states.find({ userId }).select({ ledger: 0, lastEntry: 0 }).lean()) {
     items.push({
       collection: 'consent_states',
-      kind: 'consent decision and its ledger',
+      kind: 'consent decision',
       retention: 'while your account exists (the ledger is the record that you consented, GDPR Art. 7(1)); deleted when you erase it',
       purpose: state.purpose,
       // Who may receive data under this consent while it stands: processors by name; the rest is in `data.recipients`.
@@ -51,6 +51,17 @@ export async function exportConsentData(
         policyVersion: state.policyVersion,
         version: state.version,
         updatedAt: state.updatedAt,
+      },
+    });
+    // The ledger is its own collection (one document per decision): one item per purpose, oldest first.
+    items.push({
+      collection: 'consent_ledger',
+      kind: 'consent ledger: every grant and withdrawal, with notice version, method, origin and receipt id',
+      retention: 'while your account exists (the ledger is the record that you consented, GDPR Art. 7(1)); deleted when you erase it',
+      purpose: state.purpose,
+      recipients: [],
+      data: {
+        purpose: state.purpose,
         ledger: ledger.filter((entry) => entry.purpose === state.purpose).map(({ userId: _user, purpose: _purpose, ...entry }) => entry),
       },
     });
