@@ -4,6 +4,26 @@ import { storeLedgerEntries, type ConsentLedgerModel } from '../models/consentLe
 import { consentStateId, type ConsentLedgerEntry, type ConsentStateDoc, type ConsentStateModel } from '../models/consentStateModel';
 
 const MAX_ATTEMPTS = 5;
+/** Bound on the entries remembered as copied per ledger (forgetting only costs a repeated, harmless insert). */
+const REMEMBERED = 10_000;
+
+/**
+ * Per ledger model (so per database), the last entry this process copied for each
+ * state document: the next decision there skips copying it again, one insert less
+ * per decision. Keyed by version and time, so an entry written elsewhere (another
+ * instance, a state recreated after an erasure) is still copied.
+ */
+const copied = new WeakMap<ConsentLedgerModel, Map<string, string>>();
+const entryKey = (entry: ConsentLedgerEntry) => `${entry.version}@${new Date(entry.recordedAt).getTime()}`;
+
+function rememberCopied(ledger: ConsentLedgerModel, stateId: string, entry: ConsentLedgerEntry): void {
+  let byState = copied.get(ledger);
+  if (!byState) copied.set(ledger, (byState = new Map()));
+  if (byState.size >= REMEMBERED) byState.clear();
+  byState.set(stateId, entryKey(entry));
+}
+
+const isCopied = (ledger: ConsentLedgerModel, stateId: string, entry: ConsentLedgerEntry) => copied.get(ledger)?.get(stateId) === entryKey(entry);
 
 export interface ConsentDecision {
   userId: string;
@@ -61,11 +81,13 @@ export async function recordConsentDecision(
       if (!current) {
         await states.create({ _id, userId: decision.userId, purpose: decision.purpose, ...state, lastEntry: entry, ...outboxOnCreate(events) });
         await storeLedgerEntries(ledger, decision.userId, decision.purpose, [entry]);
+        rememberCopied(ledger, _id, entry);
         return { _id, userId: decision.userId, purpose: decision.purpose, ...state };
       }
       // What this write replaces goes to the ledger first: the previous entry, and the whole
       // array of a document written before the ledger collection (dropped by this write).
-      await storeLedgerEntries(ledger, decision.userId, decision.purpose, [...(current.ledger ?? []), ...(current.lastEntry ? [current.lastEntry] : [])]);
+      const previous = current.lastEntry && !isCopied(ledger, _id, current.lastEntry) ? [current.lastEntry] : [];
+      await storeLedgerEntries(ledger, decision.userId, decision.purpose, [...(current.ledger ?? []), ...previous]);
       // updateOne, not findOneAndUpdate: FerretDB 1.x cannot project findAndModify results,
       // and mongoose projects away the select:false outbox fields.
       const change = current.ledger ? { $set: { ...state, lastEntry: entry }, $unset: { ledger: '' } } : { $set: { ...state, lastEntry: entry } };
@@ -74,6 +96,7 @@ export async function recordConsentDecision(
       // (one round trip less before the withdrawal is relayed).
       if (modifiedCount === 1) {
         await storeLedgerEntries(ledger, decision.userId, decision.purpose, [entry]);
+        rememberCopied(ledger, _id, entry);
         return { _id, userId: decision.userId, purpose: decision.purpose, ...state };
       }
     } catch (error) {
