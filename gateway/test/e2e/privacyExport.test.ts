@@ -39,7 +39,7 @@ describe('exportMyData', () => {
     expect(expected).toEqual({
       identity: ['api_keys', 'consent_projection', 'organizations', 'sessions', 'users'],
       hiring: ['applications', 'consent_projection', 'hiring_profiles', 'job_activity', 'jobs', 'organizations'],
-      consent: ['consent_projection', 'consent_states', 'data_access_log'],
+      consent: ['consent_ledger', 'consent_projection', 'consent_states', 'data_access_log'],
       calls: ['callChanges', 'callPrivacy', 'callerVerifications', 'calls', 'consent_projection', 'users'],
     });
 

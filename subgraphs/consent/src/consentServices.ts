@@ -1,5 +1,6 @@
 import type { EventBus, OutboxRelay, SubgraphContext } from '@profile-graph/kit';
 import type { Connection } from 'mongoose';
+import type { ConsentLedgerModel } from './models/consentLedgerModel';
 import type { DataAccessModel } from './models/dataAccessModel';
 import type { ConsentStateModel } from './models/consentStateModel';
 import type { PrivacyProgressModel, PrivacyRequestModel } from './privacy/privacyRequestModels';
@@ -7,6 +8,8 @@ import type { ReceiptController } from './receipts/buildConsentReceipt';
 
 export interface ConsentServices {
   states: ConsentStateModel;
+  /** Insert-only: one document per decision. */
+  ledger: ConsentLedgerModel;
   relay: OutboxRelay;
   accessLog: DataAccessModel;
   receiptController: ReceiptController;

@@ -4,6 +4,7 @@ import type { ConsentConfig } from './consentConfig';
 import type { ConsentServices } from './consentServices';
 import { storeDataAccess } from './consumers/storeDataAccess';
 import { dataAccessModel } from './models/dataAccessModel';
+import { consentLedgerModel } from './models/consentLedgerModel';
 import { consentStateModel } from './models/consentStateModel';
 import { consentRetentionPolicies } from './privacy/consentRetention';
 import { eraseConsentData } from './privacy/eraseConsentData';
@@ -37,6 +38,8 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
     setup: async ({ db, relay, bus, logger }) => {
       // The ledger and its relay write the same documents (see OutboxRelay.track).
       const states = relay.track(consentStateModel(db));
+      // Insert-only, so not tracked: no two writers can race on one of its documents.
+      const ledger = consentLedgerModel(db);
       const accessLog = dataAccessModel(db);
       const receiptController = {
         name: config.CONTROLLER_NAME,
@@ -59,6 +62,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
       const privacyProgress = privacyProgressModel(db);
       const services: ConsentServices = {
         states,
+        ledger,
         relay,
         accessLog,
         receiptController,
@@ -77,7 +81,7 @@ export async function createConsent(config: ConsentConfig, options: ConsentOptio
         consumers: [storeDataAccess(accessLog, logger, erasureGuard(db), bus), recordErasureProgress(privacyProgress)],
         // No export part: consent assembles the export (exportMyData) and adds its own section there.
         privacy: {
-          erasure: { erase: (userId) => eraseConsentData({ states, accessLog, relay, bus }, userId) },
+          erasure: { erase: (userId) => eraseConsentData({ states, ledger, accessLog, relay, bus }, userId) },
           retention: {
             intervalMs: config.RETENTION_SWEEP_INTERVAL_MS,
             policies: consentRetentionPolicies({ accessLog, accessLogDays: config.RETENTION_ACCESS_LOG_DAYS }),

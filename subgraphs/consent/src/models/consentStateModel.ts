@@ -25,10 +25,14 @@ export interface ConsentLedgerEntry {
 }
 
 /**
- * Current consent of one user for one purpose, with its ledger. The ledger
- * lives in the same document so that a decision, its ledger entry and its
- * events are one atomic write (FerretDB has no transactions). `version`
- * grows by one per decision; consumers keep only the highest they have seen.
+ * Current consent of one user for one purpose. `version` grows by one per
+ * decision; consumers keep only the highest they have seen. The ledger is the
+ * consent_ledger collection (consentLedgerModel); the latest decision's entry
+ * also rides here, as `lastEntry`, so that a decision, its entry and its events
+ * are still one atomic write (FerretDB has no transactions): the entry is
+ * copied to the ledger right after, and again by the next decision before it
+ * replaces `lastEntry`, so no acknowledged entry exists only in memory. The
+ * document stays the same size however many decisions are made (issue 19).
  */
 export interface ConsentStateDoc {
   _id: string;
@@ -38,7 +42,10 @@ export interface ConsentStateDoc {
   policyVersion: string | null;
   version: number;
   updatedAt: Date;
-  ledger: ConsentLedgerEntry[];
+  /** The entry of `version` (absent on documents written before the ledger collection). */
+  lastEntry?: ConsentLedgerEntry | null;
+  /** Documents written before the ledger collection only: their entries so far; moved out by the next decision. */
+  ledger?: ConsentLedgerEntry[];
 }
 
 const consentStateSchema = new Schema<ConsentStateDoc>(
@@ -50,7 +57,8 @@ const consentStateSchema = new Schema<ConsentStateDoc>(
     policyVersion: { type: String, default: null },
     version: { type: Number, required: true },
     updatedAt: { type: Date, required: true },
-    ledger: { type: [Object], default: [] },
+    lastEntry: { type: Object, default: undefined },
+    ledger: { type: [Object], default: undefined },
     ...outboxSchemaFields,
   },
   { collection: 'consent_states', versionKey: false },

@@ -1,5 +1,7 @@
 import { consentPurposes, exportConsentProjection, type ExportItem, type ExportRecipient, type ExportSection } from '@profile-graph/kit';
 import type { Connection } from 'mongoose';
+import { readConsentLedger } from '../ledger/readConsentLedger';
+import type { ConsentLedgerModel } from '../models/consentLedgerModel';
 import type { ConsentStateModel } from '../models/consentStateModel';
 import { accessSummary, type DataAccessDoc, type DataAccessModel } from '../models/dataAccessModel';
 import type { PrivacyRequestModel } from './privacyRequestModels';
@@ -27,14 +29,15 @@ export function accessRecipients(entry: Pick<DataAccessDoc, 'viewerKind' | 'view
  * data by someone else (the recipients), and their privacy requests.
  */
 export async function exportConsentData(
-  deps: { db: Connection; states: ConsentStateModel; accessLog: DataAccessModel; privacyRequests: PrivacyRequestModel; accessLogDays: number },
+  deps: { db: Connection; states: ConsentStateModel; ledger: ConsentLedgerModel; accessLog: DataAccessModel; privacyRequests: PrivacyRequestModel; accessLogDays: number },
   userId: string,
 ): Promise<ExportSection> {
   const items: ExportItem[] = [];
-  for (const state of await deps.states.find({ userId }).lean()) {
+  const ledger = await readConsentLedger(deps, userId);
+  for (const state of await deps.states.find({ userId }).select({ ledger: 0, lastEntry: 0 }).lean()) {
     items.push({
       collection: 'consent_states',
-      kind: 'consent decision and its ledger',
+      kind: 'consent decision',
       retention: 'while your account exists (the ledger is the record that you consented, GDPR Art. 7(1)); deleted when you erase it',
       purpose: state.purpose,
       // Who may receive data under this consent while it stands: processors by name; the rest is in `data.recipients`.
@@ -48,7 +51,18 @@ export async function exportConsentData(
         policyVersion: state.policyVersion,
         version: state.version,
         updatedAt: state.updatedAt,
-        ledger: state.ledger,
+      },
+    });
+    // The ledger is its own collection (one document per decision): one item per purpose, oldest first.
+    items.push({
+      collection: 'consent_ledger',
+      kind: 'consent ledger: every grant and withdrawal, with notice version, method, origin and receipt id',
+      retention: 'while your account exists (the ledger is the record that you consented, GDPR Art. 7(1)); deleted when you erase it',
+      purpose: state.purpose,
+      recipients: [],
+      data: {
+        purpose: state.purpose,
+        ledger: ledger.filter((entry) => entry.purpose === state.purpose).map(({ userId: _user, purpose: _purpose, ...entry }) => entry),
       },
     });
   }

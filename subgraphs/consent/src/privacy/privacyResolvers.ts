@@ -67,14 +67,14 @@ export const privacyResolvers = {
   Query: {
     exportMyData: async (_, __, context) => {
       const userId = requireUser(context.viewer);
-      const { nc, exportTimeoutMs, states, accessLog, privacyRequests, db } = context.services;
+      const { nc, exportTimeoutMs, states, ledger, accessLog, privacyRequests, db } = context.services;
       const gather = (subgraph: string) =>
         requestExportSection(nc, subgraph, userId, exportTimeoutMs).catch((error: unknown) => {
           context.log.warn({ err: error, subgraph }, 'export section unavailable');
           throw new AppError('SERVICE_UNAVAILABLE', `The ${subgraph} part of your data could not be gathered; try again shortly.`, { service: subgraph });
         });
       const [identity, hiring, calls] = await Promise.all([gather('identity'), gather('hiring'), gather('calls')]);
-      const own = await exportConsentData({ db, states, accessLog, privacyRequests, accessLogDays: context.services.accessLogRetentionDays }, userId);
+      const own = await exportConsentData({ db, states, ledger, accessLog, privacyRequests, accessLogDays: context.services.accessLogRetentionDays }, userId);
       const sections: ExportSection[] = [identity, hiring, own, calls];
       return {
         format: 'profile-graph.export.v1',

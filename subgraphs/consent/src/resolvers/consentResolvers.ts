@@ -1,6 +1,6 @@
-import { allConsentPurposes, requireOwner, requireUser } from '@profile-graph/kit';
+import { allConsentPurposes, batchByField, requireOwner, requireUser } from '@profile-graph/kit';
 import { recordConsentDecision, type ConsentStateView } from '../ledger/recordConsentDecision';
-import { consentStateId } from '../models/consentStateModel';
+import { consentStateId, type ConsentStateDoc } from '../models/consentStateModel';
 import { validateGrant } from '../validation/validateGrant';
 import type { Resolvers } from '../generated/resolvers';
 
@@ -12,7 +12,10 @@ export const consentResolvers = {
     /** A user's consents are theirs alone to see. */
     consents: async (user, _, context) => {
       requireOwner(context.viewer, user.id, 'consents');
-      const states = await context.services.states.find({ userId: user.id }).select({ ledger: 0 }).lean();
+      // By _id (one per purpose), not by userId: FerretDB answers only `_id` equality from an index, so
+      // `find({ userId })` read every user's state document on every `me { consents }` (issue 19).
+      const load = batchByField<ConsentStateDoc & Record<string, unknown>>(context.services.states, '_id', { ledger: 0, lastEntry: 0 });
+      const states = (await load(allConsentPurposes.map((purpose) => consentStateId(user.id, purpose)))).filter((state) => state !== null);
       const byPurpose = new Map(states.map((state) => [state.purpose, state]));
       return allConsentPurposes.map(
         (purpose) => byPurpose.get(purpose) ?? { purpose, status: 'NEVER_GRANTED', policyVersion: null, updatedAt: null },
@@ -23,7 +26,7 @@ export const consentResolvers = {
     grantConsent: async (_, args, context): Promise<ConsentStateView> => {
       const userId = requireUser(context.viewer);
       const input = validateGrant(args.input);
-      const state = await recordConsentDecision(context.services.states, {
+      const state = await recordConsentDecision(context.services, {
         userId,
         purpose: input.purpose,
         status: 'GRANTED',
@@ -39,7 +42,7 @@ export const consentResolvers = {
     },
     withdrawConsent: async (_, args, context): Promise<ConsentStateView> => {
       const userId = requireUser(context.viewer);
-      const state = await recordConsentDecision(context.services.states, {
+      const state = await recordConsentDecision(context.services, {
         userId,
         purpose: args.purpose,
         status: 'WITHDRAWN',
