@@ -1,3 +1,5 @@
+import { tokenExpiresAtMs } from './tokenExpiresAtMs';
+
 /** Verified tokens kept; the oldest goes first past it. */
 const MAX_ENTRIES = 10_000;
 /** Longest a verification is trusted again without checking the signature anew. */
@@ -6,16 +8,6 @@ const MAX_REUSE_MS = 60_000;
 interface Entry<T> {
   claims: Promise<T>;
   until: number;
-}
-
-/** The `exp` of a JWT in ms, or undefined when it cannot be read. */
-function expiresAtMs(token: string): number | undefined {
-  try {
-    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -37,7 +29,7 @@ export function cachingSessionVerifier<T>(verify: (token: string) => Promise<T>,
     if (cached && cached.until > at) return cached.claims;
     if (cached) entries.delete(token);
     const claims = verify(token);
-    const expires = expiresAtMs(token);
+    const expires = tokenExpiresAtMs(token);
     if (expires === undefined || expires <= at) return claims;
     const entry: Entry<T> = { claims, until: Math.min(expires, at + MAX_REUSE_MS) };
     entries.set(token, entry);

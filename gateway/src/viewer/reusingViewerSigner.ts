@@ -1,5 +1,6 @@
 import type { Viewer, ViewerSigner } from '@profile-graph/core';
 import { canonicalViewer } from './canonicalViewer';
+import { tokenExpiresAtMs } from '../auth/tokenExpiresAtMs';
 
 /** Longest a token is handed out again after it was signed. */
 const REUSE_MS = 10_000;
@@ -11,16 +12,6 @@ const MAX_ENTRIES = 10_000;
 interface Entry {
   token: Promise<string>;
   reuseUntil: number;
-}
-
-/** The `exp` of a JWT in ms, or undefined when it cannot be read. */
-function expiresAtMs(token: string): number | undefined {
-  try {
-    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -49,7 +40,7 @@ export function reusingViewerSigner(sign: ViewerSigner, now: () => number = Date
     if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
     entry.token.then(
       (token) => {
-        const expires = expiresAtMs(token);
+        const expires = tokenExpiresAtMs(token);
         entry.reuseUntil = expires === undefined ? 0 : Math.min(entry.reuseUntil, expires - MIN_LIFE_LEFT_MS);
       },
       () => {
