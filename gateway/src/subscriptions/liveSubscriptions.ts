@@ -196,7 +196,7 @@ export class LiveSubscriptions {
         }),
       );
     },
-    callUpdated: ({ root, stream, serial, run, listen }: DriverArgs) => {
+    callUpdated: ({ root, stream, serial, run, listen, arg }: DriverArgs) => {
       const callId = argumentValue(root, 'callId');
       // One query for the first check and every event: the client's selection plus the id and status the gateway needs
       // (under aliases of its own, removed before the client sees them).
@@ -212,19 +212,24 @@ export class LiveSubscriptions {
         const { _liveId: id, _liveStatus: status, ...visible } = call;
         return { id, status, frame: callFrame(root, { ...body, data: { [root.responseKey]: visible } }) };
       };
+      const onEvent = (event: LiveEvent) =>
+        serial(async () => {
+          const next = await read();
+          if (!next) return;
+          stream.push(next.frame);
+          if (('ended' in event && event.ended) || !LIVE_STATUSES.has(next.status)) stream.end();
+        });
+      const asked = arg('callId') ?? '';
+      // Listening starts now, before the first read: an event heard while it runs is queued behind it, not lost.
+      // Its handler only re-runs the subscriber's own query, so a caller who may not see the call learns nothing
+      // from it, and the first read ends the subscription (and with it the listener) for them.
+      listen(topics.call(asked), onEvent);
       serial(async () => {
         const first = await read();
         if (!first) return;
         // A call that is already over changes no more: its final state, and done.
         if (!LIVE_STATUSES.has(first.status)) return stream.end(first.frame);
-        listen(topics.call(first.id), (event) =>
-          serial(async () => {
-            const next = await read();
-            if (!next) return;
-            stream.push(next.frame);
-            if (('ended' in event && event.ended) || !LIVE_STATUSES.has(next.status)) stream.end();
-          }),
-        );
+        if (first.id !== asked) listen(topics.call(first.id), onEvent);
       });
     },
     callSignal: ({ root, stream, serial, run, listen, arg }: DriverArgs) => {
@@ -250,22 +255,23 @@ export class LiveSubscriptions {
           if (result.signals.length < SIGNAL_PAGE) return true;
         }
       };
+      const id = arg('callId') ?? '';
+      // Listening starts before the first drain, so a signal sent while it reads is drained after it, not missed.
+      // Each drain reads everything after the cursor, so one queued drain covers every signal heard before it starts.
+      let queued = false;
+      listen(topics.signal(id), () => {
+        if (queued) return;
+        queued = true;
+        serial(async () => {
+          queued = false;
+          await drain();
+        });
+      });
+      listen(topics.call(id), (event) => {
+        if ('ended' in event && event.ended) serial(async () => stream.end());
+      });
       serial(async () => {
-        if (!(await drain())) return;
-        const id = arg('callId') ?? '';
-        // Each drain reads everything after the cursor, so one queued drain covers every signal heard before it starts.
-        let queued = false;
-        listen(topics.signal(id), () => {
-          if (queued) return;
-          queued = true;
-          serial(async () => {
-            queued = false;
-            await drain();
-          });
-        });
-        listen(topics.call(id), (event) => {
-          if ('ended' in event && event.ended) serial(async () => stream.end());
-        });
+        await drain();
       });
     },
     myConsentChanged: ({ root, viewer, stream, serial, run, listen }: DriverArgs) => {
@@ -302,18 +308,19 @@ export class LiveSubscriptions {
         if (status === 'COMPLETED') stream.end();
         return true;
       };
+      // Listening starts before the first read, so progress recorded while it runs is read after it, not missed.
+      listen(topics.privacy(arg('id') ?? ''), () =>
+        serial(async () => {
+          for (const wait of PROGRESS_RETRIES_MS) {
+            const body = await run(query);
+            if (!body || emit(body) || !stream.isOpen) return;
+            await new Promise((resolve) => setTimeout(resolve, wait));
+          }
+        }),
+      );
       serial(async () => {
         const first = await run(query);
-        if (!first || !emit(first) || !stream.isOpen) return;
-        listen(topics.privacy(arg('id') ?? ''), () =>
-          serial(async () => {
-            for (const wait of PROGRESS_RETRIES_MS) {
-              const body = await run(query);
-              if (!body || emit(body) || !stream.isOpen) return;
-              await new Promise((resolve) => setTimeout(resolve, wait));
-            }
-          }),
-        );
+        if (first) emit(first);
       });
     },
   };
