@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createSessionSigner } from '@profile-graph/core';
 import { startGraph, type TestGraph } from '../support/startGraph';
-import { liveClient, sseClient, wsClient, type Feed, type Transport } from '../support/liveClients';
+import { disposeAll, liveClient, sseClient, subscriptionsOpen, wsClient, type Feed, type Transport } from '../support/liveClients';
 import { verifiedOrganization } from '../support/verifiedOrganization';
 
 const INCOMING = 'subscription { incomingCall { id } }';
@@ -11,19 +11,6 @@ const PROGRESS = 'subscription($id: ID!) { privacyRequestUpdated(id: $id) { id s
 async function endOf(feed: Feed, since: number) {
   const { error, at } = await feed.ended;
   return { error, ms: at - since, last: feed.frames.at(-1) };
-}
-
-/** The gateway counts open subscriptions; a test waits for its own to be registered before acting. */
-async function openSubscriptions(graph: TestGraph): Promise<number> {
-  const response = await fetch(new URL('/metrics', graph.gatewayUrl));
-  return Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(await response.text())?.[1] ?? 0);
-}
-async function registered(graph: TestGraph, count: number) {
-  const deadline = Date.now() + 5_000;
-  while ((await openSubscriptions(graph)) < count) {
-    if (Date.now() > deadline) throw new Error(`fewer than ${count} subscriptions open`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 // A subscription lives only as long as its credential: sign-out, key revocation
@@ -36,8 +23,8 @@ describe('subscriptions end with their credential', () => {
   beforeAll(async () => {
     graph = await startGraph();
   });
-  afterEach(() => {
-    for (const made of clients.splice(0)) made.dispose();
+  afterEach(async () => {
+    await disposeAll(clients, graph.gatewayUrl);
   });
   afterAll(async () => {
     await graph?.stop();
@@ -45,10 +32,9 @@ describe('subscriptions end with their credential', () => {
 
   it.each<Transport>(['sse', 'ws'])('ends on sign-out within 1 s with an UNAUTHENTICATED frame (%s)', async (transport) => {
     const user = await graph.signUp(`signout_${transport}`, 'Signs Out');
-    const before = await openSubscriptions(graph);
     const client = keep(liveClient(transport, graph.gatewayUrl, user.token));
     const feed = client.subscribe(INCOMING);
-    await registered(graph, before + 1);
+    await subscriptionsOpen(graph.gatewayUrl, 1);
     const signedOut = Date.now();
     const out = await graph.query('mutation($t: String!) { signOut(refreshToken: $t) }', { t: user.refreshToken }, user.token);
     expect(out.body.data).toEqual({ signOut: true });
@@ -77,9 +63,8 @@ describe('subscriptions end with their credential', () => {
 
   it('ends when the account is deleted, within 1 s of the sessions being revoked', async () => {
     const user = await graph.signUp('deleted_live', 'Deleted');
-    const before = await openSubscriptions(graph);
     const feeds = [keep(sseClient(graph.gatewayUrl, { authorization: `Bearer ${user.token}` })).subscribe(INCOMING), keep(wsClient(graph.gatewayUrl, { authorization: `Bearer ${user.token}` })).subscribe(INCOMING)];
-    await registered(graph, before + 2);
+    await subscriptionsOpen(graph.gatewayUrl, 2);
     const asked = Date.now();
     const deleted = await graph.query('mutation { deleteMyAccount { id } }', {}, user.token);
     expect(deleted.body.errors).toBeUndefined();
@@ -100,11 +85,10 @@ describe('subscriptions end with their credential', () => {
     // An erasure request nobody has progressed yet, so the subscription stays open (the id is the capability).
     const requestId = randomUUID();
     await graph.subgraphs.consent.services.privacyRequests.collection.insertOne({ _id: requestId as never, userId: randomUUID(), kind: 'ERASURE', requestedAt: new Date() });
-    const before = await openSubscriptions(graph);
     const client = keep(transport === 'sse' ? sseClient(graph.gatewayUrl, headers) : wsClient(graph.gatewayUrl, headers));
     const feed = client.subscribe(PROGRESS, { id: requestId });
     expect((await feed.next()).data).toEqual({ privacyRequestUpdated: { id: requestId, status: 'IN_PROGRESS' } });
-    await registered(graph, before + 1);
+    await subscriptionsOpen(graph.gatewayUrl, 1);
     const revokedAt = Date.now();
     const revoked = await graph.query('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: keyId }, admin.token);
     expect(revoked.body.data.revokeApiKey.revokedAt).toBeTruthy();

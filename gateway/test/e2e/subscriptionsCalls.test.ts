@@ -1,6 +1,6 @@
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
-import { liveClient, type Transport } from '../support/liveClients';
+import { disposeAll, liveClient, subscriptionsOpen, type Transport } from '../support/liveClients';
 
 // Calls in real time through the gateway, with the real graphql-sse and graphql-ws
 // clients, against the four real subgraphs and NATS.
@@ -31,8 +31,8 @@ describe.each<Transport>(['sse', 'ws'])('call subscriptions over %s', (transport
     mallory = await graph.signUp(`mallory_live_${transport}`, 'Mallory');
   });
 
-  afterEach(() => {
-    for (const made of clients.splice(0)) made.dispose();
+  afterEach(async () => {
+    await disposeAll(clients, graph.gatewayUrl);
   });
 
   afterAll(async () => {
@@ -42,7 +42,7 @@ describe.each<Transport>(['sse', 'ws'])('call subscriptions over %s', (transport
   it('rings the callee within 1 s of startCall, with the caller resolved from identity', async () => {
     const incoming = client(grace.token).subscribe('subscription { incomingCall { id status kind caller { id displayName handle } } }');
     // Wait until the subscription is registered: a call started before would be at-most-once lost.
-    await eventually(async () => expect(await openSubscriptions(graph)).toBeGreaterThan(0));
+    await subscriptionsOpen(graph.gatewayUrl, 1);
     const latencies: number[] = [];
     const afterResponse: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -72,7 +72,7 @@ describe.each<Transport>(['sse', 'ws'])('call subscriptions over %s', (transport
     const adaSignals = client(ada.token).subscribe(SIGNALS, { id: callId });
     const offer = await graceSignals.next();
     expect(offer.data?.['callSignal']).toMatchObject({ type: 'OFFER', sdp: 'v=0 offer', from: { handle: `ada_live_${transport}` } });
-    await eventually(async () => expect(await openSubscriptions(graph)).toBeGreaterThanOrEqual(2));
+    await subscriptionsOpen(graph.gatewayUrl, 2);
 
     for (let i = 0; i < 10; i++) expect((await signal(ada.token, callId, `{ type: ICE_CANDIDATE, candidate: "candidate:${i}", sdpMid: "0" }`)).body.errors).toBeUndefined();
     expect((await signal(grace.token, callId, '{ type: ANSWER, sdp: "v=0 answer" }')).body.errors).toBeUndefined();
@@ -103,7 +103,7 @@ describe.each<Transport>(['sse', 'ws'])('call subscriptions over %s', (transport
     const UPDATED = 'subscription($id: ID!, $full: Boolean!) { callUpdated(callId: $id) { id status encryption @include(if: $full) { enabled changedAt } } }';
     const adaSide = client(ada.token).subscribe(UPDATED, { id: callId, full: true });
     const graceSide = client(grace.token).subscribe(UPDATED, { id: callId, full: true });
-    await eventually(async () => expect(await openSubscriptions(graph)).toBeGreaterThanOrEqual(2));
+    await subscriptionsOpen(graph.gatewayUrl, 2);
 
     const seen = async (expected: { status: string; enabled: boolean }) => {
       for (const side of [adaSide, graceSide]) {
@@ -152,9 +152,3 @@ describe.each<Transport>(['sse', 'ws'])('call subscriptions over %s', (transport
     await graph.query('mutation($id: ID!) { endCall(callId: $id) { status } }', { id: callId }, ada.token);
   });
 });
-
-async function openSubscriptions(graph: TestGraph): Promise<number> {
-  const response = await fetch(new URL('/metrics', graph.gatewayUrl));
-  const match = /^subscriptions_open\{[^}]*\} (\d+)$/m.exec(await response.text());
-  return match ? Number(match[1]) : 0;
-}

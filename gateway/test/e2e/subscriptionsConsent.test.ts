@@ -1,7 +1,7 @@
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
 import { GRANT, WITHDRAW, setConsent } from '../support/consentWorld';
-import { liveClient, sseClient, type Transport } from '../support/liveClients';
+import { disposeAll, liveClient, sseClient, subscriptionsOpen, type Transport } from '../support/liveClients';
 
 // Consent is decided per event, not per subscription: a withdrawal takes the
 // gated fields out of the very next event a subscriber receives.
@@ -13,8 +13,8 @@ describe('consent in subscriptions', () => {
   beforeAll(async () => {
     graph = await startGraph();
   });
-  afterEach(() => {
-    for (const made of clients.splice(0)) made.dispose();
+  afterEach(async () => {
+    await disposeAll(clients, graph.gatewayUrl);
   });
   afterAll(async () => {
     await graph?.stop();
@@ -34,10 +34,7 @@ describe('consent in subscriptions', () => {
       'subscription($id: ID!) { callUpdated(callId: $id) { status encryption { enabled } caller { handle phoneNumber } } }',
       { id: callId },
     );
-    await eventually(async () => {
-      const metrics = await (await fetch(new URL('/metrics', graph.gatewayUrl))).text();
-      expect(Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
-    });
+    await subscriptionsOpen(graph.gatewayUrl, 1);
 
     await graph.query('mutation($id: ID!) { acceptCall(callId: $id) { status } }', { id: callId }, callee.token);
     const granted = await feed.next();
@@ -58,10 +55,7 @@ describe('consent in subscriptions', () => {
     const other = await graph.signUp(`other_consent_${transport}`, 'Other');
     const mine = keep(liveClient(transport, graph.gatewayUrl, user.token)).subscribe('subscription { myConsentChanged { purpose status policyVersion } }');
     const theirs = keep(liveClient(transport, graph.gatewayUrl, other.token)).subscribe('subscription { myConsentChanged { purpose status } }');
-    await eventually(async () => {
-      const metrics = await (await fetch(new URL('/metrics', graph.gatewayUrl))).text();
-      expect(Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(2);
-    });
+    await subscriptionsOpen(graph.gatewayUrl, 2);
     await graph.query(GRANT, { p: 'HIRING_RECOMMENDATIONS' }, user.token);
     expect((await mine.next()).data).toEqual({ myConsentChanged: { purpose: 'HIRING_RECOMMENDATIONS', status: 'GRANTED', policyVersion: '2026-12' } });
     await graph.query(WITHDRAW, { p: 'HIRING_RECOMMENDATIONS' }, user.token);

@@ -1,7 +1,7 @@
 import { eventually } from '@profile-graph/kit/testing';
 import { postGraphQL } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
-import { wsClient } from '../support/liveClients';
+import { subscriptionsOpen, wsClient } from '../support/liveClients';
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)]!;
 
@@ -33,10 +33,7 @@ describe('subscription latency and relay rate', () => {
     const live = wsClient(gateway.url, { authorization: `Bearer ${callee.token}` });
     clients.push(live);
     const incoming = live.subscribe('subscription { incomingCall { id caller { handle } } }');
-    await eventually(async () => {
-      const text = await (await fetch(new URL('/metrics', gateway.url))).text();
-      expect(Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0)).toBe(1);
-    });
+    await subscriptionsOpen(gateway.url, 1);
 
     const fromSend: number[] = [];
     const fromAnswer: number[] = [];
@@ -63,10 +60,7 @@ describe('subscription latency and relay rate', () => {
     const callId: string = (await start()).body.data.startCall.id;
     await q('mutation($id: ID!) { acceptCall(callId: $id) { status } }', { id: callId }, callee.token);
     const signals = live.subscribe('subscription($id: ID!) { callSignal(callId: $id) { candidate cursor } }', { id: callId });
-    await eventually(async () => {
-      const text = await (await fetch(new URL('/metrics', gateway.url))).text();
-      expect(Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0)).toBe(2);
-    });
+    await subscriptionsOpen(gateway.url, 2);
     const began = performance.now();
     let next = 0;
     await Promise.all(

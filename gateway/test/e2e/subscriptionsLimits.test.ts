@@ -1,14 +1,9 @@
 import { eventually } from '@profile-graph/kit/testing';
 import WebSocket from 'ws';
 import { startGraph, type TestGraph } from '../support/startGraph';
-import { sseClient, wsClient } from '../support/liveClients';
+import { openSubscriptions, sseClient, wsClient } from '../support/liveClients';
 
 const INCOMING = 'subscription { incomingCall { id } }';
-
-async function openSubscriptions(url: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', url))).text();
-  return Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0);
-}
 
 /** A raw graphql-transport-ws handshake, to see what the gateway itself sends (close codes, pings). */
 function rawSocket(url: string, headers: Record<string, string> = {}) {

@@ -1,6 +1,6 @@
 import { eventually } from '@profile-graph/kit/testing';
 import { startGraph, type TestGraph } from '../support/startGraph';
-import { sseClient, wsClient } from '../support/liveClients';
+import { openSubscriptions, sseClient, subscriptionsOpen, wsClient } from '../support/liveClients';
 
 const INCOMING = 'subscription { incomingCall { id } }';
 
@@ -27,10 +27,7 @@ describe('subscriptions when NATS is lost', () => {
     const ws = wsClient(graph.gatewayUrl, headers);
     clients.push(sse, ws);
     const feeds = [sse.subscribe(INCOMING), ws.subscribe(INCOMING)];
-    await eventually(async () => {
-      const text = await (await fetch(new URL('/metrics', graph.gatewayUrl))).text();
-      expect(Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0)).toBe(2);
-    });
+    await subscriptionsOpen(graph.gatewayUrl, 2);
 
     await graph.env.nats.stop();
     for (const feed of feeds) {
@@ -53,8 +50,7 @@ describe('subscriptions when NATS is lost', () => {
       for (let polls = 0; polls < 50; polls++) {
         const ended = await Promise.race([feed.ended, new Promise((resolve) => setTimeout(() => resolve(undefined), 100))]);
         if (ended || feed.frames.length) throw new Error(`refused: ${JSON.stringify(feed.frames)} ${String((ended as { error?: unknown } | undefined)?.error)}`);
-        const text = await (await fetch(new URL('/metrics', graph.gatewayUrl))).text();
-        if (Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0) === 1) return feed;
+        if ((await openSubscriptions(graph.gatewayUrl)) === 1) return feed;
       }
       feed.close();
       throw new Error('the subscription neither opened nor was refused');

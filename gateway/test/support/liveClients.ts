@@ -99,3 +99,31 @@ export function liveClient(transport: Transport, gatewayUrl: string, token?: str
   const credentials: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return transport === 'sse' ? sseClient(gatewayUrl, credentials) : wsClient(gatewayUrl, credentials);
 }
+
+/** The gateway's subscriptions_open gauge: how many subscriptions it holds right now. */
+export async function openSubscriptions(gatewayUrl: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+  return Number(/^subscriptions_open\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+/**
+ * Waits until the gateway holds exactly `count` subscriptions. A subscription's
+ * listeners are in place once it is counted, so a test may then cause its events.
+ * Exactly, not "at least": a subscription of an earlier test that the gateway has
+ * not yet let go would otherwise pass for the one just opened.
+ */
+export async function subscriptionsOpen(gatewayUrl: string, count: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = await openSubscriptions(gatewayUrl);
+  while (seen !== count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} open subscriptions, the gateway holds ${seen}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    seen = await openSubscriptions(gatewayUrl);
+  }
+}
+
+/** Closes every client and waits until the gateway has let go of their subscriptions, so the next test starts from none. */
+export async function disposeAll(clients: { dispose(): void }[], gatewayUrl: string): Promise<void> {
+  for (const made of clients.splice(0)) made.dispose();
+  await subscriptionsOpen(gatewayUrl, 0);
+}
