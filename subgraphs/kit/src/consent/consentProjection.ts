@@ -2,6 +2,7 @@ import { DeliverPolicy, Events, type ConsumerMessages } from 'nats';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { isDuplicateKeyError } from '../db/isDuplicateKeyError';
+import { LatestWriteQueue } from '../db/latestWriteQueue';
 import { consentEvents } from '../events/catalog/consentEvents';
 import type { EventBus } from '../events/eventBus';
 import { parseEvent } from '../events/eventEnvelope';
@@ -137,7 +138,11 @@ export class ConsentProjection implements ConsentLookup {
   private lastSeq = 0;
   private resyncGeneration = 0;
   private stopped = false;
-  private persisting: Promise<void> = Promise.resolve();
+  /** The local collection is written behind memory, latest state per key only: a slow database must not queue every snapshot. */
+  private readonly persisting = new LatestWriteQueue<ConsentSnapshot>(
+    (snapshot) => this.persist(snapshot),
+    (error) => this.options.logger.warn({ err: error }, 'could not persist consent projection entry'),
+  );
   private readonly listeners = new Set<(snapshot: ConsentSnapshot) => void>();
   private readonly guard: ErasureGuard;
   private readonly unsubscribeErased: () => void;
@@ -250,7 +255,7 @@ export class ConsentProjection implements ConsentLookup {
   }
 
   /**
-   * Applies a snapshot to memory at once, and to the local collection in order, in the background. The write
+   * Applies a snapshot to memory at once, and to the local collection in the background (the latest state per user and purpose; see LatestWriteQueue). The write
    * goes through the erasure guard: a late snapshot of an erased user (delivered after consent purged their
    * keys) is not stored, or is undone, and the user is forgotten in memory again. Until that check returns
    * the snapshot only ever denies more (an erased user has no data left to gate).
@@ -258,6 +263,11 @@ export class ConsentProjection implements ConsentLookup {
   apply(snapshot: ConsentSnapshot): boolean {
     if (!this.states.apply(snapshot)) return false;
     for (const listener of this.listeners) listener(snapshot);
+    this.persisting.set(keyOf(snapshot.userId, snapshot.purpose), snapshot);
+    return true;
+  }
+
+  private async persist(snapshot: ConsentSnapshot): Promise<void> {
     const { userId, purpose, status, version } = snapshot;
     const _id = keyOf(userId, purpose);
     const upsert = () =>
@@ -267,20 +277,18 @@ export class ConsentProjection implements ConsentLookup {
           // A newer version is already stored: the filter missed and the upsert collided. Nothing to do.
           if (!isDuplicateKeyError(error)) throw error;
         });
-    this.persisting = this.persisting.then(async () => {
-      try {
-        const outcome = await this.guard.write(userId, upsert, () => this.model.deleteMany({ userId }));
-        if (outcome === 'erased') this.states.forget(userId);
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'could not persist consent projection entry');
-      }
-    });
-    return true;
+    const outcome = await this.guard.write(userId, upsert, () => this.model.deleteMany({ userId }));
+    if (outcome === 'erased') this.states.forget(userId);
+  }
+
+  /** Snapshots applied in memory and not yet written to the local collection (at most one per user and purpose). */
+  get pendingWrites(): number {
+    return this.persisting.size;
   }
 
   /** Waits until every snapshot applied so far reached the local collection (or was refused there). */
   async settled(): Promise<void> {
-    await this.persisting;
+    await this.persisting.settled();
   }
 
   /** Called with every snapshot that changed the projection (tests measure propagation with it). */
@@ -311,6 +319,6 @@ export class ConsentProjection implements ConsentLookup {
     this.unsubscribeErased();
     this.messages?.stop();
     this.messages = null;
-    await this.persisting;
+    await this.persisting.settled();
   }
 }

@@ -18,6 +18,9 @@ export class ServiceMetrics extends BaseMetrics {
   readonly consumerPending: Gauge<'durable'>;
   readonly natsConnected: Gauge;
   readonly consentPropagation: Summary;
+  readonly consentProjectionPendingWrites: Gauge;
+  /** Where the pending-writes gauge reads from when scraped (the service's consent projection, once it exists). */
+  consentProjectionBacklog: () => number = () => 0;
 
   constructor(service: string, options: { processMetrics?: boolean } = {}) {
     super(service, options);
@@ -64,6 +67,13 @@ export class ServiceMetrics extends BaseMetrics {
       maxAgeSeconds: 600,
       ageBuckets: 5,
       registers,
+    });
+    this.consentProjectionPendingWrites = new Gauge({
+      name: 'consent_projection_pending_writes',
+      help: 'Consent states enforced from memory and not yet written to the local projection collection (at most one per user and purpose)',
+      registers,
+      // Read when scraped: a backlog here means the database is slower than the rate of consent decisions.
+      collect: () => this.consentProjectionPendingWrites.set(this.consentProjectionBacklog()),
     });
   }
 }

@@ -133,6 +133,7 @@ export async function createSubgraphService<S>(
     syncTimeoutMs: config.STARTUP_TIMEOUT_MS,
     erasedUsersPollMs: config.ERASED_USERS_POLL_MS,
   });
+  metrics.consentProjectionBacklog = () => consent.pendingWrites;
   const accessLog = new AccessLogRecorder(bus, logger, { subgraph: definition.name, flushMs: config.ACCESS_LOG_FLUSH_MS });
   const setupContext: SetupContext = { db, bus, relay, logger, consent };
   let privacy: WiredPrivacy | undefined;
