@@ -1,14 +1,10 @@
+import { ExpiringMap } from './expiringMap';
 import { tokenExpiresAtMs } from './tokenExpiresAtMs';
 
 /** Verified tokens kept; the oldest goes first past it. */
 const MAX_ENTRIES = 10_000;
 /** Longest a verification is trusted again without checking the signature anew. */
 const MAX_REUSE_MS = 60_000;
-
-interface Entry<T> {
-  claims: Promise<T>;
-  until: number;
-}
 
 /**
  * Remembers which session tokens verified, so a signed-in client's next
@@ -22,21 +18,16 @@ interface Entry<T> {
  * revocation list (IdentityLink.checkSession) after this returns.
  */
 export function cachingSessionVerifier<T>(verify: (token: string) => Promise<T>, now: () => number = Date.now): (token: string) => Promise<T> {
-  const entries = new Map<string, Entry<T>>();
+  const entries = new ExpiringMap<Promise<T>>(MAX_ENTRIES);
   return (token) => {
     const at = now();
-    const cached = entries.get(token);
-    if (cached && cached.until > at) return cached.claims;
-    if (cached) entries.delete(token);
+    const cached = entries.get(token, at);
+    if (cached) return cached.value;
     const claims = verify(token);
     const expires = tokenExpiresAtMs(token);
     if (expires === undefined || expires <= at) return claims;
-    const entry: Entry<T> = { claims, until: Math.min(expires, at + MAX_REUSE_MS) };
-    entries.set(token, entry);
-    if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-    claims.catch(() => {
-      if (entries.get(token) === entry) entries.delete(token);
-    });
+    const entry = entries.set(token, claims, Math.min(expires, at + MAX_REUSE_MS), at);
+    claims.catch(() => entries.deleteIf(token, entry));
     return claims;
   };
 }

@@ -1,5 +1,6 @@
 import type { Viewer, ViewerSigner } from '@profile-graph/core';
 import { canonicalViewer } from './canonicalViewer';
+import { ExpiringMap } from '../auth/expiringMap';
 import { tokenExpiresAtMs } from '../auth/tokenExpiresAtMs';
 
 /** Longest a token is handed out again after it was signed. */
@@ -8,11 +9,6 @@ const REUSE_MS = 10_000;
 const MIN_LIFE_LEFT_MS = 15_000;
 /** Distinct (viewer, subgraph) tokens kept; the oldest goes first past it. */
 const MAX_ENTRIES = 10_000;
-
-interface Entry {
-  token: Promise<string>;
-  reuseUntil: number;
-}
 
 /**
  * Signs each (viewer, subgraph) once and hands the same token to the fetches
@@ -28,25 +24,20 @@ interface Entry {
  * left, and a failed signature is not kept.
  */
 export function reusingViewerSigner(sign: ViewerSigner, now: () => number = Date.now): ViewerSigner {
-  const entries = new Map<string, Entry>();
+  const entries = new ExpiringMap<Promise<string>>(MAX_ENTRIES);
   return (viewer: Viewer, subgraph: string) => {
     const key = `${subgraph}\u0000${canonicalViewer(viewer)}`;
     const at = now();
-    const cached = entries.get(key);
-    if (cached && cached.reuseUntil > at) return cached.token;
-    if (cached) entries.delete(key);
-    const entry: Entry = { token: sign(viewer, subgraph), reuseUntil: at + REUSE_MS };
-    entries.set(key, entry);
-    if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-    entry.token.then(
+    const cached = entries.get(key, at);
+    if (cached) return cached.value;
+    const entry = entries.set(key, sign(viewer, subgraph), at + REUSE_MS, at);
+    entry.value.then(
       (token) => {
         const expires = tokenExpiresAtMs(token);
-        entry.reuseUntil = expires === undefined ? 0 : Math.min(entry.reuseUntil, expires - MIN_LIFE_LEFT_MS);
+        entry.until = expires === undefined ? 0 : Math.min(entry.until, expires - MIN_LIFE_LEFT_MS);
       },
-      () => {
-        if (entries.get(key) === entry) entries.delete(key);
-      },
+      () => entries.deleteIf(key, entry),
     );
-    return entry.token;
+    return entry.value;
   };
 }
