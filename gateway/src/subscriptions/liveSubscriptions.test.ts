@@ -76,6 +76,19 @@ describe('LiveSubscriptions', () => {
     await stream.return?.();
   });
 
+  it('sends no frame for an event that shows nothing new, such as the call start relayed after the subscription opened', async () => {
+    const { events, emit } = fakeEvents();
+    const { runQuery, release } = gatedRunQuery([call('RINGING'), call('RINGING'), call('ACTIVE')]);
+    const stream = await subscribe(subscriptions(events, runQuery), 'subscription { callUpdated(callId: "c-1") { status } }');
+    emit({ topic: 'call:c-1', callId: 'c-1', ended: false });
+    release();
+    // The late "started" event read RINGING, as the first read did: nothing to tell. The accept is.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    emit({ topic: 'call:c-1', callId: 'c-1', ended: false });
+    expect(await nextWithin(stream)).toEqual({ data: { callUpdated: { status: 'ACTIVE' } } });
+    await stream.return?.();
+  });
+
   it('drains a signal sent while the first drain is still running (callSignal)', async () => {
     const { events, emit } = fakeEvents();
     const page = (signals: string[]) => () => ({ data: { callSignal: { signals: signals.map((kind) => ({ kind })), endCursor: String(signals.length) } } });

@@ -212,11 +212,19 @@ export class LiveSubscriptions {
         const { _liveId: id, _liveStatus: status, ...visible } = call;
         return { id, status, frame: callFrame(root, { ...body, data: { [root.responseKey]: visible } }) };
       };
+      // What the subscriber's selection showed last (at first the state when it subscribed): an event that changed
+      // nothing it selected, or that arrived late for a state already read (a call's start, relayed after the
+      // subscription opened), sends no frame.
+      let last: string | undefined;
       const onEvent = (event: LiveEvent) =>
         serial(async () => {
           const next = await read();
           if (!next) return;
-          stream.push(next.frame);
+          const shown = JSON.stringify(next.frame);
+          if (shown !== last) {
+            last = shown;
+            stream.push(next.frame);
+          }
           if (('ended' in event && event.ended) || !LIVE_STATUSES.has(next.status)) stream.end();
         });
       const asked = arg('callId') ?? '';
@@ -229,6 +237,7 @@ export class LiveSubscriptions {
         if (!first) return;
         // A call that is already over changes no more: its final state, and done.
         if (!LIVE_STATUSES.has(first.status)) return stream.end(first.frame);
+        last = JSON.stringify(first.frame);
         if (first.id !== asked) listen(topics.call(first.id), onEvent);
       });
     },
