@@ -1,6 +1,7 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { AppError, authorizeField, type ErrorCode, type Logger, type Viewer } from '@profile-graph/core';
 import type { AuthRequirements } from '../authorization/readAuthRequirements';
+import { tokenExpiresAtMs } from '../auth/tokenExpiresAtMs';
 import { rateLimitKey } from '../limits/rateLimitKey';
 import { topics, type LiveEvent, type LiveEvents } from './liveEvents';
 import { argumentString, argumentValue, clientSelection, field, intValue, liveQuery, liveRoot, selections, stringValue, variable, type LiveRoot } from './liveQueries';
@@ -46,16 +47,10 @@ function relocate(errors: readonly Record<string, unknown>[] | undefined, path: 
   return out;
 }
 
+/** When the subscriber's bearer token expires (already verified at subscribe time: only its expiry is read here). */
 function tokenExpiry(credentials: Record<string, string>): number | undefined {
-  const token = /^Bearer\s+([^.\s]+)\.([^.\s]+)\./i.exec(credentials['authorization'] ?? '')?.[2];
-  if (!token) return undefined;
-  try {
-    // Already verified at subscribe time: only its expiry is read here.
-    const exp = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  const token = /^Bearer\s+(\S+)$/i.exec(credentials['authorization'] ?? '')?.[1];
+  return token ? tokenExpiresAtMs(token) : undefined;
 }
 
 interface Open {
