@@ -49,6 +49,20 @@ function olderThan(change: HandleChange) {
  * a placeholder until their own later change arrives. Never over a tombstone, never with an older change.
  */
 export async function applyHandleChange(users: CallUserModel, change: HandleChange): Promise<'applied' | 'stale'> {
+  // Two durables apply changes to the same user concurrently: a sign-up and the first rename can both find no
+  // document and both insert. The loser of that race reads again at once instead of waiting for a redelivery,
+  // which would leave the user on the old handle (or parked) for the backoff's seconds.
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await tryHandleChange(users, change);
+    if (outcome !== 'conflict') return outcome;
+    if (attempt === HANDLE_CHANGE_ATTEMPTS) throw new Error(`handle change of ${change.userId} still conflicting after ${attempt} attempts`);
+  }
+}
+
+/** How often a change is re-read in process after a concurrent write before it falls back to redelivery. */
+const HANDLE_CHANGE_ATTEMPTS = 5;
+
+async function tryHandleChange(users: CallUserModel, change: HandleChange): Promise<'applied' | 'stale' | 'conflict'> {
   const current = await users.findById(change.userId).lean();
   if (current && (current.deletedAt || !isNewer(change, current))) return 'stale';
   let handleLower = change.handleLower;
@@ -68,11 +82,11 @@ export async function applyHandleChange(users: CallUserModel, change: HandleChan
     await users.updateOne(olderThan(change), { $set: { handleLower, profileVersion: change.version, profileAt: change.at } }, { upsert: true });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
-    // Either the document exists and is newer or tombstoned (the upsert's insert hit `_id`): done; or the handle
-    // was claimed meanwhile: throw, and the redelivery resolves the conflict above.
+    // Either the document exists and is newer or tombstoned (the upsert's insert hit `_id`): done; or an older
+    // document was inserted meanwhile, or the handle claimed: a conflict, which the next attempt resolves above.
     const now = await users.findById(change.userId).lean();
     if (now && (now.deletedAt || !isNewer(change, now))) return 'stale';
-    throw error;
+    return 'conflict';
   }
   return 'applied';
 }

@@ -1,4 +1,5 @@
 import { eventually } from '@profile-graph/kit/testing';
+import { applyHandleChange } from '../../src/consumers/projectUsers';
 import { codeOf, startCall, startCallsHarness, type CallsHarness } from './callsHarness';
 
 // Handle changes reach calls' projection by event, in any order of arrival; the versions decide.
@@ -34,6 +35,20 @@ describe('calls: handle changes applied by version', () => {
     await eventually(async () => expect([await handleOf(a), await handleOf(b)]).toEqual(['h2_in_order', 'h1_in_order']));
     expect(await callee(caller, 'h1_in_order')).toBe(b);
     expect(await callee(caller, 'h2_in_order')).toBe(a);
+  });
+
+  it('a sign-up and its rename applied at the same moment both settle at once, without waiting for a redelivery', async () => {
+    // The two durables race on a user's first write: both find no document and both insert. CI saw the loser wait
+    // for its redelivery while the next sign-up parked the user, past the test's patience.
+    const users = Array.from({ length: 20 }, () => id('race'));
+    const outcomes = await Promise.allSettled(
+      users.flatMap((userId) => [
+        applyHandleChange(h.calls.services.users, { userId, handleLower: `${userId}_v1`, version: 1, at: at(1) }),
+        applyHandleChange(h.calls.services.users, { userId, handleLower: `${userId}_v2`, version: 2, at: at(2) }),
+      ]),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    for (const userId of users) expect(await handleOf(userId)).toBe(`${userId}_v2`);
   });
 
   it("the new owner's sign-up before the rename: the newer claim keeps the handle, the rename then lands", async () => {
