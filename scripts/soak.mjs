@@ -21,16 +21,18 @@ const { subgraphs } = require('./lib/subgraphList.js');
 const { ensureDevKeysIn } = require('./lib/devKeys.js');
 // Same launcher the reliability tests use to run a service from its TypeScript sources.
 
-const HELP = `usage: npm run soak -- [--minutes N] [--concurrency N] [--users N] [--warmup-minutes N] [--url URL]
+const HELP = `usage: npm run soak -- [--minutes N] [--concurrency N] [--users N] [--warmup-minutes N] [--heap-after-gc] [--url URL]
   --minutes N         how long to drive load (default 10)
   --concurrency N     requests in flight at all times (default 16)
   --users N           users signed up before the load (default 40)
   --warmup-minutes N  excluded from the RSS baseline (default: 1, or a tenth of --minutes when shorter)
+  --heap-after-gc     also report each service's heap used after a forced full GC every 10 s (what it still
+                      holds, free of RSS's allocator noise); the forced GCs change the processes' RSS too
   --url URL           a running gateway's /graphql (e.g. from npm start); nothing is started, no RSS figures
 Target: zero errors, under 10% RSS growth after warm-up.`;
 
 function parseArgs(argv) {
-  const options = { minutes: 10, concurrency: 16, users: 40, warmupMinutes: undefined, url: undefined };
+  const options = { minutes: 10, concurrency: 16, users: 40, warmupMinutes: undefined, url: undefined, heapAfterGc: false };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -44,6 +46,8 @@ function parseArgs(argv) {
       if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} expects a positive number, got ${value}`);
       options[numeric] = n;
       i += 1;
+    } else if (flag === '--heap-after-gc') {
+      options.heapAfterGc = true;
     } else if (flag === '--url') {
       options.url = value;
       i += 1;
@@ -72,7 +76,7 @@ async function waitReady(url, child, name) {
 }
 
 /** Starts NATS, the MongoDB-wire server, four subgraphs and the gateway; returns the gateway URL, the pids and a stop(). */
-async function startGraph() {
+async function startGraph({ heapAfterGc }) {
   const nats = await services.startNats({});
   const mongo = await services.startMongo({});
   // Production mode over the built services, as operators run them.
@@ -82,8 +86,13 @@ async function startGraph() {
   const session = keys.session;
   const children = [];
   const logs = {};
+  const heapFiles = {};
+  const heapDir = heapAfterGc ? mkdtempSync(path.join(os.tmpdir(), 'soak-heap-')) : null;
   const spawnService = (name, entry, env, args = []) => {
-    const child = spawn(process.execPath, [...SOAK_NODE_ARGS, entry, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const probe = heapDir ? ['--expose-gc', '-r', path.join(root, 'scripts', 'lib', 'heapFloorProbe.js')] : [];
+    if (heapDir) heapFiles[name] = path.join(heapDir, `${name}.log`);
+    const probeEnv = heapDir ? { SOAK_HEAP_FILE: heapFiles[name] } : {};
+    const child = spawn(process.execPath, [...probe, ...SOAK_NODE_ARGS, entry, ...args], { env: { PATH: process.env.PATH, ...env, ...probeEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     logs[name] = '';
     const keep = (chunk) => (logs[name] = (logs[name] + chunk.toString('utf8')).slice(-20_000));
     child.stdout.on('data', keep);
@@ -144,6 +153,7 @@ async function startGraph() {
     url: `http://127.0.0.1:${gatewayPort}/graphql`,
     processes: children.map(({ name, child }) => ({ name, pid: child.pid, child })),
     logs,
+    heapFiles,
     stop: async () => {
       await Promise.all(
         children.map(
@@ -163,6 +173,30 @@ async function startGraph() {
       await mongo.stop();
     },
   };
+}
+
+/** The probe's samples, [{ t, bytes }], or [] before its first. */
+function heapSamples(file) {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [t, bytes] = line.split(' ').map(Number);
+        return { t, bytes };
+      });
+  } catch {
+    return [];
+  }
+}
+
+/** Growth from the first three samples after warm-up to the last three (medians), or null when too few. */
+function growthOf(samples, warmupEnd) {
+  const after = samples.filter((s) => s.t >= warmupEnd);
+  if (after.length < 4) return null;
+  const base = median(after.slice(0, 3).map((s) => s.bytes));
+  const end = median(after.slice(-3).map((s) => s.bytes));
+  return { base, end, percent: ((end - base) / base) * 100 };
 }
 
 function rssBytes(pid) {
@@ -218,7 +252,7 @@ let url;
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const graph = options.url ? null : await startGraph();
+  const graph = options.url ? null : await startGraph(options);
   url = options.url ?? graph.url;
   const stopAll = async () => graph && (await graph.stop());
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
@@ -313,14 +347,15 @@ async function main() {
     console.table(rows);
     const growth = [];
     for (const [name, samples] of Object.entries(rss)) {
-      const after = samples.filter((s) => s.t >= warmupEnd);
-      if (after.length < 4) continue;
-      const base = median(after.slice(0, 3).map((s) => s.bytes));
-      const end = median(after.slice(-3).map((s) => s.bytes));
-      growth.push({ process: name, 'rss after warm-up MB': mb(base), 'rss at end MB': mb(end), 'growth %': (((end - base) / base) * 100).toFixed(1) });
+      const r = growthOf(samples, warmupEnd);
+      if (!r) continue;
+      const row = { process: name, 'rss after warm-up MB': mb(r.base), 'rss at end MB': mb(r.end), 'growth %': r.percent.toFixed(1) };
+      const heap = graph.heapFiles[name] ? growthOf(heapSamples(graph.heapFiles[name]), warmupEnd) : null;
+      if (heap) Object.assign(row, { 'heap after GC, warm MB': mb(heap.base), 'heap after GC, end MB': mb(heap.end), 'heap growth %': heap.percent.toFixed(1) });
+      growth.push(row);
     }
     if (growth.length) {
-      console.log(`RSS after warm-up (${options.warmupMinutes} min) vs end, medians of 3 samples 10 s apart:`);
+      console.log(`RSS${options.heapAfterGc ? ' and heap used after a full GC' : ''} after warm-up (${options.warmupMinutes} min) vs end, medians of 3 samples 10 s apart:`);
       console.table(growth);
     }
     const worstGrowth = Math.max(0, ...growth.map((g) => Number(g['growth %'])));
