@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DocumentNode } from 'graphql';
 import { createHookGuard, createLogger, flushTracing, initTracing, createSessionVerifier, createViewerSigner, type Logger, type Viewer, type ViewerSigner } from '@profile-graph/core';
 import type { GatewayConfig } from './config/loadGatewayConfig';
 import { createEngine } from './engine/createEngine';
@@ -15,7 +16,8 @@ import { operationLimitPlugins } from './limits/operationLimitPlugins';
 import { NatsRateLimitStore } from './limits/rateLimitStore';
 import { SharedTokenBucketLimiter } from './limits/sharedTokenBucketLimiter';
 import { useVariableCoercion } from './limits/useVariableCoercion';
-import { useSignedViewer } from './viewer/useSignedViewer';
+import { createFetchViewerOf, useSignedViewer } from './viewer/useSignedViewer';
+import { ViewerIndependence } from './viewer/viewerIndependence';
 import { reusingViewerSigner } from './viewer/reusingViewerSigner';
 import { TrustedDocumentRegistry } from './trustedDocuments/trustedDocumentRegistry';
 import { useTrustedDocuments } from './trustedDocuments/useTrustedDocuments';
@@ -74,6 +76,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   // Read and validated here so a bad supergraph fails createGateway with the file named, before any port is bound.
   const routed = loadRoutedSupergraph(config.supergraphPath, config.subgraphUrls, logger);
   let requirements = readAuthRequirements(routed.document);
+  let independence: ViewerIndependence | undefined = readViewerIndependence(config.supergraphPath, routed.document);
+  const fetchViewerOf = createFetchViewerOf(() => independence);
 
   // NATS carries API keys, revocations and shared rate limits; without NATS_URL keys are refused (fail closed).
   const identityLink: Promise<IdentityLink | undefined> = config.natsUrl
@@ -155,6 +159,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     corsOrigins: config.corsOrigins,
     maxBatch: config.limits.maxBatch,
     dedupSubgraphRequests: config.subgraphDedup !== false,
+    fetchViewerOf,
     // Schema exploration is for developers (Sandbox); partners never get it, production nobody.
     allowIntrospection: (context) => {
       const request = context['request'] as Request | undefined;
@@ -181,7 +186,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useNormalizedSelections(),
       useEmptyOperations(),
       useAuthorization({ requirements: () => requirements }),
-      useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)) }),
+      useSignedViewer({ sign: (viewer, subgraph) => sign.then((fn) => fn(viewer, subgraph)), viewerOf: fetchViewerOf }),
       // After useSignedViewer: adds trace and request id headers to the ones it settled on.
       useObservability({ metrics, guard }),
       // Last: its subscribe replaces the planner's for subscription operations.
@@ -198,21 +203,27 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const reload = (trigger: 'file' | 'signal' | 'call'): Promise<boolean> =>
     (reloading = reloading.then(async () => {
       const previous = requirements;
+      const previousIndependence = independence;
       try {
         const next = loadRoutedSupergraph(config.supergraphPath, config.subgraphUrls, logger);
         const nextRequirements = readAuthRequirements(next.document);
+        const nextIndependence = readViewerIndependence(config.supergraphPath, next.document);
         // While the engine switches, requests on either schema are held to both versions' rules (fail closed).
         requirements = {
           fields: new Map([...previous.fields, ...nextRequirements.fields]),
           types: new Map([...previous.types, ...nextRequirements.types]),
         };
+        // And every fetch keeps its viewer until the new declarations apply (fail closed: less sharing, never more).
+        independence = undefined;
         await engine.reload(next.document);
         requirements = nextRequirements;
+        independence = nextIndependence;
         metrics.supergraphReloads.inc({ outcome: 'ok' });
         logger.info({ trigger, subgraphs: next.subgraphs.map((s) => s.name) }, 'supergraph reloaded');
         return true;
       } catch (error) {
         requirements = previous;
+        independence = previousIndependence;
         metrics.supergraphReloads.inc({ outcome: 'failed' });
         logger.error({ trigger, reason: (error as Error).message }, 'supergraph reload failed; still serving the previous supergraph');
         return false;
@@ -286,4 +297,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       await flushTracing();
     },
   };
+}
+
+/** The supergraph's viewer-independence declarations; a contradiction fails with the file named. */
+function readViewerIndependence(supergraphPath: string, document: DocumentNode): ViewerIndependence {
+  try {
+    return ViewerIndependence.fromSupergraph(document);
+  } catch (error) {
+    throw new Error(`supergraph ${supergraphPath}: ${(error as Error).message}`);
+  }
 }

@@ -15,7 +15,7 @@ import { useViewerKeyedDedup } from './useViewerKeyedDedup';
  */
 export function createEngine(options: EngineOptions): Engine {
   // First in the list, so its fetch wrapper is the innermost: the one that makes the HTTP call.
-  const plugins = [useViewerKeyedDedup({ timeoutMs: options.upstreamTimeoutMs, share: options.dedupSubgraphRequests === true }), ...options.plugins];
+  const plugins = [useViewerKeyedDedup({ timeoutMs: options.upstreamTimeoutMs, share: options.dedupSubgraphRequests === true, ...(options.fetchViewerOf ? { viewerOf: options.fetchViewerOf } : {}) }), ...options.plugins];
   let supergraph = options.supergraph;
   const runtime = createGatewayRuntime({
     supergraph: () => supergraph,

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentNode } from 'graphql';
 import type { GatewayPlugin, getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
-import type { Logger } from '@profile-graph/core';
+import type { Logger, Viewer } from '@profile-graph/core';
 
 /** A plugin of the engine's pipeline (Hive Gateway's plugin interface). */
 export type EnginePlugin = GatewayPlugin;
@@ -24,6 +24,8 @@ export interface EngineOptions {
   allowIntrospection?: (context: Record<string, unknown>) => boolean;
   /** Concurrent identical subgraph queries for the same viewer share one call (useViewerKeyedDedup). Default off. */
   dedupSubgraphRequests?: boolean;
+  /** The viewer each subgraph fetch is signed for, which the de-duplication keys by (createFetchViewerOf). */
+  fetchViewerOf?: (executionRequest: { context?: unknown; document?: DocumentNode; operationName?: string }) => Viewer;
 }
 
 export type GraphqlWsContext = Parameters<Parameters<typeof getGraphQLWSOptions>[1]>[0];

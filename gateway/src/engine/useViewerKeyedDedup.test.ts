@@ -1,6 +1,7 @@
 import { parse } from 'graphql';
 import { VIEWER_HEADER, createViewerSigner, generateKeyPairPem, type Viewer, type ViewerSigner } from '@profile-graph/core';
-import { useSignedViewer } from '../viewer/useSignedViewer';
+import { createFetchViewerOf, useSignedViewer, type FetchViewerOf } from '../viewer/useSignedViewer';
+import { ViewerIndependence } from '../viewer/viewerIndependence';
 import { canonicalJson, dedupKey, useViewerKeyedDedup } from './useViewerKeyedDedup';
 
 type Fetch = (url: string, init?: Record<string, unknown>, context?: unknown, info?: unknown) => Promise<Response>;
@@ -29,7 +30,7 @@ beforeAll(async () => {
  * fetch, then useSignedViewer signs the viewer into the headers with a real
  * Ed25519 token (a new one per fetch, as in production).
  */
-function pipeline() {
+function pipeline(viewerOf?: FetchViewerOf) {
   const calls: UpstreamCall[] = [];
   const network = jest.fn((url: string, init: UpstreamCall['init']) => {
     return new Promise<Response>((resolve, reject) => {
@@ -42,8 +43,8 @@ function pipeline() {
       });
     });
   });
-  const dedup = useViewerKeyedDedup({ timeoutMs: 5_000 }).onFetch as unknown as OnFetch;
-  const signed = useSignedViewer({ sign }).onFetch as unknown as OnFetch;
+  const dedup = useViewerKeyedDedup({ timeoutMs: 5_000, ...(viewerOf ? { viewerOf } : {}) }).onFetch as unknown as OnFetch;
+  const signed = useSignedViewer({ sign, ...(viewerOf ? { viewerOf } : {}) }).onFetch as unknown as OnFetch;
 
   /** Issues one subgraph fetch; resolves once it was handed to the fetch function (not when it is answered). */
   async function issue(
@@ -122,6 +123,26 @@ describe('useViewerKeyedDedup', () => {
       { data: { me: null } },
       { data: { me: { id: 'u-grace' } } },
     ]);
+  });
+
+  it('shares a fetch the supergraph declares viewer-independent across viewers, signed for nobody; the rest stay per viewer', async () => {
+    const independence = ViewerIndependence.fromSupergraph(
+      parse(`directive @viewerIndependent on FIELD_DEFINITION | OBJECT
+        type Query { jobs: [Job] @viewerIndependent me: User }
+        type Job @viewerIndependent { id: ID title: String }
+        type User { id: ID handle: String }`),
+    );
+    const { calls, issue } = pipeline(createFetchViewerOf(() => independence));
+    const JOBS = '{ jobs { id title } }';
+    const fetches = await Promise.all([issue(ada, JOBS), issue(grace, JOBS), issue(undefined, JOBS), issue(ada, ME), issue(grace, ME)]);
+    expect(calls).toHaveLength(3);
+    const viewerOfCall = (call: UpstreamCall) => (JSON.parse(Buffer.from(call.init.headers[VIEWER_HEADER]!.split('.')[1]!, 'base64url').toString()) as { viewer: Viewer }).viewer;
+    const jobsCall = calls.find((call) => String(call.init.body).includes('jobs'))!;
+    // The subgraph is told nobody is asking: it cannot answer for Ada or Grace in particular.
+    expect(viewerOfCall(jobsCall)).toEqual({ kind: 'anonymous', scopes: [] });
+    expect(calls.filter((call) => call !== jobsCall).map((call) => viewerOfCall(call).userId).sort()).toEqual(['u-ada', 'u-grace']);
+    for (const call of calls) call.respond({ data: {} });
+    await Promise.all(fetches.map((f) => f.response));
   });
 
   it.each<[string, Viewer]>([

@@ -1,6 +1,6 @@
 import { OperationTypeNode, getOperationAST, type DocumentNode } from 'graphql';
 import { VIEWER_HEADER } from '@profile-graph/core';
-import { signedViewerOf } from '../viewer/useSignedViewer';
+import { signedViewerOf, type FetchViewerOf } from '../viewer/useSignedViewer';
 import { canonicalJson, canonicalViewer } from '../viewer/canonicalViewer';
 
 export { canonicalJson };
@@ -13,6 +13,8 @@ export interface ViewerKeyedDedupOptions {
   timeoutMs: number;
   /** Whether identical in-flight fetches of one viewer share one call. */
   share?: boolean;
+  /** The viewer each fetch is signed for (the signer's own function): the key's viewer. Default: the request's. */
+  viewerOf?: FetchViewerOf;
 }
 
 /**
@@ -40,6 +42,7 @@ export interface ViewerKeyedDedupOptions {
 export function useViewerKeyedDedup(options: ViewerKeyedDedupOptions): EnginePlugin {
   const inflight = new InflightRequests();
   const share = options.share !== false;
+  const viewerOf = options.viewerOf ?? signedViewerOf;
   return {
     onFetch({ executionRequest, fetchFn, setFetchFn }) {
       if (!executionRequest || !fetchFn) return;
@@ -49,7 +52,7 @@ export function useViewerKeyedDedup(options: ViewerKeyedDedupOptions): EnginePlu
         const call = (signal: AbortSignal) => inner(url, { ...init, signal }, context, info);
         let key: string | undefined;
         try {
-          key = share ? dedupKey(executionRequest, url, init) : undefined;
+          key = share ? dedupKey(executionRequest, url, init, viewerOf) : undefined;
         } catch {
           key = undefined; // e.g. a header the Headers class refuses: the fetch itself will say what is wrong
         }
@@ -91,14 +94,14 @@ const PER_FETCH_HEADERS = new Set([VIEWER_HEADER, 'traceparent', 'tracestate', '
  * own call: not a query, no subgraph name, a body that is not text, or a
  * viewer token that does not carry the viewer being keyed.
  */
-export function dedupKey(executionRequest: KeyedExecutionRequest, url: string, init: FetchInit | undefined): string | undefined {
+export function dedupKey(executionRequest: KeyedExecutionRequest, url: string, init: FetchInit | undefined, viewerOf: FetchViewerOf = signedViewerOf): string | undefined {
   if (!isQuery(executionRequest)) return undefined;
   const subgraph = executionRequest.subgraphName;
   if (!subgraph) return undefined;
   const body = init?.body;
   if (body !== undefined && body !== null && typeof body !== 'string') return undefined;
   const headers = new Headers((init?.headers ?? undefined) as HeadersInit | undefined);
-  const viewer = canonicalViewer(signedViewerOf(executionRequest));
+  const viewer = canonicalViewer(viewerOf(executionRequest));
   // The key stands for the viewer the subgraph will read from the token; if the token says anything else
   // (missing, another viewer, not ours), sharing could hand one viewer's answer to another: do not share.
   if (tokenViewer(headers.get(VIEWER_HEADER)) !== viewer) return undefined;

@@ -1,5 +1,7 @@
 import { VIEWER_HEADER, anonymousViewer, type Viewer, type ViewerSigner } from '@profile-graph/core';
+import type { DocumentNode } from 'graphql';
 import type { EnginePlugin } from '../engine/types';
+import type { ViewerIndependence } from './viewerIndependence';
 
 /**
  * The viewer a subgraph fetch is signed for: the request's viewer, else
@@ -8,6 +10,29 @@ import type { EnginePlugin } from '../engine/types';
  */
 export function signedViewerOf(executionRequest: { context?: unknown }): Viewer {
   return (executionRequest.context as { viewer?: Viewer } | undefined)?.viewer ?? anonymousViewer;
+}
+
+/** A subgraph fetch, as far as deciding its viewer goes. */
+export interface FetchRequest {
+  context?: unknown;
+  document?: DocumentNode;
+  operationName?: string;
+}
+
+/** The viewer one subgraph fetch is signed for, and keyed by when shared. */
+export type FetchViewerOf = (executionRequest: FetchRequest) => Viewer;
+
+/**
+ * The request's viewer, except for a fetch the supergraph declares the same for everyone
+ * (ViewerIndependence): that one is signed for the anonymous viewer, so every caller can share it.
+ * `independence` is read per fetch, so a supergraph reload changes it at once; undefined: none is.
+ */
+export function createFetchViewerOf(independence: () => ViewerIndependence | undefined): FetchViewerOf {
+  return (executionRequest) => {
+    const viewer = signedViewerOf(executionRequest);
+    if (viewer === anonymousViewer || !executionRequest.document) return viewer;
+    return independence()?.isIndependentFetch(executionRequest.document, executionRequest.operationName) ? anonymousViewer : viewer;
+  };
 }
 
 /**
@@ -27,6 +52,8 @@ export function stripClientIdentity(headers: Record<string, string> | undefined)
 
 export interface SignedViewerOptions {
   sign: ViewerSigner;
+  /** Who each fetch is signed for; default: the request's viewer (signedViewerOf). */
+  viewerOf?: FetchViewerOf;
 }
 
 /**
@@ -37,13 +64,14 @@ export interface SignedViewerOptions {
  * largest cost of a signed-in request.
  */
 export function useSignedViewer(options: SignedViewerOptions): EnginePlugin {
+  const viewerOf = options.viewerOf ?? signedViewerOf;
   return {
     onFetch({ executionRequest, options: init, setOptions }) {
       // No execution request: the runtime fetching something for itself, not a subgraph call on behalf of a client.
       if (!executionRequest) return undefined;
       const subgraphName = executionRequest.subgraphName;
       if (!subgraphName) throw new Error('subgraph fetch without a subgraph name: refusing to call it unsigned');
-      const viewer = signedViewerOf(executionRequest);
+      const viewer = viewerOf(executionRequest);
       return options.sign(viewer, subgraphName).then((token) => {
         setOptions({
           ...init,

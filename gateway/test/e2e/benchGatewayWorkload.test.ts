@@ -1,9 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSessionSigner } from '@profile-graph/core';
+import { VIEWER_HEADER, createSessionSigner, type Viewer } from '@profile-graph/core';
 import { startTestEnvironment, type TestEnvironment } from '@profile-graph/kit/testing';
 import { loadGatewayConfig } from '../../src/config/loadGatewayConfig';
 import { createGateway, type Gateway } from '../../src/createGateway';
@@ -35,6 +37,35 @@ async function untilReady(url: string): Promise<void> {
   }
 }
 
+/**
+ * A pass-through in front of a subgraph that records which viewer each call was signed for, and can hold
+ * every answer a while so that concurrent requests overlap.
+ */
+function recordingProxy(target: string) {
+  const viewers: Viewer[] = [];
+  const state = { holdMs: 0 };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      void (async () => {
+        const token = String(req.headers[VIEWER_HEADER] ?? '');
+        viewers.push((JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { viewer: Viewer }).viewer);
+        if (state.holdMs) await new Promise((resolve) => setTimeout(resolve, state.holdMs));
+        const answer = await fetch(target, { method: req.method ?? 'POST', headers: { 'content-type': 'application/json', [VIEWER_HEADER]: token }, body: Buffer.concat(chunks) });
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+        res.end(await answer.text());
+      })().catch(() => res.destroy());
+    });
+  });
+  return {
+    viewers,
+    state,
+    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`))),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 const keyPair = () => generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 
 // `npm run bench -- --scenario gateway` measures this gateway on the public gateway benchmark's
@@ -49,6 +80,7 @@ describe('the gateway benchmark workload through this gateway', () => {
   let expected: unknown;
   let body: string;
   const session = keyPair();
+  let accounts: ReturnType<typeof recordingProxy>;
 
   beforeAll(async () => {
     // Production requires NATS (revocations, shared rate limits); the test environment's has the revocations bucket.
@@ -60,6 +92,8 @@ describe('the gateway benchmark workload through this gateway', () => {
       await untilReady(`http://127.0.0.1:${port}/ready`);
       urls[name] = `http://127.0.0.1:${port}/graphql`;
     }
+    accounts = recordingProxy(urls.accounts!);
+    urls.accounts = await accounts.listen();
     const workload = fromWorkload(urls);
     ({ expected, body } = workload);
     const supergraphPath = join(mkdtempSync(join(tmpdir(), 'bench-workload-')), 'supergraph.graphql');
@@ -80,6 +114,7 @@ describe('the gateway benchmark workload through this gateway', () => {
 
   afterAll(async () => {
     await gateway?.close();
+    await accounts?.close();
     for (const child of children) child.kill();
     await env?.stop();
   });
@@ -108,6 +143,35 @@ describe('the gateway benchmark workload through this gateway', () => {
     expect(refusedBody.data ?? null).toBeNull();
     expect(refusedBody.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
+
+  // Issue 19: 1,000 signed-in users reading public data made 1,000 times the subgraph calls anonymous traffic
+  // made, since fetches were shared only within one viewer. The workload declares its data @viewerIndependent.
+  it("signs fetches of declared public data for nobody and shares them across signed-in users, but not `me`", async () => {
+    const sign = await createSessionSigner(session.privateKey, { ttlSeconds: 600, kid: 'k1' });
+    const users = Array.from({ length: 12 }, (_, i) => `${'c'.repeat(22)}${String(i).padStart(2, '0')}`);
+    const tokens = await Promise.all(users.map((userId) => sign({ userId, sessionId: randomUUID() })));
+    accounts.viewers.length = 0;
+    accounts.state.holdMs = 300; // so the twelve requests are in flight together
+    try {
+      const answers = await Promise.all(tokens.map(({ token }) => post({ authorization: `Bearer ${token}` })));
+      for (const answer of answers) expect(await answer.json()).toEqual(expected);
+      expect(accounts.viewers.length).toBeGreaterThan(0);
+      expect(accounts.viewers.every((viewer) => viewer.kind === 'anonymous' && viewer.userId === undefined)).toBe(true);
+      // Without sharing: at least one call per user (the root `users` fetch alone is twelve).
+      expect(accounts.viewers.length).toBeLessThan(users.length);
+
+      accounts.viewers.length = 0;
+      const me = await Promise.all(
+        tokens.slice(0, 2).map(({ token }) =>
+          fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { id } }' }) }),
+        ),
+      );
+      for (const answer of me) expect(answer.status).toBe(200);
+      expect(accounts.viewers.map((viewer) => viewer.userId).sort()).toEqual(users.slice(0, 2));
+    } finally {
+      accounts.state.holdMs = 0;
+    }
+  }, 60_000);
 
   // Issue 19: every subgraph call used to leave an 'abort' listener on the HTTP executor's shared dispose
   // signal until garbage collection (the runtime's upstreamTimeout combined signals); hundreds piled up.

@@ -73,6 +73,10 @@ describe('supergraph hot reload', () => {
     // A parseable supergraph the planner refuses: a field of a type that does not exist.
     writeFileSync(file, `${readFileSync(COMMITTED, 'utf8')}\nextend type Query { broken: DoesNotExist @join__field(graph: HIRING) }\n`);
     await eventually(async () => expect(await reloads('failed')).toBe(2), 5_000);
+    // One that declares consent-gated data the same for every viewer: refused before the engine sees it.
+    writeFileSync(file, readFileSync(COMMITTED, 'utf8').replace(/(candidateProfile: HiringProfile @requiresConsent\([^)]*\))/, '$1 @viewerIndependent'));
+    expect(readFileSync(file, 'utf8')).toMatch(/@requiresConsent\([^)]*\) @viewerIndependent/);
+    await eventually(async () => expect(await reloads('failed')).toBe(3), 5_000);
     // Still the supergraph of the last good reload: jobs is gone, the rest answers.
     expect((await client.query(JOBS)).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await client.query('{ userByHandle(handle: "reload_alice") { handle } }')).body).toEqual({ data: { userByHandle: { handle: 'reload_alice' } } });

@@ -483,6 +483,10 @@ export type RequiresConsentDirectiveArgs = {
 
 export type RequiresConsentDirectiveResolver<Result, Parent, ContextType = CallsContext, Args = RequiresConsentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ViewerIndependentDirectiveArgs = { };
+
+export type ViewerIndependentDirectiveResolver<Result, Parent, ContextType = CallsContext, Args = ViewerIndependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type CallResolvers<ContextType = CallsContext, ParentType extends ResolversParentTypes['Call'] = ResolversParentTypes['Call'], FederationReferenceType extends FederationReferenceTypes['Call'] = FederationReferenceTypes['Call']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Call']> | FederationReferenceType, FederationReferenceType, ContextType>;
   anonymized?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -619,4 +623,5 @@ export type Resolvers<ContextType = CallsContext> = {
 
 export type DirectiveResolvers<ContextType = CallsContext> = {
   requiresConsent?: RequiresConsentDirectiveResolver<any, any, ContextType>;
+  viewerIndependent?: ViewerIndependentDirectiveResolver<any, any, ContextType>;
 };

@@ -520,6 +520,10 @@ export type RequiresConsentDirectiveArgs = {
 
 export type RequiresConsentDirectiveResolver<Result, Parent, ContextType = ConsentContext, Args = RequiresConsentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ViewerIndependentDirectiveArgs = { };
+
+export type ViewerIndependentDirectiveResolver<Result, Parent, ContextType = ConsentContext, Args = ViewerIndependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ConsentResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
   policyVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['ConsentPurpose'], ParentType, ContextType>;
@@ -708,4 +712,5 @@ export type Resolvers<ContextType = ConsentContext> = {
 
 export type DirectiveResolvers<ContextType = ConsentContext> = {
   requiresConsent?: RequiresConsentDirectiveResolver<any, any, ContextType>;
+  viewerIndependent?: ViewerIndependentDirectiveResolver<any, any, ContextType>;
 };

@@ -714,6 +714,10 @@ export type RequiresConsentDirectiveArgs = {
 
 export type RequiresConsentDirectiveResolver<Result, Parent, ContextType = HiringContext, Args = RequiresConsentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ViewerIndependentDirectiveArgs = { };
+
+export type ViewerIndependentDirectiveResolver<Result, Parent, ContextType = HiringContext, Args = ViewerIndependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ApplicationResolvers<ContextType = HiringContext, ParentType extends ResolversParentTypes['Application'] = ResolversParentTypes['Application']> = {
   appliedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   candidate?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
@@ -918,4 +922,5 @@ export type Resolvers<ContextType = HiringContext> = {
 
 export type DirectiveResolvers<ContextType = HiringContext> = {
   requiresConsent?: RequiresConsentDirectiveResolver<any, any, ContextType>;
+  viewerIndependent?: ViewerIndependentDirectiveResolver<any, any, ContextType>;
 };

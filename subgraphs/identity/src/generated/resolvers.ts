@@ -714,6 +714,10 @@ export type RequiresConsentDirectiveArgs = {
 
 export type RequiresConsentDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = RequiresConsentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ViewerIndependentDirectiveArgs = { };
+
+export type ViewerIndependentDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = ViewerIndependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -935,4 +939,5 @@ export type Resolvers<ContextType = IdentityContext> = {
 
 export type DirectiveResolvers<ContextType = IdentityContext> = {
   requiresConsent?: RequiresConsentDirectiveResolver<any, any, ContextType>;
+  viewerIndependent?: ViewerIndependentDirectiveResolver<any, any, ContextType>;
 };
