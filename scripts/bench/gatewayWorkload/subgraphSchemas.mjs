@@ -13,7 +13,13 @@ import {
   shippingEstimate,
 } from './workloadData.mjs';
 
-const link = (imports) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [${imports.map((name) => `"@${name}"`).join(', ')}])`;
+// Every type and root field of the workload is static, public data, the same for every viewer, so each is declared
+// @viewerIndependent (schema/shared.graphql says what that means): our gateway then shares a signed-in caller's
+// fetches with everyone's, as the bare engine does for all callers. Only accounts' `me` is left undeclared.
+const link = (imports) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [${[...imports, 'composeDirective'].map((name) => `"@${name}"`).join(', ')}])
+  @link(url: "https://profile-graph.dev/consent/v1.0", import: ["@viewerIndependent"])
+  @composeDirective(name: "@viewerIndependent")
+directive @viewerIndependent on FIELD_DEFINITION | OBJECT`;
 
 const byId = (list, key) => new Map(list.map((item) => [item[key], item]));
 const users = byId(USERS, 'id');
@@ -25,10 +31,10 @@ export const SUBGRAPHS = {
     typeDefs: `${link(['key', 'shareable'])}
 type Query {
   me: User
-  user(id: ID!): User
-  users: [User]
+  user(id: ID!): User @viewerIndependent
+  users: [User] @viewerIndependent
 }
-type User @key(fields: "id") {
+type User @key(fields: "id") @viewerIndependent {
   id: ID!
   name: String
   # Shareable: reviews provides it on Review.author.
@@ -42,7 +48,7 @@ type User @key(fields: "id") {
   },
   inventory: {
     typeDefs: `${link(['key', 'external', 'requires'])}
-type Product @key(fields: "upc") {
+type Product @key(fields: "upc") @viewerIndependent {
   upc: String!
   weight: Int @external
   price: Int @external
@@ -59,9 +65,9 @@ type Product @key(fields: "upc") {
   products: {
     typeDefs: `${link(['key'])}
 type Query {
-  topProducts(first: Int = ${TOP_PRODUCTS_DEFAULT}): [Product]
+  topProducts(first: Int = ${TOP_PRODUCTS_DEFAULT}): [Product] @viewerIndependent
 }
-type Product @key(fields: "upc") {
+type Product @key(fields: "upc") @viewerIndependent {
   upc: String!
   name: String
   price: Int
@@ -74,18 +80,18 @@ type Product @key(fields: "upc") {
   },
   reviews: {
     typeDefs: `${link(['key', 'external', 'provides'])}
-type Review @key(fields: "id") {
+type Review @key(fields: "id") @viewerIndependent {
   id: ID!
   body: String
   product: Product
   author: User @provides(fields: "username")
 }
-type User @key(fields: "id") {
+type User @key(fields: "id") @viewerIndependent {
   id: ID!
   username: String @external
   reviews: [Review]
 }
-type Product @key(fields: "upc") {
+type Product @key(fields: "upc") @viewerIndependent {
   upc: String!
   reviews: [Review]
 }`,
