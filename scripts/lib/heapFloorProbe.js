@@ -9,9 +9,9 @@ const { appendFileSync } = require('node:fs');
 const file = process.env.SOAK_HEAP_FILE;
 const intervalMs = Number(process.env.SOAK_HEAP_INTERVAL_MS ?? 10_000);
 
-if (file && typeof global.gc === 'function') {
+if (file && typeof globalThis.gc === 'function') {
   const sample = () => {
-    global.gc();
+    globalThis.gc();
     appendFileSync(file, `${Date.now()} ${process.memoryUsage().heapUsed}\n`);
   };
   // unref: the probe never keeps a service alive that is shutting down.
