@@ -2,7 +2,7 @@ import { parse } from 'graphql';
 import { VIEWER_HEADER, createViewerSigner, generateKeyPairPem, type Viewer, type ViewerSigner } from '@profile-graph/core';
 import { createFetchViewerOf, useSignedViewer, type FetchViewerOf } from '../viewer/useSignedViewer';
 import { ViewerIndependence } from '../viewer/viewerIndependence';
-import { canonicalJson, dedupKey, useViewerKeyedDedup } from './useViewerKeyedDedup';
+import { canonicalJson, dedupKey, tokenViewersHeld, useViewerKeyedDedup } from './useViewerKeyedDedup';
 
 type Fetch = (url: string, init?: Record<string, unknown>, context?: unknown, info?: unknown) => Promise<Response>;
 type OnFetch = (payload: Record<string, unknown>) => Promise<void> | void;
@@ -143,6 +143,22 @@ describe('useViewerKeyedDedup', () => {
     expect(calls.filter((call) => call !== jobsCall).map((call) => viewerOfCall(call).userId).sort()).toEqual(['u-ada', 'u-grace']);
     for (const call of calls) call.respond({ data: {} });
     await Promise.all(fetches.map((f) => f.response));
+  });
+
+  it('keeps the viewer it read from a token only until the token expires', async () => {
+    const { calls, issue } = pipeline();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => issue({ ...ada, userId: `u-expiring-${i}` }, ME)));
+    const held = tokenViewersHeld();
+    expect(held).toBeGreaterThanOrEqual(20);
+    // A minute later every one of those 30-second tokens is dead: the next token read drops them.
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 60_000);
+    try {
+      await issue({ ...ada, userId: 'u-later' }, ME);
+      expect(tokenViewersHeld()).toBeLessThanOrEqual(1);
+    } finally {
+      clock.mockRestore();
+    }
+    for (const call of calls) call.respond({ data: {} });
   });
 
   it.each<[string, Viewer]>([

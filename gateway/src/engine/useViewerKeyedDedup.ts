@@ -4,6 +4,7 @@ import { signedViewerOf, type FetchViewerOf } from '../viewer/useSignedViewer';
 import { canonicalJson, canonicalViewer } from '../viewer/canonicalViewer';
 
 export { canonicalJson };
+import { ExpiringMap } from '../auth/expiringMap';
 import { InflightRequests } from './inflightRequests';
 import { bufferedUpstreamCall, toResponse } from './bufferedUpstreamCall';
 import type { EnginePlugin } from './types';
@@ -119,27 +120,38 @@ function isQuery(executionRequest: KeyedExecutionRequest): boolean {
   return getOperationAST(executionRequest.document, executionRequest.operationName)?.operation === OperationTypeNode.QUERY;
 }
 
-/** Tokens already read: a token is reused for many fetches (reusingViewerSigner). Cleared whole when full. */
-const tokenViewers = new Map<string, string | undefined>();
-const MAX_TOKENS_READ = 10_000;
+/**
+ * Tokens already read: a token is reused for many fetches (reusingViewerSigner), and kept here until it
+ * expires. A plain map cleared when full held every token of the last 10,000 (a new one per viewer and
+ * subgraph every few seconds): the soak's heap after GC grew by megabytes until the clear.
+ */
+const tokenViewers = new ExpiringMap<string | undefined>(10_000);
+/** How long an unreadable token's verdict is kept (it has no readable expiry). */
+const UNREADABLE_KEPT_MS = 30_000;
 
 /** The `viewer` claim of a viewer token, canonically serialized; undefined when there is none. */
-function tokenViewer(token: string | null): string | undefined {
+function tokenViewer(token: string | null, now = Date.now()): string | undefined {
   if (!token) return undefined;
-  if (tokenViewers.has(token)) return tokenViewers.get(token);
-  const viewer = readTokenViewer(token);
-  if (tokenViewers.size >= MAX_TOKENS_READ) tokenViewers.clear();
-  tokenViewers.set(token, viewer);
+  const known = tokenViewers.get(token, now);
+  if (known) return known.value;
+  const { viewer, expiresAtMs } = readTokenViewer(token);
+  tokenViewers.set(token, viewer, expiresAtMs ?? now + UNREADABLE_KEPT_MS, now);
   return viewer;
 }
 
-function readTokenViewer(token: string): string | undefined {
+function readTokenViewer(token: string): { viewer: string | undefined; expiresAtMs: number | undefined } {
   const payload = token.split('.')[1];
-  if (!payload) return undefined;
+  if (!payload) return { viewer: undefined, expiresAtMs: undefined };
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { viewer?: unknown };
-    return claims.viewer === undefined ? undefined : canonicalJson(claims.viewer);
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { viewer?: unknown; exp?: unknown };
+    return {
+      viewer: claims.viewer === undefined ? undefined : canonicalJson(claims.viewer),
+      expiresAtMs: typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined,
+    };
   } catch {
-    return undefined;
+    return { viewer: undefined, expiresAtMs: undefined };
   }
 }
+
+/** Tokens read and not yet expired (a test checks dead tokens are not kept). */
+export const tokenViewersHeld = (): number => tokenViewers.size;
