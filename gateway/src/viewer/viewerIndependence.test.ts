@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'graphql';
 import { anonymousViewer, type Viewer } from '@profile-graph/core';
 import { createFetchViewerOf } from './useSignedViewer';
@@ -74,6 +76,21 @@ describe('ViewerIndependence', () => {
 
   it('lists what is declared', () => {
     expect(independence.declared()).toEqual(['Job', 'JobConnection', 'Mutation.applyToJob', 'Organization.name', 'PageInfo', 'Query.job', 'Query.jobs', 'Query.search']);
+  });
+});
+
+describe('ViewerIndependence over the committed supergraph', () => {
+  const committed = ViewerIndependence.fromSupergraph(parse(readFileSync(join(__dirname, '../../../schema/supergraph.graphql'), 'utf8')));
+
+  it('declares open jobs only', () => {
+    expect(committed.declared()).toEqual(['Job', 'JobConnection', 'PageInfo', 'Query.job', 'Query.jobs']);
+  });
+
+  it('shares the public jobs list and a job, and nothing that names a person', () => {
+    expect(committed.isIndependentFetch(parse('{ jobs(first: 5) { nodes { id title organizationName skills } pageInfo { hasNextPage endCursor } } }'))).toBe(true);
+    expect(committed.isIndependentFetch(parse('{ job(id: "j1") { id status } }'))).toBe(true);
+    expect(committed.isIndependentFetch(parse('{ me { id handle } }'))).toBe(false);
+    expect(committed.isIndependentFetch(parse('{ jobs { nodes { id } } me { id } }'))).toBe(false);
   });
 });
 
